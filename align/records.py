@@ -1,0 +1,79 @@
+"""Plain records passed between pipeline stages (JSONL rows on disk)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A sentence with its character span ``[start, end)`` in the original text."""
+
+    id: int
+    text: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A machine translation of one source sentence, with quality-check flags."""
+
+    source: str
+    text: str
+    flags: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "text": self.text, "flags": list(self.flags)}
+
+
+@dataclass(frozen=True)
+class Bead:
+    """One alignment unit: source sentence ids paired with target sentence ids.
+
+    ``score`` is a confidence in [0, 1]; empty ``src`` or ``tgt`` means unaligned (0-1 / 1-0).
+    """
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    score: float = 1.0
+    flags: tuple[str, ...] = field(default=())
+
+    @property
+    def kind(self) -> str:
+        return f"{len(self.src)}-{len(self.tgt)}"
+
+    def to_vecalign(self) -> str:
+        """Vecalign/Bertalign bead line, e.g. ``[0]:[0, 1]``."""
+        return f"[{', '.join(map(str, self.src))}]:[{', '.join(map(str, self.tgt))}]"
+
+
+@dataclass
+class Pair:
+    """One bead with its texts: the canonical corpus row (one JSONL line in ``pairs.jsonl``).
+
+    Multi-sentence sides are joined with a space; ``draft`` is the joined drafts of the
+    source sentences (None when no drafts were made); ``status`` is the review state.
+    """
+
+    doc: str
+    src_ids: list[int]
+    tgt_ids: list[int]
+    src: str
+    tgt: str
+    draft: str | None = None
+    score: float = 1.0
+    bead: str = "1-1"
+    flags: list[str] = field(default_factory=list)
+    status: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, row: dict) -> "Pair":
+        known = {k: row[k] for k in cls.__dataclass_fields__ if k in row}
+        return cls(**known)

@@ -1,0 +1,120 @@
+"""Reading text the way users hand it to us, and writing outputs atomically.
+
+Files arrive as UTF-8, UTF-8 with a BOM, Latin-1/Windows-1252, with CRLF line ends, or as
+something that is not text at all. :func:`read_text` decodes what can be decoded (saying so
+when it guessed) and refuses the rest with a :class:`DataError` naming the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from charset_normalizer import from_bytes
+
+from align.errors import DataError
+
+# Legacy encodings French text plausibly comes in; tried only after strict UTF-8 fails.
+_FALLBACK_ENCODINGS = ("cp1252", "latin-1")
+
+
+@dataclass(frozen=True)
+class TextFile:
+    """Decoded text plus how it was decoded; ``notice`` is set when the encoding was guessed."""
+
+    name: str
+    text: str
+    encoding: str
+    notice: str | None = None
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return controls > max(8, len(sample) // 50)
+
+
+def decode_bytes(data: bytes, name: str) -> TextFile:
+    """Decode ``data`` (the contents of ``name``) or raise :class:`DataError`."""
+    if _looks_binary(data):
+        raise DataError(f"{name}: not a text file (binary content)")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return TextFile(name, data[3:].decode("utf-8", errors="strict"), "utf-8-sig")
+    try:
+        return TextFile(name, data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    encoding = best.encoding if best is not None else None
+    if encoding not in _FALLBACK_ENCODINGS:
+        # charset-normalizer often says cp1250/latin_1 for short French text; prefer cp1252,
+        # which is what Windows editors in France write.
+        encoding = "cp1252"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+        encoding = "latin-1"
+    return TextFile(name, text, encoding, f"{name}: not UTF-8, decoded as {encoding}")
+
+
+def read_text(path: str | Path) -> TextFile:
+    """Read a text file (``-`` for stdin), refusing missing, binary and empty input."""
+    name = str(path)
+    if name == "-":
+        data = sys.stdin.buffer.read()
+        name = "<stdin>"
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise DataError(f"{name}: no such file")
+        if p.is_dir():
+            raise DataError(f"{name}: is a directory, expected a text file")
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            raise DataError(f"{name}: cannot read ({exc.strerror})") from exc
+    decoded = decode_bytes(data, name)
+    if not decoded.text.strip():
+        raise DataError(f"{name}: empty file")
+    return decoded
+
+
+def read_lines(path: str | Path) -> list[str]:
+    """One item per non-blank line, stripped (for presegmented input)."""
+    return [line.strip() for line in read_text(path).text.splitlines() if line.strip()]
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | Path, mode: str = "w") -> Iterator:
+    """Open a temporary file beside ``path``; rename it over ``path`` only on success."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": "\n"})) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_text_atomic(path: str | Path, text: str) -> None:
+    with atomic_writer(path) as fh:
+        fh.write(text)
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> None:
+    with atomic_writer(path, "wb") as fh:
+        fh.write(data)
