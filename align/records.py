@@ -14,6 +14,11 @@ class Segment:
     start: int
     end: int
 
+    @property
+    def line(self) -> str:
+        """The text on one line, internal whitespace collapsed (for line-based files and models)."""
+        return " ".join(self.text.split())
+
     def to_dict(self) -> dict:
         return asdict(self)
 

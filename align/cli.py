@@ -1,0 +1,369 @@
+"""The ``align`` command: a thin click layer over the library.
+
+Exit codes: 0 success, 1 bad data (one-line message, no traceback), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+import click
+
+from align import __version__
+from align.errors import DataError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress or notices on stderr.")
+
+
+def _notice(quiet: bool):
+    return (lambda message: None) if quiet else (lambda message: click.echo(f"notice: {message}", err=True))
+
+
+def _emit(text: str) -> None:
+    sys.stdout.write(text)
+
+
+def _jsonl(rows: Sequence[dict]) -> str:
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+
+class AlignGroup(click.Group):
+    """Turns DataError into a one-line message with exit code 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DataError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("interrupted: rerun the same command to resume", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=AlignGroup, context_settings=CONTEXT)
+@click.version_option(__version__, prog_name="align")
+def main() -> None:
+    """French→English translation and alignment workbench.
+
+    \b
+    Example (the whole job on one document):
+      align run source/dprk-troops-2024-11-05.fr.txt \\
+          --reference translations/dprk-troops-2024-11-05.en.txt --out out/dprk
+    """
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("file", type=click.Path(allow_dash=True))
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["lines", "jsonl"]), default="lines", show_default=True)
+@quiet_option
+def segment(file: str, lang: str, fmt: str, quiet: bool) -> None:
+    """Split FILE (or - for stdin) into sentences.
+
+    \b
+    Example:
+      align segment source/dprk-troops-2024-11-05.fr.txt --lang fr --format jsonl
+    """
+    from align.segment import segment as split
+    from align.textio import read_text
+
+    decoded = read_text(file)
+    if decoded.notice:
+        _notice(quiet)(decoded.notice)
+    segments = split(decoded.text, lang)
+    if fmt == "jsonl":
+        _emit(_jsonl([s.to_dict() for s in segments]))
+    else:
+        _emit("".join(s.line + "\n" for s in segments))
+
+
+def _read_sentences(file: str) -> list[str]:
+    """One sentence per line, or the JSONL records written by ``align segment``."""
+    from align.textio import read_text
+
+    lines = [line.strip() for line in read_text(file).text.splitlines() if line.strip()]
+    if not lines[0].startswith("{"):
+        return lines
+    sentences = []
+    for lineno, line in enumerate(lines, 1):
+        try:
+            sentences.append(" ".join(json.loads(line)["text"].split()))
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
+            raise DataError(f"{file}:{lineno}: not a segment record with a 'text' field") from None
+    return sentences
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("file", type=click.Path(allow_dash=True))
+@click.option("--backend", default="gguf", show_default=True, help="gguf (embedded default) or transformers.")
+@click.option("--model", help="GGUF file, hub id (e.g. Helsinki-NLP/opus-mt-fr-en) or local model dir.")
+@click.option("--format", "fmt", type=click.Choice(["lines", "jsonl"]), default="lines", show_default=True)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the draft cache.")
+@quiet_option
+def translate(file: str, backend: str, model: str | None, fmt: str, no_cache: bool, quiet: bool) -> None:
+    """Translate French sentences (one per line, or JSONL from `align segment`) into English drafts.
+
+    \b
+    Example:
+      align segment source/doc.fr.txt | align translate - --format jsonl
+    """
+    from align.cache import Cache
+    from align.progress import interactive, progress_bar
+    from align.translate import get_translator, translate_sentences
+
+    sentences = _read_sentences(file)
+    translator = get_translator(backend, model)
+    with progress_bar("translating", interactive(quiet)) as tick:
+        drafts = translate_sentences(sentences, translator, Cache(None) if no_cache else Cache.default(), tick)
+    if fmt == "jsonl":
+        _emit(_jsonl([{"id": i, **d.to_dict()} for i, d in enumerate(drafts)]))
+    else:
+        _emit("".join(" ".join(d.text.split()) + "\n" for d in drafts))
+
+
+def _sentences_of(file: str, lang: str, presegmented: bool, notify) -> list[str]:
+    from align.segment import segment as split
+    from align.textio import read_text
+
+    if presegmented:
+        return _read_sentences(file)
+    decoded = read_text(file)
+    if decoded.notice:
+        notify(decoded.notice)
+    return [s.line for s in split(decoded.text, lang)]
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("src", type=click.Path(allow_dash=True))
+@click.argument("tgt", type=click.Path(allow_dash=True))
+@click.option("--presegmented", is_flag=True, help="Both files hold one sentence per line.")
+@click.option("--drafts", "drafts_file", type=click.Path(), help="English drafts, one per source sentence.")
+@click.option("--format", "fmt", type=click.Choice(["beads", "jsonl", "tsv"]), default="beads", show_default=True)
+@click.option("--embedder", default="use", show_default=True, help="use, e5, or a sentence-transformers model.")
+@click.option("--src-lang", default="fr", show_default=True, help="Language of SRC when segmenting.")
+@click.option("--tgt-lang", default="en", show_default=True, help="Language of TGT when segmenting.")
+@quiet_option
+def pair(src, tgt, presegmented, drafts_file, fmt, embedder, src_lang, tgt_lang, quiet) -> None:
+    """Align the sentences of SRC (French) and TGT (English).
+
+    \b
+    Example:
+      align pair --presegmented book.fr.sents book.en.sents > book.beads
+    """
+    from align.pipeline import RunOptions, align_lines, build_pairs, document_name
+    from align.records import Draft
+
+    notify = _notice(quiet)
+    src_lines = _sentences_of(src, src_lang, presegmented, notify)
+    tgt_lines = _sentences_of(tgt, tgt_lang, presegmented, notify)
+    drafts = None
+    if drafts_file:
+        from align.quality import check_draft
+
+        texts = _read_sentences(drafts_file)
+        if len(texts) != len(src_lines):
+            raise DataError(f"{drafts_file}: {len(texts)} drafts for {len(src_lines)} source sentences")
+        drafts = [Draft(s, d, check_draft(s, d)) for s, d in zip(src_lines, texts)]
+    options = RunOptions(embedder=embedder, notify=notify)
+    alignment = align_lines(src_lines, tgt_lines, [d.text for d in drafts] if drafts else None, options)
+    if alignment.verdict:
+        notify(alignment.verdict)
+    if fmt == "beads":
+        from align.formats import format_beads
+
+        _emit(format_beads(alignment.beads))
+        return
+    pairs = build_pairs(document_name(Path(src)), src_lines, tgt_lines, alignment, drafts)
+    if fmt == "jsonl":
+        _emit(_jsonl([p.to_dict() for p in pairs]))
+    else:
+        from align.formats import format_corpus
+
+        _emit(format_corpus(pairs, "tsv"))
+
+
+@main.group(cls=AlignGroup, context_settings=CONTEXT)
+def evaluate() -> None:
+    """Score alignments against gold beads, or drafts against references."""
+
+
+@evaluate.command("alignment", context_settings=CONTEXT)
+@click.option("--gold", "golds", multiple=True, required=True, type=click.Path(), help="Gold beads (repeatable).")
+@click.option("--pred", "preds", multiple=True, required=True, type=click.Path(), help="Predicted beads, same order.")
+@click.option("--src", "srcs", multiple=True, type=click.Path(), help="Source sentences per document (for --errors).")
+@click.option("--tgt", "tgts", multiple=True, type=click.Path(), help="Target sentences per document (for --errors).")
+@click.option("--errors", "max_errors", type=int, default=0, show_default=True, help="List this many errors.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def evaluate_alignment(golds, preds, srcs, tgts, max_errors: int, as_json: bool) -> None:
+    """Strict and lax precision/recall/F1 per document and pooled (Vecalign convention),
+    with a breakdown by bead type and, with --src/--tgt, the errors with both texts.
+
+    \b
+    Example:
+      align evaluate alignment --gold eval/gold/dprk-troops-2024-11-05.fr-en.gold \\
+          --pred out/dprk-troops-2024-11-05/alignment.txt --errors 5
+    """
+    from align.evaluate import DocumentAlignment, evaluate_alignment as evaluate_docs
+    from align.formats import read_beads
+
+    if len(golds) != len(preds):
+        raise click.UsageError(f"{len(golds)} --gold files but {len(preds)} --pred files")
+    for option, files in (("--src", srcs), ("--tgt", tgts)):
+        if files and len(files) != len(golds):
+            raise click.UsageError(f"give one {option} per --gold file, or none")
+    docs = [
+        DocumentAlignment(
+            name=Path(gold).name,
+            gold=read_beads(gold),
+            pred=read_beads(pred),
+            src_sents=_read_sentences(srcs[i]) if srcs else None,
+            tgt_sents=_read_sentences(tgts[i]) if tgts else None,
+            gold_file=gold,
+            pred_file=pred,
+        )
+        for i, (gold, pred) in enumerate(zip(golds, preds))
+    ]
+    report = evaluate_docs(docs)
+    _emit(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n" if as_json else report.format(max_errors))
+
+
+@evaluate.command("translation", context_settings=CONTEXT)
+@click.option("--hyp", required=True, type=click.Path(allow_dash=True), help="Drafts, one per line.")
+@click.option("--ref", required=True, type=click.Path(), help="References, one per line.")
+@click.option("--compare", type=click.Path(), help="A second system's drafts: paired bootstrap test against --hyp.")
+@click.option("--worst", type=int, default=10, show_default=True, help="List the drafts with the lowest chrF.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def evaluate_translation(hyp: str, ref: str, compare: str | None, worst: int, as_json: bool) -> None:
+    """BLEU, chrF, chrF++ and TER of drafts against references (sacrebleu, with signatures).
+
+    \b
+    Example:
+      align evaluate translation --hyp drafts.en.txt --ref refs.en.txt --compare other.en.txt
+    """
+    from align.evaluate import paired_bootstrap, score_translation
+    from align.textio import read_text
+
+    hyps = read_text(hyp).text.splitlines()
+    refs = read_text(ref).text.splitlines()
+    if compare:
+        comparison = paired_bootstrap(hyps, read_text(compare).text.splitlines(), refs, names=(hyp, compare))
+        _emit(json.dumps(comparison.to_dict(), indent=2) + "\n" if as_json else comparison.format())
+        return
+    scores = score_translation(hyps, refs, hyp_name=hyp, ref_name=ref)
+    _emit(json.dumps(scores.to_dict(worst), indent=2, ensure_ascii=False) + "\n" if as_json else scores.format(worst))
+
+
+def _corpus_file(path: Path) -> Path:
+    """A run directory stands for its pairs.jsonl."""
+    return path / "pairs.jsonl" if path.is_dir() else path
+
+
+@main.command("export", context_settings=CONTEXT)
+@click.argument("corpus", type=click.Path(exists=True))
+@click.option("--to", "fmt", type=click.Choice(["tmx", "tsv", "jsonl", "moses"]), required=True)
+@click.option("--out", required=True, type=click.Path(), help="Output file (moses: prefix for OUT.fr / OUT.en).")
+@click.option("--src-lang", default="fr-FR", show_default=True)
+@click.option("--tgt-lang", default="en-GB", show_default=True)
+def export_corpus(corpus: str, fmt: str, out: str, src_lang: str, tgt_lang: str) -> None:
+    """Convert a corpus (a run directory or a TMX/TSV/JSONL file) to another format.
+
+    \b
+    Example:
+      align export out/dprk-troops-2024-11-05 --to tmx --out dprk.tmx
+    """
+    from align.formats import read_corpus, write_corpus
+
+    pairs = read_corpus(_corpus_file(Path(corpus)), src_lang=src_lang, tgt_lang=tgt_lang)
+    for written in write_corpus(pairs, out, fmt, src_lang=src_lang, tgt_lang=tgt_lang):
+        click.echo(str(written))
+
+
+@main.command("import", context_settings=CONTEXT)
+@click.argument("corpus", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Directory to hold pairs.jsonl.")
+@click.option("--src-lang", default="fr-FR", show_default=True)
+@click.option("--tgt-lang", default="en-GB", show_default=True)
+def import_corpus(corpus: str, out: str, src_lang: str, tgt_lang: str) -> None:
+    """Bring an existing TMX/TSV/JSONL corpus into a directory that review and report understand.
+
+    \b
+    Example:
+      align import memory.tmx --out imported/ && align review imported/
+    """
+    from align.formats import read_corpus, write_corpus
+
+    pairs = read_corpus(corpus, src_lang=src_lang, tgt_lang=tgt_lang)
+    click.echo(str(write_corpus(pairs, Path(out) / "pairs.jsonl", "jsonl")[0]))
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("source", type=click.Path())
+@click.option("--reference", type=click.Path(), help="English reference translation to align with.")
+@click.option("--out", type=click.Path(file_okay=False), help="Output directory [default: out/<document>].")
+@click.option("--backend", default="gguf", show_default=True, help="Translation backend.")
+@click.option("--model", help="Translation model (GGUF file, hub id or local dir).")
+@click.option("--embedder", default="use", show_default=True, help="Cross-lingual embedder for alignment.")
+@click.option("--translate/--no-translate", default=True, show_default=True, help="Make English drafts.")
+@quiet_option
+def run(source, reference, out, backend, model, embedder, translate, quiet) -> None:
+    """The main job: segment, translate, align with a reference, evaluate, write a run directory.
+
+    \b
+    Outputs in OUT: segments.{fr,en}.jsonl, drafts.jsonl, drafts.en.txt, pairs.jsonl,
+    alignment.txt, corpus.tsv, corpus.tmx, report.md, report.json, report.html.
+    \b
+    Example:
+      align run source/dprk-troops-2024-11-05.fr.txt \\
+          --reference translations/dprk-troops-2024-11-05.en.txt --out out/dprk
+    """
+    from align.pipeline import RunOptions, document_name, run_document
+    from align.progress import interactive
+
+    out_dir = Path(out) if out else Path("out") / document_name(Path(source))
+    options = RunOptions(
+        backend=backend,
+        model=model,
+        embedder=embedder,
+        translate=translate,
+        show_progress=interactive(quiet),
+        notify=_notice(quiet),
+    )
+    summary = run_document(Path(source), Path(reference) if reference else None, out_dir, options)
+    if not quiet:
+        click.echo(f"wrote {out_dir}/ ({', '.join(f'{k}={v}' for k, v in summary['counts'].items())})", err=True)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("run_dir", type=click.Path(exists=True, file_okay=False))
+def report(run_dir: str) -> None:
+    """Write RUN_DIR/report.html: plots and tables of a run, one self-contained file.
+
+    \b
+    Example:
+      align report out/dprk-troops-2024-11-05
+    """
+    from align.report import write_report
+
+    click.echo(str(write_report(Path(run_dir))))
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("corpus", type=click.Path(exists=True))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind (warns if not local).")
+@click.option("--port", type=int, help="Port [default: a free one].")
+@click.option("--reviewer", default="reviewer", show_default=True, help="Name recorded in the history.")
+def review(corpus: str, host: str, port: int | None, reviewer: str) -> None:
+    """Review aligned pairs in the browser: a run directory or a TMX/JSONL/TSV corpus.
+
+    \b
+    Example:
+      align review out/dprk --reviewer alice
+    """
+    from align.review import serve
+
+    serve(Path(corpus), host=host, port=port, reviewer=reviewer)

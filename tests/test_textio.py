@@ -1,0 +1,69 @@
+"""Decoding what users hand us, refusing what is not text, and writing atomically."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from align.errors import DataError
+from align.textio import atomic_writer, decode_bytes, read_text
+
+FRENCH = "Déclaration des ministres : « préoccupation » à l’égard de la RPDC, été 2024.\n"
+
+
+def test_utf8_is_read_without_notice(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text(FRENCH, encoding="utf-8")
+    decoded = read_text(path)
+    assert decoded.text == FRENCH
+    assert decoded.notice is None
+
+
+def test_bom_is_stripped(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + FRENCH.encode("utf-8"))
+    assert read_text(path).text == FRENCH
+
+
+def test_windows_1252_is_decoded_with_a_notice(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(FRENCH.encode("cp1252"))
+    decoded = read_text(path)
+    assert decoded.text == FRENCH
+    assert decoded.encoding == "cp1252"
+    assert "not UTF-8" in decoded.notice
+
+
+def test_latin1_accents_survive():
+    text = "Le général a été reçu à l'Élysée où il a dîné.\n"
+    assert decode_bytes(text.encode("latin-1"), "x").text == text
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [(b"", "empty file"), (b"  \n\r\n ", "empty file"), (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary")],
+)
+def test_unusable_files_are_refused(tmp_path, content, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(DataError, match=message):
+        read_text(path)
+
+
+def test_missing_file_and_directory_are_refused(tmp_path):
+    with pytest.raises(DataError, match="no such file"):
+        read_text(tmp_path / "nope.txt")
+    with pytest.raises(DataError, match="is a directory"):
+        read_text(tmp_path)
+
+
+def test_atomic_writer_leaves_nothing_on_failure(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+    with pytest.raises(RuntimeError):
+        with atomic_writer(target) as fh:
+            fh.write("half")
+            raise RuntimeError("crash")
+    assert target.read_text() == "old"
+    assert os.listdir(tmp_path) == ["out.txt"]
