@@ -67,3 +67,12 @@ def test_atomic_writer_leaves_nothing_on_failure(tmp_path):
             raise RuntimeError("crash")
     assert target.read_text() == "old"
     assert os.listdir(tmp_path) == ["out.txt"]
+
+
+def test_atomic_writer_gives_ordinary_permissions(tmp_path):
+    target = tmp_path / "out.txt"
+    with atomic_writer(target) as fh:
+        fh.write("x")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask
