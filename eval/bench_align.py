@@ -1,0 +1,276 @@
+"""Sentence-alignment benchmark: align.aligner against a Gale–Church length-only baseline.
+
+Run from the project root::
+
+    .venv/bin/python eval/bench_align.py            # full run (cold cache: add --cold)
+    .venv/bin/python eval/bench_align.py --quick    # Text+Berg, two novels, scaling at 1k only
+
+Scores are pooled strict and lax P/R/F1 (align.evaluate.score_alignment) on the Text+Berg
+de–fr test sets (test0–6) and the seven TransRead fr–en novels. Text+Berg ``dev`` was the only
+set used for tuning; it is reported apart. Embedding and alignment seconds are measured
+separately (embedding = time inside the embedder, cache look-ups included). In the scaling run,
+peak memory is that of align_sentences as traced by tracemalloc (numpy arrays included). The confidence is checked on the TransRead
+confidence set (1,800 human-judged pairs) by ROC AUC. The scaling run aligns documents of 1k,
+10k and 50k sentences a side made by concatenating the novels (embeddings come from the cache).
+Timings are wall-clock on a machine whose cores are shared, so they are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import resource
+import sys
+import time
+import tracemalloc
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from align.aligner import Band, align_sentences, bead_confidences, bead_types, best_path  # noqa: E402
+from align.cache import Cache  # noqa: E402
+from align.embed import Embedder, get_embedder  # noqa: E402
+from align.evaluate import AlignmentScores, score_alignment  # noqa: E402
+from align.formats import read_beads  # noqa: E402
+from align.records import Bead  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data" / "align"
+TEXTBERG = DATA / "textberg-de-fr"
+TRANSREAD = DATA / "transread-fr-en"
+CONFIDENCE = DATA / "transread-fr-en-confidence"
+DEFAULT_CACHE = Path("/tmp/align-bench/cache.sqlite3")
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    src: list[str]
+    tgt: list[str]
+    gold: list[Bead]
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def textberg(names: Sequence[str]) -> list[Document]:
+    return [
+        Document(n, _lines(TEXTBERG / f"{n}.de"), _lines(TEXTBERG / f"{n}.fr"), read_beads(TEXTBERG / f"{n}.defr"))
+        for n in names
+    ]
+
+
+def transread(limit: int | None = None) -> list[Document]:
+    books = sorted(p.name.removesuffix(".fr-en.gold") for p in TRANSREAD.glob("*.fr-en.gold"))
+    return [
+        Document(
+            b, _lines(TRANSREAD / f"{b}.fr.sents"), _lines(TRANSREAD / f"{b}.en.sents"), read_beads(TRANSREAD / f"{b}.fr-en.gold")
+        )
+        for b in books[:limit]
+    ]
+
+
+class TimedEmbedder:
+    """Counts the seconds spent embedding, so alignment time can be reported apart."""
+
+    def __init__(self, inner: Embedder):
+        self.inner, self.name, self.seconds = inner, inner.name, 0.0
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        start = time.perf_counter()
+        try:
+            return self.inner.encode(texts)
+        finally:
+            self.seconds += time.perf_counter() - start
+
+
+def gale_church(src: Sequence[str], tgt: Sequence[str], max_bead: int = 4) -> list[Bead]:
+    """Gale & Church (1993): beads from character lengths only, searched in a diagonal band.
+
+    Gain = log prior of the bead type + log P(δ), δ = (l_t − c·l_s) / sqrt(s²·l_s), with the
+    paper's priors and s² = 6.8; c is the document's length ratio. Every path covers every
+    sentence once, so adding the same amount per sentence to every bead leaves the best path
+    unchanged: that amount is chosen to make a 0-1 bead's gain 0, as best_path requires.
+    """
+    from scipy.stats import norm
+
+    n, m = len(src), len(tgt)
+    if not n or not m:
+        return [Bead((i,), ()) for i in range(n)] + [Bead((), (j,)) for j in range(m)]
+    priors = {(1, 1): 0.89, (1, 0): 0.0099 / 2, (0, 1): 0.0099 / 2, (2, 1): 0.089 / 2, (1, 2): 0.089 / 2, (2, 2): 0.011}
+    src_len = np.array([len(s) for s in src], dtype=float)
+    tgt_len = np.array([len(t) for t in tgt], dtype=float)
+    ratio = tgt_len.sum() / max(src_len.sum(), 1.0)
+    radius = max(20, abs(n - m) + int(0.05 * max(n, m)))
+    band = Band.around([(0, 0), (n, m)], n, m, radius)
+    types = [kind for kind in bead_types(max_bead) if kind in priors and kind[0] >= 1]
+    per_sentence = -math.log(priors[(0, 1)])
+
+    def run_length(lengths: np.ndarray, ends: np.ndarray, size: int) -> np.ndarray:
+        prefix = np.concatenate([[0.0], np.cumsum(lengths)])
+        return prefix[np.clip(ends, 0, len(lengths))] - prefix[np.clip(ends - size, 0, len(lengths))]
+
+    gains = []
+    for a, b in types:
+        ls = run_length(src_len, band.rows, a)
+        lt = run_length(tgt_len, band.cols, b)
+        delta = (lt - ratio * ls) / np.sqrt(6.8 * np.maximum(ls, 1.0))
+        log_match = np.log(np.maximum(2 * norm.sf(np.abs(delta)), 1e-300)) if b else np.zeros(band.size)
+        gains.append(math.log(priors[(a, b)]) + log_match + per_sentence * (a + b))
+    steps = best_path(band, types, np.stack(gains))
+    return [
+        Bead(tuple(range(s.i - s.kind[0], s.i)), tuple(range(s.j - s.kind[1], s.j))) for s in steps
+    ]
+
+
+@dataclass
+class RunResult:
+    scores: AlignmentScores
+    embed_seconds: float
+    align_seconds: float
+
+
+def run_aligner(docs: Sequence[Document], align: Callable[[Document], list[Bead]], timer: TimedEmbedder | None) -> RunResult:
+    pairs, total = [], 0.0
+    embed_before = timer.seconds if timer else 0.0
+    for doc in docs:
+        start = time.perf_counter()
+        pairs.append((doc.gold, align(doc)))
+        total += time.perf_counter() - start
+    embed_seconds = (timer.seconds - embed_before) if timer else 0.0
+    return RunResult(score_alignment(pairs), embed_seconds, total - embed_seconds)
+
+
+def confidence_auc(embedder: Embedder) -> dict[str, float]:
+    """ROC AUC of bead confidence: pairs both annotators judged "sure" against the others,
+    and against pairs at least one judged "not corresponding". Each annotation file is one
+    pseudo-document of consecutive 1-1 beads (French as source, as in the workbench)."""
+    confidences, labels = [], []
+    for path in sorted(CONFIDENCE.glob("[0-9]*.txt")):
+        lines = _lines(path)
+        records = [lines[i : i + 5] for i in range(0, len(lines) - 4, 5)]
+        english, french = [r[1] for r in records], [r[2] for r in records]
+        beads = [Bead((i,), (i,)) for i in range(len(records))]
+        confidences += bead_confidences(french, english, beads, embedder)
+        labels += [tuple(r[k].split(":", 1)[1].split(";")[0].strip() for k in (3, 4)) for r in records]
+    scores = np.array(confidences)
+    sure = np.array([a == b == "sure" for a, b in labels])
+    unrelated = np.array(["not corresponding" in pair for pair in labels])
+    return {
+        "pairs": len(labels),
+        "sure_vs_rest": _auc(scores[sure], scores[~sure]),
+        "sure_vs_not_corresponding": _auc(scores[sure], scores[unrelated]),
+    }
+
+
+def _auc(positive: np.ndarray, negative: np.ndarray) -> float:
+    """Probability that a random positive outscores a random negative (ties count half)."""
+    values = np.concatenate([positive, negative])
+    order = values.argsort(kind="stable")
+    ranks = np.empty(len(values))
+    ranks[order] = np.arange(1, len(values) + 1)
+    for value in np.unique(values):  # average ranks of ties
+        tied = values == value
+        ranks[tied] = ranks[tied].mean()
+    return float((ranks[: len(positive)].sum() - len(positive) * (len(positive) + 1) / 2) / (len(positive) * len(negative)))
+
+
+def scaling(embedder: TimedEmbedder, sizes: Sequence[int]) -> list[dict]:
+    """Align documents of N sentences a side built by concatenating the novels."""
+    novels = transread()
+    rows = []
+    for size in sizes:
+        repeats = math.ceil(size / min(sum(len(d.src) for d in novels), sum(len(d.tgt) for d in novels)))
+        src = [s for _ in range(repeats) for d in novels for s in d.src][:size]
+        tgt = [t for _ in range(repeats) for d in novels for t in d.tgt][:size]
+        embedder.encode(src)  # warm: the point here is the aligner, not the embedder
+        embed_before = embedder.seconds
+        tracemalloc.start()
+        start = time.perf_counter()
+        align_sentences(src, tgt, embedder)
+        elapsed = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        align_seconds = elapsed - (embedder.seconds - embed_before)
+        rows.append(
+            {
+                "sentences": size,
+                "align_seconds": align_seconds,
+                "ms_per_sentence": 1000 * align_seconds / size,
+                "peak_mb": peak / 2**20,
+            }
+        )
+        print(f"  scaling {size}: {align_seconds:.2f} s, peak {peak / 2**20:.0f} MB", flush=True)
+    return rows
+
+
+def _row(name: str, system: str, result: RunResult) -> str:
+    s, lax = result.scores.strict, result.scores.lax
+    return (
+        f"| {name} | {system} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {lax.precision:.3f} | "
+        f"{lax.recall:.3f} | {lax.f1:.3f} | {result.embed_seconds:.1f} | {result.align_seconds:.2f} |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="Text+Berg, two novels, scaling at 1k")
+    parser.add_argument("--cold", action="store_true", help="start from an empty embedding cache")
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help=f"embedding cache (default {DEFAULT_CACHE})")
+    parser.add_argument("--embedder", default="use")
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    args = parser.parse_args()
+
+    if args.cold and args.cache.exists():
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(args.cache) + suffix).unlink(missing_ok=True)
+    timer = TimedEmbedder(get_embedder(args.embedder, Cache(args.cache)))
+    sets = {
+        "Text+Berg dev (tuning)": textberg(["dev"]),
+        "Text+Berg test0-6": textberg([f"test{i}" for i in range(7)]),
+        "TransRead 7 novels": transread(2 if args.quick else None),
+    }
+    if args.quick:
+        sets["TransRead 2 novels"] = sets.pop("TransRead 7 novels")
+    print(f"embedder {timer.name}, cache {args.cache}{' (cold)' if args.cold else ''}, cores {os.cpu_count()}")
+    lines = [
+        "| set | system | strict P | strict R | strict F1 | lax P | lax R | lax F1 | embed s | align s |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    figures: dict = {"embedder": timer.name, "sets": {}}
+    for name, docs in sets.items():
+        ours = run_aligner(docs, lambda d: align_sentences(d.src, d.tgt, timer).beads, timer)
+        baseline = run_aligner(docs, lambda d: gale_church(d.src, d.tgt), None)
+        lines += [_row(name, "align (this)", ours), _row(name, "Gale–Church", baseline)]
+        figures["sets"][name] = {
+            "align": {**ours.scores.to_dict(), "embed_seconds": ours.embed_seconds, "align_seconds": ours.align_seconds},
+            "gale_church": {**baseline.scores.to_dict(), "align_seconds": baseline.align_seconds},
+        }
+        print(lines[-2], lines[-1], sep="\n", flush=True)
+    auc = confidence_auc(timer)
+    figures["confidence_auc"] = auc
+    figures["scaling"] = scaling(timer, [1000] if args.quick else [1000, 10_000, 50_000])
+    figures["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print()
+    print("\n".join(lines))
+    print(
+        f"\nconfidence ROC AUC on {auc['pairs']} pairs: sure/sure vs rest {auc['sure_vs_rest']:.3f}, "
+        f"sure/sure vs not-corresponding {auc['sure_vs_not_corresponding']:.3f}"
+    )
+    print("\n| sentences a side | align s | ms / sentence | peak MB |\n|---|---|---|---|")
+    for row in figures["scaling"]:
+        print(f"| {row['sentences']:,} | {row['align_seconds']:.2f} | {row['ms_per_sentence']:.3f} | {row['peak_mb']:.0f} |")
+    print(f"\nprocess max RSS {figures['max_rss_mb']:.0f} MB (models and caches included)")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,261 @@
+"""The aligner on synthetic documents with known beads, hard inputs, invariants and scale.
+
+The fake embedder gives each word a fixed random vector and a text the normalised sum of its
+words, so a "translation" (the same concept words) embeds identically and joined sentences
+embed like their union, as real sentence embedders roughly do.
+"""
+
+from __future__ import annotations
+
+import re
+import tracemalloc
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from align.aligner import (
+    LOW_CONFIDENCE,
+    NOT_TRANSLATIONS,
+    Band,
+    Evidence,
+    Scorer,
+    Weights,
+    align_sentences,
+    bead_confidences,
+    bead_types,
+    search,
+)
+from align.formats import read_beads
+from align.records import Bead
+
+from conftest import SEED_EN, SEED_FR, SEED_GOLD
+
+
+class WordEmbedder:
+    """Deterministic bag-of-words embedder; ``name`` seeds the word vectors."""
+
+    def __init__(self, name: str = "words", dim: int = 128):
+        self.name, self.dim = name, dim
+        self._vectors: dict[str, np.ndarray] = {}
+        self.calls = 0
+
+    def _word(self, word: str) -> np.ndarray:
+        if word not in self._vectors:
+            rng = np.random.default_rng(zlib.crc32(f"{self.name}:{word}".encode()))
+            self._vectors[word] = rng.standard_normal(self.dim).astype(np.float32)
+        return self._vectors[word]
+
+    def encode(self, texts):
+        self.calls += 1
+        rows = np.array(
+            [sum((self._word(w) for w in text.split()), np.zeros(self.dim, np.float32)) for text in texts],
+            dtype=np.float32,
+        ).reshape(len(texts), self.dim)
+        return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+
+
+def sentence(concepts: list[int], side: str) -> str:
+    """A sentence expressing ``concepts``: three words each, plus a function word per side."""
+    words = [f"w{c}{part}" for c in concepts for part in "abc"]
+    return " ".join(["le" if side == "fr" else "the", *words]) + " ."
+
+
+def build(plan: list[tuple[int, int]], start: int = 0) -> tuple[list[str], list[str], list[Bead]]:
+    """Documents realising a bead plan: in an a-b bead, the bead's concepts are spread over
+    its a source and b target sentences in order (split unevenly when a == b, so no finer
+    bead fits); 1-0 and 0-1 sentences get their own words."""
+    src: list[str] = []
+    tgt: list[str] = []
+    gold: list[Bead] = []
+    concept = start
+    for a, b in plan:
+        if a and b:
+            concepts = list(range(concept, concept + a * b))
+            concept += a * b
+            src_parts = np.array_split(concepts, a)
+            tgt_parts = np.array_split(concepts, b)
+            if a == b > 1:
+                src_parts = [concepts[:1], *np.array_split(concepts[1:], a - 1)]
+                tgt_parts = [*np.array_split(concepts[:-1], b - 1), concepts[-1:]]
+        else:
+            src_parts = [[concept + k] for k in range(a)]
+            tgt_parts = [[concept + k] for k in range(b)]
+            concept += a + b
+        gold.append(Bead(tuple(range(len(src), len(src) + a)), tuple(range(len(tgt), len(tgt) + b))))
+        # one-sided sentences use words of their own that the other side never has
+        src += [sentence(list(p), "fr") if b else f"le {' '.join(f'only{c}' for c in p)} seul ." for p in src_parts]
+        tgt += [sentence(list(p), "en") if a else f"the {' '.join(f'alone{c}' for c in p)} only ." for p in tgt_parts]
+    return src, tgt, gold
+
+
+def links(beads: list[Bead]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    return [(b.src, b.tgt) for b in beads]
+
+
+def assert_coverage(beads: list[Bead], n: int, m: int) -> None:
+    """Every sentence in exactly one bead, in order, and bead ids consecutive."""
+    assert [i for b in beads for i in b.src] == list(range(n))
+    assert [j for b in beads for j in b.tgt] == list(range(m))
+    for bead in beads:
+        for ids in (bead.src, bead.tgt):
+            assert not ids or list(ids) == list(range(ids[0], ids[0] + len(ids)))
+        assert 0.0 <= bead.score <= 1.0
+
+
+EVERY_KIND = [(1, 1), (1, 2), (1, 1), (2, 1), (1, 1), (1, 3), (1, 1), (3, 1), (1, 1), (2, 2), (1, 1), (1, 0), (1, 1), (0, 1), (1, 1), (1, 1)]
+
+
+def test_bead_types_are_bounded_by_max_bead() -> None:
+    assert bead_types(3) == [(1, 1), (1, 2), (2, 1), (1, 0), (0, 1)]
+    assert set(bead_types(4)) == {(1, 1), (1, 2), (2, 1), (1, 3), (2, 2), (3, 1), (1, 0), (0, 1)}
+
+
+def test_every_bead_type_is_recovered() -> None:
+    src, tgt, gold = build(EVERY_KIND * 3)
+    result = align_sentences(src, tgt, WordEmbedder(), max_bead=4)
+    assert links(result.beads) == links(gold)
+    assert result.verdict is None
+    assert_coverage(result.beads, len(src), len(tgt))
+    paired = [b for b in result.beads if b.src and b.tgt]
+    assert all(b.score > 0.5 and not b.flags for b in paired)
+    assert all(b.score > 0.9 for b in paired if b.kind == "1-1")
+
+
+def test_max_bead_limits_what_is_produced() -> None:
+    src, tgt, gold = build(EVERY_KIND)
+    beads = align_sentences(src, tgt, WordEmbedder(), max_bead=3).beads
+    assert all(len(b.src) + len(b.tgt) <= 3 for b in beads if b.src and b.tgt)
+    assert_coverage(beads, len(src), len(tgt))
+
+
+@pytest.mark.parametrize("n_src, n_tgt", [(0, 4), (3, 0), (0, 0)])
+def test_an_empty_side_leaves_everything_unaligned(n_src: int, n_tgt: int) -> None:
+    src = [sentence([i], "fr") for i in range(n_src)]
+    tgt = [sentence([i], "en") for i in range(n_tgt)]
+    result = align_sentences(src, tgt, WordEmbedder())
+    assert all(not b.src or not b.tgt for b in result.beads)
+    assert_coverage(result.beads, n_src, n_tgt)
+
+
+def test_wildly_unequal_lengths_find_the_few_translated_sentences() -> None:
+    """5 source sentences, 300 target sentences of which 5 (spread out) are their translations."""
+    src = [sentence([k], "fr") for k in range(5)]
+    tgt = [f"the filler{j} words{j} here ." for j in range(300)]
+    where = [10, 70, 150, 220, 290]
+    for k, j in enumerate(where):
+        tgt[j] = sentence([k], "en")
+    beads = align_sentences(src, tgt, WordEmbedder()).beads
+    assert_coverage(beads, 5, 300)
+    assert [(b.src, b.tgt) for b in beads if b.src and b.tgt] == [((k,), (j,)) for k, j in enumerate(where)]
+
+
+def test_a_paragraph_on_one_side_only_is_left_unaligned() -> None:
+    src, tgt, gold = build([(1, 1)] * 30 + [(0, 1)] * 12 + [(1, 1)] * 30)
+    beads = align_sentences(src, tgt, WordEmbedder()).beads
+    assert links(beads) == links(gold)
+    unaligned = [b for b in beads if not b.src]
+    assert [b.tgt[0] for b in unaligned] == list(range(30, 42))
+
+
+def test_not_a_translation_gets_a_verdict_and_no_confident_pairs() -> None:
+    src = [sentence([k], "fr") for k in range(40)]
+    tgt = [sentence([1000 + k], "en") for k in range(35)]
+    result = align_sentences(src, tgt, WordEmbedder())
+    assert result.verdict == NOT_TRANSLATIONS
+    assert all(LOW_CONFIDENCE in b.flags for b in result.beads if b.src and b.tgt)
+    assert_coverage(result.beads, 40, 35)
+
+
+def test_confidence_separates_right_from_wrong_pairs() -> None:
+    src, tgt, _ = build([(1, 1)] * 40)
+    right = [Bead((i,), (i,)) for i in range(40)]
+    wrong = [Bead((i,), ((i + 7) % 40,)) for i in range(40)]
+    embedder = WordEmbedder()
+    assert min(bead_confidences(src, tgt, right, embedder)) > 0.9
+    assert max(bead_confidences(src, tgt, wrong, embedder)) < 0.5
+
+
+def test_drafts_rescue_a_useless_cross_lingual_embedder() -> None:
+    """The cross-lingual embedder sees two unrelated vocabularies; only the drafts (English,
+    compared with the English target by the draft embedder) carry the signal."""
+
+    class Unrelated(WordEmbedder):
+        def encode(self, texts):  # every word is specific to its side: nothing is shared
+            return super().encode([re.sub(r"\bw", "fr_w", t) if t.startswith("le") else t for t in texts])
+
+    src, tgt, gold = build([(1, 1), (1, 2), (1, 1), (2, 1), (1, 1), (1, 1), (1, 1), (1, 1)] * 3)
+    drafts = [s.replace("le ", "the ", 1) for s in src]
+    embedder = Unrelated()
+    without = align_sentences(src, tgt, embedder)
+    assert without.verdict == NOT_TRANSLATIONS
+    with_drafts = align_sentences(src, tgt, embedder, drafts=drafts, draft_embedder=WordEmbedder("draft"))
+    assert links(with_drafts.beads) == links(gold)
+    assert with_drafts.verdict is None
+
+
+def test_drafts_must_match_the_source() -> None:
+    with pytest.raises(ValueError):
+        align_sentences(["a ."], ["b ."], WordEmbedder(), drafts=[], draft_embedder=WordEmbedder())
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_random_plans_keep_coverage_and_order(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    kinds = bead_types(4)
+    plan = [kinds[k] for k in rng.choice(len(kinds), size=60, p=[0.6] + [0.4 / (len(kinds) - 1)] * (len(kinds) - 1))]
+    src, tgt, gold = build(plan)
+    beads = align_sentences(src, tgt, WordEmbedder(), max_bead=4).beads
+    assert_coverage(beads, len(src), len(tgt))
+    correct = len(set(links(beads)) & set(links(gold)))
+    assert correct >= 0.9 * len(gold)
+
+
+def test_band_follows_a_path() -> None:
+    band = Band.around([(0, 0), (5, 3), (10, 10)], 10, 10, radius=1)
+    assert np.all(np.diff(band.lo) >= 0) and np.all(np.diff(band.hi) >= 0)
+    for i, j in [(0, 0), (5, 3), (3, 1), (10, 10)]:
+        assert band.lo[i] <= j < band.hi[i]
+    assert band.index(np.array([0, 10, 0]), np.array([0, 10, 10])).tolist()[:2] == [0, band.size - 1]
+    assert band.index(np.array([0]), np.array([10]))[0] == band.size  # outside: the sentinel
+
+
+def test_long_documents_use_a_band_linear_in_length() -> None:
+    """Cells searched and traced memory grow linearly: 4x the sentences, about 4x the cost."""
+    embedder = WordEmbedder(dim=64)
+    cells, peaks = [], []
+    for n in (500, 2000):
+        src, tgt, gold = build([(1, 1), (1, 1), (1, 2), (1, 1), (2, 1)] * (n // 5))
+        side_src = Evidence(embedder.encode(src), np.array([len(s) for s in src], np.float32), np.zeros((len(src), 8), np.float32))
+        side_tgt = Evidence(embedder.encode(tgt), np.array([len(t) for t in tgt], np.float32), np.zeros((len(tgt), 8), np.float32))
+        tracemalloc.start()
+        found = search(Scorer(side_src, side_tgt, Weights()), max_bead=3)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        cells.append(found.band.size)
+        assert len(found.steps) >= len(gold)
+    assert cells[1] < 5 * cells[0] and cells[0] < 100 * 500
+    assert peaks[1] < 5.5 * peaks[0]
+
+
+def split_by_hand(path: Path) -> list[str]:
+    """Lines, then sentence ends followed by a capital (enough for the seed document)."""
+    return [
+        part
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+        for part in re.split(r"(?<=[.!?])\s+(?=[A-Z])", line.strip())
+    ]
+
+
+@pytest.mark.slow
+def test_seed_document_with_the_default_embedder() -> None:
+    from align.embed import get_embedder
+
+    src, tgt = split_by_hand(SEED_FR), split_by_hand(SEED_EN)
+    assert (len(src), len(tgt)) == (12, 10)
+    result = align_sentences(src, tgt, get_embedder("use"))
+    assert links(result.beads) == links(read_beads(SEED_GOLD))
+    assert result.verdict is None
+    assert all(b.score > 0.5 for b in result.beads if b.src and b.tgt)
