@@ -1,0 +1,148 @@
+"""Benchmark French→English drafts: a naive few-shot baseline against the default translator.
+
+Each (system, test set) pair runs in its own child process so that peak RSS is per system.
+Reports BLEU and chrF (sacrebleu, with signatures), sentences per second (wall clock), CPU
+seconds per sentence (less sensitive to other jobs on a shared machine), peak RSS, and how many
+drafts :func:`align.quality.check_draft` flags.
+
+    .venv/bin/python eval/bench_translate.py --limit 100 --write eval/results/translate.md
+
+The few-shot examples of both systems come from WMT newstest2013 / Tatoeba, never from the
+reported sets; ``--set newstest2013-dev`` scores lines 1000+ of newstest2013 for tuning.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+DATA = Path(os.environ.get("ALIGN_TRANSLATE_DATA", "/work/shared/data/translate"))
+# name → (French file, English reference file, first line used)
+TEST_SETS = {
+    "ntrex128": (DATA / "ntrex128/newstest2019-ref.fra.txt", DATA / "ntrex128/newstest2019-src.eng.txt", 0),
+    "newstest2014": (DATA / "wmt/newstest2014.fra", DATA / "wmt/newstest2014.eng", 0),
+    "newstest2013-dev": (DATA / "wmt/newstest2013.fra", DATA / "wmt/newstest2013.eng", 1000),
+}
+SYSTEMS = ("naive", "default")
+
+
+def read_set(name: str, limit: int) -> tuple[list[str], list[str]]:
+    french, english, first = TEST_SETS[name]
+    sources = french.read_text(encoding="utf-8").splitlines()[first : first + limit]
+    references = english.read_text(encoding="utf-8").splitlines()[first : first + limit]
+    return sources, references
+
+
+class NaiveFewShot:
+    """What one writes first: three Tatoeba pairs as shots, one llama.cpp completion per
+    sentence, greedy, stop at newline; no source rewriting, batching or repair."""
+
+    name = "naive"
+
+    def __init__(self) -> None:
+        from llama_cpp import Llama
+
+        from align.translate import embedded_gguf_path
+
+        tatoeba = DATA / "tatoeba/tatoeba-test-v2021-08-07"
+        french = tatoeba.with_suffix(".fra").read_text(encoding="utf-8").splitlines()[:3]
+        english = tatoeba.with_suffix(".eng").read_text(encoding="utf-8").splitlines()[:3]
+        self.prefix = "".join(f"French: {f}\nEnglish: {e}\n\n" for f, e in zip(french, english))
+        self.llm = Llama(str(embedded_gguf_path()), n_ctx=2048, n_threads=2, n_threads_batch=2, swa_full=True, verbose=False)
+
+    def translate(self, sentences):
+        return [
+            self.llm(f"{self.prefix}French: {s}\nEnglish:", max_tokens=256, temperature=0.0, stop=["\n"])[
+                "choices"
+            ][0]["text"].strip()
+            for s in sentences
+        ]
+
+
+def run_worker(system: str, test_set: str, limit: int) -> dict:
+    from align.quality import check_draft
+    from align.translate import get_translator, translate_sentences
+
+    sources, _ = read_set(test_set, limit)
+    translator = NaiveFewShot() if system == "naive" else get_translator("gguf")
+    before, start = os.times(), time.perf_counter()
+    if system == "naive":
+        hypotheses = translator.translate(sources)
+    else:
+        hypotheses = [d.text for d in translate_sentences(sources, translator)]
+    wall = time.perf_counter() - start
+    after = os.times()
+    cpu = (after.user + after.system) - (before.user + before.system)
+    return {
+        "hypotheses": hypotheses,
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "flagged": sum(bool(check_draft(s, h)) for s, h in zip(sources, hypotheses)),
+    }
+
+
+def score(hypotheses: list[str], references: list[str]) -> dict:
+    from sacrebleu.metrics import BLEU, CHRF
+
+    bleu, chrf = BLEU(), CHRF()
+    return {
+        "bleu": bleu.corpus_score(hypotheses, [references]).score,
+        "chrf": chrf.corpus_score(hypotheses, [references]).score,
+        "bleu_signature": str(bleu.get_signature()),
+        "chrf_signature": str(chrf.get_signature()),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--limit", type=int, default=100, help="first N sentences of each set")
+    parser.add_argument("--set", dest="sets", action="append", choices=sorted(TEST_SETS))
+    parser.add_argument("--system", dest="systems", action="append", choices=SYSTEMS)
+    parser.add_argument("--write", type=Path, help="also write the Markdown table here")
+    parser.add_argument("--save-hypotheses", type=Path, help="directory for system outputs")
+    parser.add_argument("--worker", nargs=2, metavar=("SYSTEM", "SET"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(run_worker(args.worker[0], args.worker[1], args.limit)))
+        return
+
+    rows = []
+    for test_set in args.sets or ["ntrex128", "newstest2014"]:
+        _, references = read_set(test_set, args.limit)
+        for system in args.systems or list(SYSTEMS):
+            child = subprocess.run(
+                [sys.executable, __file__, "--limit", str(args.limit), "--worker", system, test_set],
+                check=True, capture_output=True, text=True,
+            )
+            result = json.loads(child.stdout.strip().splitlines()[-1])
+            result.update(score(result["hypotheses"], references))
+            n = len(references)
+            rows.append((test_set, system, n, result))
+            if args.save_hypotheses:
+                args.save_hypotheses.mkdir(parents=True, exist_ok=True)
+                (args.save_hypotheses / f"{test_set}.{system}.txt").write_text("\n".join(result["hypotheses"]) + "\n")
+            print(f"{test_set:16} {system:8} BLEU {result['bleu']:5.1f} chrF {result['chrf']:5.1f} "
+                  f"{n / result['wall_s']:5.2f} sent/s  {result['cpu_s'] / n:5.2f} cpu-s/sent "
+                  f"{result['peak_rss_mib']:6.0f} MiB  flagged {result['flagged']}/{n}", flush=True)
+
+    table = ["| set | system | n | BLEU | chrF | sent/s | CPU s/sent | peak RSS MiB | flagged |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for test_set, system, n, r in rows:
+        table.append(f"| {test_set} | {system} | {n} | {r['bleu']:.1f} | {r['chrf']:.1f} | {n / r['wall_s']:.2f} | "
+                     f"{r['cpu_s'] / n:.2f} | {r['peak_rss_mib']:.0f} | {r['flagged']} |")
+    signatures = sorted({r["bleu_signature"] for *_, r in rows} | {r["chrf_signature"] for *_, r in rows})
+    text = "\n".join(table) + "\n\nsacrebleu signatures: " + "; ".join(f"`{s}`" for s in signatures) + "\n"
+    print(text)
+    if args.write:
+        args.write.write_text(text)
+
+
+if __name__ == "__main__":
+    main()

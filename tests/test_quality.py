@@ -1,0 +1,99 @@
+"""Quality flags on hand-written drafts, and their false-positive rate on human translations."""
+
+from pathlib import Path
+
+import pytest
+
+from align.quality import check_draft, missing_numbers, number_readings, severity
+
+RPDC_SOURCE = "Plusieurs milliers de soldats de la RPDC ont été déployés en Russie."
+RESOLUTIONS_SOURCE = (
+    "Le fait pour des soldats de la RPDC de recevoir une quelconque formation constitue une violation "
+    "directe des résolutions 1718, 1874 et 2270 du Conseil de sécurité des Nations Unies."
+)
+RESOLUTIONS_DRAFT = (
+    "DPRK soldiers receiving any training is a direct violation of UN Security Council "
+    "resolutions 1718, 1874 and 2270."
+)
+
+
+def test_good_translation_has_no_flags():
+    assert check_draft(RPDC_SOURCE, "Several thousand DPRK troops have been deployed to Russia.") == ()
+    assert check_draft(RESOLUTIONS_SOURCE, RESOLUTIONS_DRAFT) == ()
+
+
+def test_rpdc_rendered_as_another_country_is_flagged():
+    flags = check_draft(RPDC_SOURCE, "Several thousand Russian soldiers have been deployed to Russia.")
+    assert "acronym-changed:RPDC" in flags
+    flags = check_draft("Les soldats de la RPDC sont arrivés.", "The Russian soldiers have arrived.")
+    assert "acronym-changed:RPDC" in flags and "name-added:Russia" in flags
+
+
+def test_north_korea_counts_for_rpdc():
+    assert check_draft(RPDC_SOURCE, "Several thousand North Korean soldiers have been deployed to Russia.") == ()
+
+
+def test_dropped_resolution_number_is_flagged():
+    draft = RESOLUTIONS_DRAFT.replace(" and 2270", "")
+    assert [f for f in check_draft(RESOLUTIONS_SOURCE, draft) if f.startswith("number")] == ["number-missing:2270"]
+
+
+def test_french_and_english_number_formats_compare_equal():
+    assert number_readings("1 000,5") == {"1000.5"}
+    assert "1000.5" in number_readings("1,000.5")
+    assert missing_numbers("Il a livré 1 000,5 tonnes et 2,5 millions d'euros.",
+                           "He delivered 1,000.5 tonnes and 2.5 million euros.") == []
+    assert missing_numbers("Il a livré 1 000,5 tonnes.", "He delivered 1,000 tonnes.") == ["1000,5"]
+    assert missing_numbers("Il a deux enfants, nés en 2 ans.", "He has two children, born two years apart.") == []
+
+
+def test_acronym_kept_with_reordered_letters_is_accepted():
+    flags = check_draft("Le Modèle standard (MS) est vérifié.", "The Standard Model (SM) is checked.")
+    assert not [f for f in flags if f.startswith("acronym")]
+    assert "acronym-changed:OTAN" in check_draft("L'OTAN a réagi.", "The alliance reacted.")
+
+
+def test_untranslated_french_is_flagged():
+    source = "Nous réaffirmons notre détermination inébranlable à soutenir l'Ukraine."
+    assert "untranslated" in check_draft(source, source)
+    half = "We reaffirm notre détermination inébranlable à soutenir les efforts de la population."
+    assert "untranslated" in check_draft(source, half)
+    assert "untranslated" not in check_draft(source, "We reaffirm our unwavering commitment to support Ukraine.")
+
+
+def test_looping_output_is_flagged():
+    draft = "The ministers said that the ministers said that the ministers said that the ministers said"
+    assert "looping" in check_draft("Les ministres ont déclaré leur préoccupation.", draft)
+    assert "looping" in check_draft("Il pleut.", "It rains rains rains rains.")
+
+
+def test_empty_truncated_and_length_ratio():
+    source = "Nous travaillons avec nos partenaires internationaux à une réponse coordonnée."
+    assert check_draft(source, "  ") == ("empty",)
+    assert "truncated" in check_draft(source, "We are working with our international partners on a")
+    assert "length-ratio" in check_draft(source, "We work.")
+    assert check_draft("", "anything") == ()
+
+
+def test_dropped_person_name_is_flagged():
+    source = "Le diplomate nord-coréen Ri Yong Ho a parlé samedi."
+    assert "name-missing:Yong" in check_draft(source, "The North Korean diplomat Ri Ho spoke on Saturday.")
+    assert check_draft(source, "North Korean diplomat Ri Yong Ho spoke on Saturday.") == ()
+
+
+def test_severity_orders_candidates():
+    assert severity(()) == 0
+    assert severity(("empty",)) > severity(("number-missing:3",)) > 0
+
+
+REFERENCES = Path("/work/shared/data/translate/wmt/newstest2013")
+
+
+@pytest.mark.skipif(not REFERENCES.with_suffix(".fra").exists(), reason="WMT data not available")
+def test_human_translations_are_rarely_flagged():
+    french = REFERENCES.with_suffix(".fra").read_text(encoding="utf-8").splitlines()[:1000]
+    english = REFERENCES.with_suffix(".eng").read_text(encoding="utf-8").splitlines()[:1000]
+    flagged = sum(bool(check_draft(f, e)) for f, e in zip(french, english))
+    assert flagged < 0.08 * len(french)
+    shuffled = sum(bool(check_draft(f, e)) for f, e in zip(french, english[1:] + english[:1]))
+    assert shuffled > 2 * flagged  # misaligned "drafts" must trip the checks far more often

@@ -1,0 +1,227 @@
+"""Drafts: caching, resuming, repair, splitting, backends (a tiny Marian model built here)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import align.translate as translate
+from align.cache import Cache
+from align.errors import DataError
+from align.translate import (
+    Seq2SeqTranslator,
+    get_translator,
+    prepare_source,
+    split_long,
+    translate_sentences,
+)
+
+TRANSLATE_DATA = Path("/work/shared/data/translate")
+SENTENCES = [f"La phrase numéro {i} parle de la RPDC." for i in range(7)]
+
+
+class CountingTranslator:
+    """Fake backend: a fixed English string per sentence, counting what it was asked."""
+
+    name = "counting-v1"
+
+    def __init__(self, fail_after: int | None = None):
+        self.seen: list[str] = []
+        self.fail_after = fail_after
+
+    def translate(self, sentences):
+        if self.fail_after is not None and len(self.seen) + len(sentences) > self.fail_after:
+            raise KeyboardInterrupt("interrupted midway")
+        self.seen += sentences
+        return [f"Sentence number {s.split()[3]} is about the DPRK." if "RPDC" in s else f"[{s}]" for s in sentences]
+
+
+def test_cache_second_call_does_not_translate(tmp_path):
+    cache = Cache(tmp_path / "cache.sqlite3")
+    first = CountingTranslator()
+    drafts = translate_sentences(SENTENCES, first, cache)
+    assert len(first.seen) == len(SENTENCES)
+    assert [d.source for d in drafts] == SENTENCES
+    assert drafts[3].text == "Sentence number 3 is about the DPRK." and drafts[3].flags == ()
+
+    second = CountingTranslator()
+    again = translate_sentences(SENTENCES, second, cache)
+    assert second.seen == [] and again == drafts
+
+
+def test_cache_key_includes_translator_name(tmp_path):
+    cache = Cache(tmp_path / "cache.sqlite3")
+    translate_sentences(SENTENCES, CountingTranslator(), cache)
+    other = CountingTranslator()
+    other.name = "counting-v2"
+    translate_sentences(SENTENCES, other, cache)
+    assert len(other.seen) == len(SENTENCES)
+
+
+def test_interrupted_run_resumes_with_the_rest(tmp_path, monkeypatch):
+    monkeypatch.setattr(translate, "CACHE_BATCH", 2)
+    cache = Cache(tmp_path / "cache.sqlite3")
+    with pytest.raises(KeyboardInterrupt):
+        translate_sentences(SENTENCES, CountingTranslator(fail_after=5), cache)
+    rerun = CountingTranslator()
+    drafts = translate_sentences(SENTENCES, rerun, cache)
+    assert rerun.seen == SENTENCES[4:]  # two batches of two reached the cache before the failure
+    assert [d.text for d in drafts] == [f"Sentence number {i} is about the DPRK." for i in range(7)]
+
+
+def test_progress_counts_sentences(tmp_path):
+    calls = []
+    translate_sentences(SENTENCES, CountingTranslator(), None, progress=lambda done, total: calls.append((done, total)))
+    assert calls[0] == (0, 7) and calls[-1] == (7, 7)
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+
+
+class RepairingTranslator(CountingTranslator):
+    """First drafts turn the DPRK into Russia; retries offer ``alternatives``."""
+
+    name = "repairing-v1"
+
+    def __init__(self, alternatives: list[str]):
+        super().__init__()
+        self.alternatives = alternatives
+        self.retried: list[str] = []
+
+    def translate(self, sentences):
+        return ["Russian soldiers were deployed." for _ in sentences]
+
+    def retranslate(self, sentences):
+        self.retried += sentences
+        return [list(self.alternatives) for _ in sentences]
+
+
+def test_flagged_draft_is_repaired():
+    translator = RepairingTranslator(["Soldiers were deployed.", "DPRK soldiers were deployed."])
+    [draft] = translate_sentences(["Des soldats de la RPDC ont été déployés."], translator)
+    assert translator.retried == ["Des soldats de la RPDC ont été déployés."]
+    assert draft.text == "DPRK soldiers were deployed." and draft.flags == ()
+
+
+def test_flag_is_kept_when_repair_fails():
+    translator = RepairingTranslator(["Soldiers soldiers soldiers soldiers."])
+    [draft] = translate_sentences(["Des soldats de la RPDC ont été déployés."], translator)
+    assert draft.text == "Russian soldiers were deployed."
+    assert "acronym-changed:RPDC" in draft.flags
+
+
+def test_unflagged_drafts_are_not_retried():
+    translator = RepairingTranslator(["unused"])
+    translator.translate = lambda sentences: ["Soldiers were deployed." for _ in sentences]
+    translate_sentences(["Des soldats ont été déployés."], translator)
+    assert translator.retried == []
+
+
+LONG_SENTENCE = "; ".join(
+    f"la clause {i} du traité prévoit que les parties coopèrent pleinement dans le domaine numéro {i}, "
+    f"sans exception aucune" for i in range(8)
+) + "."
+
+
+def test_long_sentences_are_split_and_joined_without_loss():
+    pieces = split_long(LONG_SENTENCE, max_chars=200)
+    assert len(pieces) > 1 and all(len(p) <= 200 for p in pieces)
+    assert " ".join(pieces) == LONG_SENTENCE
+    assert split_long("Courte phrase.") == ["Courte phrase."]
+
+    translator = CountingTranslator()
+    [draft] = translate_sentences([LONG_SENTENCE], translator)
+    assert len(translator.seen) == len(split_long(LONG_SENTENCE)) > 1
+    assert draft.text == " ".join(f"[{p}]" for p in split_long(LONG_SENTENCE))
+
+
+def test_prepare_source_rewrites_what_small_models_garble():
+    assert prepare_source("Il a payé 1 000,5 euros, soit 2,5 %.") == "Il a payé 1,000.5 euros, soit 2.5%."
+    assert prepare_source("La RPDC et l’ONU.") == "La DPRK et l'UN."
+    assert prepare_source("« passer pour des marionnettes »") == '"passer pour des marionnettes"'
+    assert prepare_source("en 2019, 300 personnes") == "en 2019, 300 personnes"
+
+
+def test_unknown_backend_and_missing_models_are_data_errors(tmp_path):
+    with pytest.raises(DataError, match="unknown translation backend"):
+        get_translator("babelfish")
+    with pytest.raises(DataError, match="no such file"):
+        get_translator("gguf", str(tmp_path / "missing.gguf"))
+    with pytest.raises(DataError, match="no such directory"):
+        get_translator("transformers", str(tmp_path / "missing-model"))
+
+
+# --------------------------------------------------------------------------------------------
+# A tiny MarianMT model with random weights, built in a temporary directory
+
+
+@pytest.fixture(scope="module")
+def tiny_marian_dir(tmp_path_factory) -> Path:
+    sentencepiece = pytest.importorskip("sentencepiece")
+    torch = pytest.importorskip("torch")
+    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+
+    tatoeba = TRANSLATE_DATA / "tatoeba/tatoeba-test-v2021-08-07"
+    if not tatoeba.with_suffix(".fra").exists():
+        pytest.skip("Tatoeba data not available")
+    lines = [
+        *tatoeba.with_suffix(".fra").read_text(encoding="utf-8").splitlines()[:300],
+        *tatoeba.with_suffix(".eng").read_text(encoding="utf-8").splitlines()[:300],
+    ]
+    root = tmp_path_factory.mktemp("tiny-marian")
+    sentencepiece.SentencePieceTrainer.train(
+        sentence_iterator=iter(lines), model_prefix=str(root / "spm"), vocab_size=200,
+        character_coverage=1.0, unk_id=2, bos_id=-1, eos_id=0, pad_id=1,
+        unk_piece="<unk>", eos_piece="</s>", pad_piece="<pad>",
+    )
+    processor = sentencepiece.SentencePieceProcessor(model_file=str(root / "spm.model"))
+    vocab = {processor.id_to_piece(i): i for i in range(processor.get_piece_size())}
+    (root / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
+    tokenizer = MarianTokenizer(
+        source_spm=str(root / "spm.model"), target_spm=str(root / "spm.model"),
+        vocab=str(root / "vocab.json"), source_lang="fr", target_lang="en",
+    )
+    config = MarianConfig(
+        vocab_size=len(vocab), d_model=16, encoder_layers=1, decoder_layers=1,
+        encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32,
+        max_position_embeddings=128, pad_token_id=1, eos_token_id=0, decoder_start_token_id=1,
+        forced_eos_token_id=0,
+    )
+    torch.manual_seed(0)
+    model_dir = root / "model"
+    MarianMTModel(config).save_pretrained(model_dir)
+    tokenizer.save_pretrained(model_dir)
+    return model_dir
+
+
+@pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
+def test_tiny_marian_round_trip_through_transformers_backend(tiny_marian_dir, tmp_path):
+    translator = get_translator("transformers", model=str(tiny_marian_dir))
+    assert isinstance(translator, Seq2SeqTranslator)
+    assert translator.name.startswith("transformers:model:")
+    sources = ["Bonjour le monde.", "Le chat dort sur le canapé depuis 2019."]
+    drafts = translate_sentences(sources, translator, Cache(tmp_path / "c.sqlite3"))
+    assert [d.source for d in drafts] == sources
+    assert all(isinstance(d.text, str) for d in drafts)
+    # Random weights give gibberish, which the checks must notice.
+    assert "number-missing:2019" in drafts[1].flags
+    again = get_translator("transformers", model=str(tiny_marian_dir))
+    assert again.name == translator.name
+    assert [d.text for d in translate_sentences(sources, again)] == [d.text for d in drafts]
+
+
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_embedded_gguf_translates_seed_sentences():
+    translator = get_translator("gguf")
+    sources = [
+        "Plusieurs milliers de soldats de la RPDC ont été déployés en Russie.",
+        "Nous travaillons avec nos partenaires internationaux à une réponse coordonnée pour faire face "
+        "à ce nouveau développement.",
+    ]
+    korea, partners = translate_sentences(sources, translator)
+    assert "DPRK" in korea.text or "North Korea" in korea.text
+    assert "Russia" in korea.text and "acronym-changed:RPDC" not in korea.flags
+    assert "partners" in partners.text.lower() and "untranslated" not in partners.flags
