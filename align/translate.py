@@ -17,7 +17,9 @@ from :mod:`align.quality`, and a retry with other decodings for flagged drafts.
 
 from __future__ import annotations
 
+
 import functools
+import logging
 import hashlib
 import os
 import re
@@ -301,7 +303,9 @@ class LlamaCppGenerator:
         import llama_cpp
         from llama_cpp import _internals, _logger
 
-        _logger.set_verbose(False)
+        # llama.cpp reports some notices at level NONE, which set_verbose(False) still prints;
+        # failures reach us as exceptions, so its log stays silent.
+        _logger.logger.setLevel(logging.CRITICAL + 1)
         self._llama_cpp = llama_cpp
         self.model = _internals.LlamaModel(
             path_model=str(path), params=llama_cpp.llama_model_default_params(), verbose=False
