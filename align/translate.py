@@ -17,10 +17,9 @@ from :mod:`align.quality`, and a retry with other decodings for flagged drafts.
 
 from __future__ import annotations
 
-
 import functools
-import logging
 import hashlib
+import logging
 import os
 import re
 import socket
