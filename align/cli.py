@@ -339,6 +339,43 @@ def run(source, reference, out, backend, model, embedder, translate, quiet) -> N
 
 
 @main.command(context_settings=CONTEXT)
+@click.argument("manifest", type=click.Path())
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Output directory.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True)
+@click.option("--address", help="Ray cluster address (with --engine ray); default: start a local Ray.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Worker processes/actors.")
+@click.option("--translate/--no-translate", default=True, show_default=True, help="Make English drafts.")
+@click.option("--tmx", is_flag=True, help="Also write the merged corpus as TMX.")
+@click.option("--backend", default="gguf", show_default=True, help="Translation backend.")
+@click.option("--model", help="Translation model (GGUF file, hub id or local dir).")
+@click.option("--embedder", default="use", show_default=True, help="Cross-lingual embedder for alignment.")
+@quiet_option
+def batch(manifest, out, engine, address, workers, translate, tmx, backend, model, embedder, quiet) -> None:
+    """Run the pipeline on every document pair of MANIFEST (CSV/TSV/JSONL with source and
+    reference columns, optional id and metadata) and merge the results.
+
+    \b
+    Writes OUT/docs/<id>/ per document, OUT/corpus.{jsonl,parquet[,tmx]} and
+    OUT/summary.{tsv,parquet}. Rerunning skips finished documents; a failed document is
+    reported in the summary and does not stop the others.
+    \b
+    Example:
+      align batch pairs.csv --out corpus/ --no-translate --workers 2
+    """
+    from align.batch import run_batch
+    from align.pipeline import RunOptions
+    from align.progress import interactive, progress_bar
+
+    options = RunOptions(backend=backend, model=model, embedder=embedder, translate=translate)
+    with progress_bar("documents", interactive(quiet)) as tick:
+        summary = run_batch(
+            Path(manifest), Path(out), engine=engine, address=address, workers=workers,
+            translate=translate, tmx=tmx, options=options, progress=tick,
+        )  # fmt: skip
+    _emit(summary.format_table())
+
+
+@main.command(context_settings=CONTEXT)
 @click.argument("run_dir", type=click.Path(exists=True, file_okay=False))
 def report(run_dir: str) -> None:
     """Write RUN_DIR/report.html: plots and tables of a run, one self-contained file.

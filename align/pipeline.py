@@ -39,6 +39,8 @@ class RunOptions:
     embedder: str = "use"
     draft_embedder: str = "minilm"
     translate: bool = True
+    doc: str | None = None  # document name in the corpus rows; default: from the source file name
+    exports: bool = True  # per-document corpus.tsv, corpus.tmx and report.html (batch merges instead)
     cache: Cache = field(default_factory=Cache.default)
     show_progress: bool = False
     notify: Callable[[str], None] = lambda message: None
@@ -130,7 +132,7 @@ def run_document(source: Path, reference: Path | None, out: Path, options: RunOp
         timings[stage] = round(now - clock, 3)
         clock = now
 
-    doc = document_name(source)
+    doc = options.doc or document_name(source)
     src_segments = _segment_file(source, "fr", options.notify)
     tgt_segments = _segment_file(reference, "en", options.notify) if reference else None
     lap("segment")
@@ -165,8 +167,9 @@ def run_document(source: Path, reference: Path | None, out: Path, options: RunOp
         pairs = build_pairs(doc, src_lines, tgt_lines, alignment, drafts)
         write_corpus(pairs, out / "pairs.jsonl", "jsonl")
         write_text_atomic(out / "alignment.txt", format_beads(alignment.beads))
-        write_corpus(pairs, out / "corpus.tsv", "tsv")
-        write_corpus(pairs, out / "corpus.tmx", "tmx")
+        if options.exports:
+            write_corpus(pairs, out / "corpus.tsv", "tsv")
+            write_corpus(pairs, out / "corpus.tmx", "tmx")
         report["counts"].update(reference_segments=len(tgt_segments), beads=len(pairs))
         report["embedder"] = options.embedder
         report["bead_types"] = dict(Counter(p.bead for p in pairs).most_common())
@@ -181,7 +184,7 @@ def run_document(source: Path, reference: Path | None, out: Path, options: RunOp
     report["seconds"] = timings
     write_text_atomic(out / "report.json", json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     write_text_atomic(out / "report.md", render_report(report))
-    if tgt_segments is not None:
+    if tgt_segments is not None and options.exports:
         write_report(out)
     return report
 

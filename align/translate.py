@@ -34,6 +34,7 @@ from align.cache import Cache, content_key
 from align.errors import DataError
 from align.quality import ACRONYM_GLOSSARY, check_draft, severity
 from align.records import Draft
+from align.resources import cpu_threads
 
 CACHE_NAMESPACE = "draft"
 # Sentences longer than this are translated in pieces cut at ; : , boundaries.
@@ -298,7 +299,7 @@ class LlamaCppGenerator:
     """Batched decoding with llama.cpp: the shared prompt prefix is evaluated once and shared
     by every sequence in the KV cache, then all sequences advance one token per step."""
 
-    def __init__(self, path: Path, n_threads: int = 2, max_batch: int = 16, n_ctx: int = 8192):
+    def __init__(self, path: Path, n_threads: int = 0, max_batch: int = 16, n_ctx: int = 8192):
         import llama_cpp
         from llama_cpp import _internals, _logger
 
@@ -313,7 +314,7 @@ class LlamaCppGenerator:
         params.n_ctx = params.n_batch = n_ctx
         params.n_ubatch = 512
         params.n_seq_max = max_batch + 1
-        params.n_threads = params.n_threads_batch = n_threads
+        params.n_threads = params.n_threads_batch = n_threads or cpu_threads()
         params.kv_unified = True
         params.swa_full = True
         self.ctx = _internals.LlamaContext(model=self.model, params=params, verbose=False)
@@ -435,11 +436,11 @@ class TransformersCausalGenerator:
     ``min_length_ratio`` is not applied here (transformers takes one minimum per batch).
     """
 
-    def __init__(self, path: Path, n_threads: int = 2, max_batch: int = 8):
+    def __init__(self, path: Path, n_threads: int = 0, max_batch: int = 8):
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
-        torch.set_num_threads(n_threads)
+        torch.set_num_threads(n_threads or cpu_threads())
         self.torch = torch
         self.tokenizer = AutoTokenizer.from_pretrained(path.parent, gguf_file=path.name)
         self.tokenizer.padding_side = "left"
@@ -529,11 +530,11 @@ _LANGUAGE_CODES = (("fra_Latn", "eng_Latn"), ("fr_XX", "en_XX"), ("fr", "en"))
 class Seq2SeqTranslator:
     """MarianMT / NLLB / M2M100 / mBART-50 translation with batched generation."""
 
-    def __init__(self, model: str, n_threads: int = 2, batch_size: int = 16):
+    def __init__(self, model: str, n_threads: int = 0, batch_size: int = 16):
         import torch
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-        torch.set_num_threads(n_threads)
+        torch.set_num_threads(n_threads or cpu_threads())
         self.torch = torch
         local = Path(model).expanduser()
         if model.startswith((".", "/", "~")) and not local.is_dir():
@@ -592,8 +593,10 @@ _BACKENDS: dict[str, Callable[[str | None], Translator]] = {
 }
 
 
+@functools.lru_cache(maxsize=4)
 def get_translator(backend: str = "gguf", model: str | None = None) -> Translator:
-    """The translator for ``backend`` (``gguf`` or ``transformers``) and ``model``."""
+    """The translator for ``backend`` (``gguf`` or ``transformers``) and ``model``, loaded once
+    per process."""
     if backend not in _BACKENDS:
         raise DataError(f"unknown translation backend {backend!r} (choose from {', '.join(_BACKENDS)})")
     return _BACKENDS[backend](model)

@@ -230,3 +230,19 @@ def test_run_with_the_embedded_defaults_matches_gold_and_reuses_the_cache(tmp_pa
     invoke("run", SEED_FR, "--reference", SEED_EN, "--out", out, "--quiet")
     second = json.loads((out / "report.json").read_text())
     assert second["seconds"]["translate"] < 1.0
+
+
+def test_batch_runs_a_manifest_and_reports_failures(tmp_path):
+    german = tmp_path / "de.txt"
+    german.write_text("Wir verurteilen die militärische Zusammenarbeit zwischen Nordkorea und Russland aufs Schärfste.\n")
+    manifest = tmp_path / "pairs.csv"
+    manifest.write_text(f"id,source,reference\nseed,{SEED_FR},{SEED_EN}\nwrong,{SEED_FR},{german}\n")
+    out = tmp_path / "corpus"
+    result = invoke("batch", manifest, "--out", out, "--no-translate", "--workers", "1", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert "1 ok, 1 failed" in result.stdout
+    assert "looks like German" in (out / "summary.tsv").read_text()
+    rows = [json.loads(line) for line in (out / "corpus.jsonl").read_text().splitlines()]
+    assert len(rows) == 12 and {r["doc"] for r in rows} == {"seed"}
+    assert json.loads((out / "docs" / "seed" / "pairs.jsonl").read_text().splitlines()[0])["doc"] == "seed"
+    assert invoke("batch", manifest, "--out", out, "--workers", "0").exit_code == 2
