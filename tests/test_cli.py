@@ -246,3 +246,28 @@ def test_batch_runs_a_manifest_and_reports_failures(tmp_path):
     assert len(rows) == 12 and {r["doc"] for r in rows} == {"seed"}
     assert json.loads((out / "docs" / "seed" / "pairs.jsonl").read_text().splitlines()[0])["doc"] == "seed"
     assert invoke("batch", manifest, "--out", out, "--workers", "0").exit_code == 2
+
+
+def test_export_import_round_trip_and_report(tmp_path):
+    from align.formats import write_corpus
+    from align.records import Pair
+
+    run = tmp_path / "run"
+    pairs = [Pair("d", [0], [0], "Le chat & <le> chien.", "The cat & <the> dog.", None, 0.8),
+             Pair("d", [1], [], "Partager", "", None, 0.3, "1-0", ["low-confidence"])]
+    write_corpus(pairs, run / "pairs.jsonl", "jsonl")
+    tmx = tmp_path / "corpus.tmx"
+    assert invoke("export", run, "--to", "tmx", "--out", tmx).exit_code == 0
+    imported = tmp_path / "imported"
+    assert invoke("import", tmx, "--out", imported).exit_code == 0
+    again = tmp_path / "again.tmx"
+    invoke("export", imported, "--to", "tmx", "--out", again)
+    assert again.read_bytes() == tmx.read_bytes()
+    moses = invoke("export", run, "--to", "moses", "--out", tmp_path / "m")
+    assert moses.stdout.split() == [str(tmp_path / "m.fr"), str(tmp_path / "m.en")]
+    broken = tmp_path / "broken.tmx"
+    broken.write_text("<tmx><body><tu><tuv xml:lang='fr'><seg>x</seg></tu></body></tmx>")
+    assert_one_line_error(invoke("import", broken, "--out", tmp_path / "x"), mentions="broken.tmx")
+    assert not (tmp_path / "x").exists()
+    result = invoke("report", run)
+    assert result.exit_code == 0 and (run / "report.html").exists()
