@@ -120,18 +120,9 @@ def _table_rows(text: str, path: Path, delimiter: str) -> Iterator[tuple[int, di
 
 
 def _jsonl_rows(text: str, path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    for line, raw in enumerate(text.splitlines(), 1):
-        if not raw.strip():
-            continue
-        try:
-            row = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise DataError(f"{path}:{line}: not valid JSON ({exc.msg})") from None
-        if not isinstance(row, dict):
-            raise DataError(f"{path}:{line}: expected a JSON object with source and reference")
-        missing = [name for name in REQUIRED_COLUMNS if name not in row]
-        if missing:
-            raise DataError(f"{path}:{line}: missing key(s) {', '.join(missing)}")
+    from align.formats import json_objects
+
+    for line, row in json_objects(text, str(path), REQUIRED_COLUMNS):
         if not all(isinstance(row[name], str) for name in REQUIRED_COLUMNS):
             raise DataError(f"{path}:{line}: source and reference must be strings (file paths)")
         yield line, {k: v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) for k, v in row.items()}

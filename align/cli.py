@@ -84,18 +84,14 @@ def segment(file: str, lang: str, fmt: str, quiet: bool) -> None:
 
 def _read_sentences(file: str) -> list[str]:
     """One sentence per line, or the JSONL records written by ``align segment``."""
+    from align.formats import json_objects
     from align.textio import read_text
 
-    lines = [line.strip() for line in read_text(file).text.splitlines() if line.strip()]
+    text = read_text(file).text
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
     if not lines[0].startswith("{"):
         return lines
-    sentences = []
-    for lineno, line in enumerate(lines, 1):
-        try:
-            sentences.append(" ".join(json.loads(line)["text"].split()))
-        except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
-            raise DataError(f"{file}:{lineno}: not a segment record with a 'text' field") from None
-    return sentences
+    return [" ".join(str(row["text"]).split()) for _, row in json_objects(text, file, ("text",))]
 
 
 @main.command(context_settings=CONTEXT)

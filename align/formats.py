@@ -244,8 +244,9 @@ def _format_jsonl(pairs: Sequence[Pair]) -> str:
     return out.getvalue()
 
 
-def _parse_jsonl(text: str, name: str) -> list[Pair]:
-    pairs = []
+def json_objects(text: str, name: str, required: Sequence[str] = ()) -> Iterator[tuple[int, dict]]:
+    """Numbered JSON objects of a JSON-lines text, blank lines skipped; a bad line raises
+    :class:`DataError` naming ``name`` and the line."""
     for lineno, line in _split_records(text):
         if not line.strip():
             continue
@@ -255,9 +256,15 @@ def _parse_jsonl(text: str, name: str) -> list[Pair]:
             raise DataError(f"{name}:{lineno}: not valid JSON ({exc.msg}, column {exc.colno})") from None
         if not isinstance(row, dict):
             raise DataError(f"{name}:{lineno}: expected a JSON object, got {type(row).__name__}")
-        missing = [key for key in _JSON_REQUIRED if key not in row]
+        missing = [key for key in required if key not in row]
         if missing:
             raise DataError(f"{name}:{lineno}: missing field(s) {', '.join(missing)}")
+        yield lineno, row
+
+
+def _parse_jsonl(text: str, name: str) -> list[Pair]:
+    pairs = []
+    for lineno, row in json_objects(text, name, _JSON_REQUIRED):
         wrong = [key for key, ok in _JSON_FIELD_TYPES.items() if key in row and not ok(row[key])]
         if wrong:
             raise DataError(f"{name}:{lineno}: wrong type for field(s) {', '.join(wrong)}")

@@ -259,3 +259,19 @@ def test_seed_document_with_the_default_embedder() -> None:
     assert links(result.beads) == links(read_beads(SEED_GOLD))
     assert result.verdict is None
     assert all(b.score > 0.5 for b in result.beads if b.src and b.tgt)
+
+
+def test_runs_longer_than_the_embedded_ones_combine_joined_pieces() -> None:
+    """A run of 4 is the sum of two embedded 2-runs, a run of 5 of a 3-run and a 2-run."""
+    from align.aligner import _run_vectors, _unit
+
+    rng = np.random.default_rng(0)
+    rows = _unit(rng.standard_normal((8, 16)).astype(np.float32))
+    side = Evidence(rows, np.ones(8, np.float32), np.zeros((8, 4), np.float32))
+    side.run_vectors = {size: _unit(rng.standard_normal((9 - size, 16)).astype(np.float32)) for size in (2, 3)}
+    two, three = side.run_vectors[2], side.run_vectors[3]
+    four = _run_vectors(rows, np.array([1]), 4, side)[0]
+    five = _run_vectors(rows, np.array([1]), 5, side)[0]
+    assert np.allclose(four, _unit(2 * two[1] + 2 * two[3]), atol=1e-6)
+    assert np.allclose(five, _unit(3 * three[1] + 2 * two[4]), atol=1e-6)
+    assert np.allclose(_run_vectors(rows, np.array([2]), 3, side)[0], three[2])

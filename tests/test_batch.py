@@ -130,7 +130,7 @@ def test_csv_tsv_and_jsonl_manifests_list_the_same_pairs(tmp_path: Path) -> None
         ("m.csv", "source,reference,id\na.fr,a.en,../up\n", "m.csv:2: id '../up' cannot name a folder"),
         ("m.csv", "source,reference\n,a.en\n", "m.csv:2: empty source path"),
         ("m.csv", "source,reference\n", "m.csv: no document pairs listed"),
-        ("m.jsonl", '{"source": "a", "reference": "b"}\n{"source": "c"}\n', "m.jsonl:2: missing key(s) reference"),
+        ("m.jsonl", '{"source": "a", "reference": "b"}\n{"source": "c"}\n', "m.jsonl:2: missing field(s) reference"),
         ("m.jsonl", '{"source": "a", "reference": "b"}\n{oops\n', "m.jsonl:2: not valid JSON"),
         ("m.jsonl", '["a", "b"]\n', "m.jsonl:1: expected a JSON object"),
         ("m.txt", "source,reference\na,b\n", "m.txt: cannot tell the manifest format"),
