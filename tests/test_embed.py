@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from align.cache import Cache
-from align.embed import CachedEmbedder, LazyEmbedder, get_embedder
+from align.embed import _loaded_embedder, CachedEmbedder, LazyEmbedder, get_embedder
 from align.errors import DataError
 
 WORDS = ["le", "chat", "dort", "the", "cat", "sleeps", "un", "chien", "a", "dog", "barks", "aboie"]
@@ -59,6 +59,7 @@ def test_unknown_model_is_a_one_line_data_error(monkeypatch: pytest.MonkeyPatch,
 
 
 def test_builtin_names_are_lazy_and_versioned() -> None:
+    _loaded_embedder.cache_clear()  # models are memoised per process; start from none loaded
     for name, dim in (("use", 512), ("e5", 384), ("minilm", 384)):
         embedder = get_embedder(name)
         assert isinstance(embedder, LazyEmbedder)
