@@ -57,7 +57,7 @@ def main() -> None:
                 preds.append(pred)
             seconds = time.perf_counter() - started
             pairs = [x for gold, pred in zip((d[2] for d in docs), preds) for x in ("--gold", str(gold), "--pred", str(pred))]
-            scores = json.loads(align_cli("evaluate", "alignment", "--json", *pairs))
+            scores = json.loads(align_cli("evaluate", "alignment", "--json", *pairs))["pooled"]
             rows.append((name, scores, seconds))
             print(f"{name}: strict F1 {scores['strict']['f1']:.4f}  lax F1 {scores['lax']['f1']:.4f}  ({seconds:.0f} s)")
     command = "python eval/cli_gold_alignment.py " + shlex.join(sys.argv[1:])
@@ -68,7 +68,7 @@ def main() -> None:
         table.append(f"| {name} | {st['precision']:.4f} | {st['recall']:.4f} | {st['f1']:.4f} | "
                      f"{lx['precision']:.4f} | {lx['recall']:.4f} | {lx['f1']:.4f} | {seconds:.0f} |")
     RESULTS.write_text(
-        f"# Gold alignment through the CLI\n\nCommand: `{command.strip()}` (embedder `{args.embedder}`), "
+        f"# Gold alignment through the CLI\n\nCommand: `{command.strip()}` (embedder `{args.embedder}`; embedding cache warm from eval/bench_align.py), "
         f"run {date.today().isoformat()} on 2 cores.\nEach document is aligned by a separate "
         "`align pair --presegmented` process (model load included), then pooled by "
         "`align evaluate alignment`.\n\n" + "\n".join(table) + "\n"
