@@ -256,11 +256,13 @@ def evaluate_translation(hyp: str, ref: str, compare: str | None, worst: int, as
 
 def _corpus_file(path: Path) -> Path:
     """A run directory stands for its pairs.jsonl."""
+    if not path.exists():
+        raise DataError(f"{path}: no such file or run directory")
     return path / "pairs.jsonl" if path.is_dir() else path
 
 
 @main.command("export", context_settings=CONTEXT)
-@click.argument("corpus", type=click.Path(exists=True))
+@click.argument("corpus", type=click.Path())
 @click.option("--to", "fmt", type=click.Choice(["tmx", "tsv", "jsonl", "moses"]), required=True)
 @click.option("--out", required=True, type=click.Path(), help="Output file (moses: prefix for OUT.fr / OUT.en).")
 @click.option("--src-lang", default="fr-FR", show_default=True)
@@ -280,7 +282,7 @@ def export_corpus(corpus: str, fmt: str, out: str, src_lang: str, tgt_lang: str)
 
 
 @main.command("import", context_settings=CONTEXT)
-@click.argument("corpus", type=click.Path(exists=True, dir_okay=False))
+@click.argument("corpus", type=click.Path(dir_okay=False))
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Directory to hold pairs.jsonl.")
 @click.option("--src-lang", default="fr-FR", show_default=True)
 @click.option("--tgt-lang", default="en-GB", show_default=True)
@@ -372,7 +374,7 @@ def batch(manifest, out, engine, address, workers, translate, tmx, backend, mode
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("run_dir", type=click.Path(exists=True, file_okay=False))
+@click.argument("run_dir", type=click.Path(file_okay=False))
 def report(run_dir: str) -> None:
     """Write RUN_DIR/report.html: plots and tables of a run, one self-contained file.
 
@@ -386,7 +388,7 @@ def report(run_dir: str) -> None:
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("corpus", type=click.Path(exists=True))
+@click.argument("corpus", type=click.Path())
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind (warns if not local).")
 @click.option("--port", type=int, help="Port [default: a free one].")
 @click.option("--reviewer", default="reviewer", show_default=True, help="Name recorded in the history.")

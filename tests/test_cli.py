@@ -271,3 +271,13 @@ def test_export_import_round_trip_and_report(tmp_path):
     assert not (tmp_path / "x").exists()
     result = invoke("report", run)
     assert result.exit_code == 0 and (run / "report.html").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("review", "missing"), ("report", "missing"), ("export", "missing", "--to", "tsv", "--out", "x.tsv"),
+     ("import", "missing.tmx", "--out", "x"), ("run", "missing.txt"), ("translate", "missing.txt")],
+)
+def test_missing_inputs_are_bad_data_not_usage_errors(tmp_path, args):
+    result = invoke(*[str(tmp_path / a) if a.startswith(("missing", "x")) else a for a in args])
+    assert_one_line_error(result, mentions="missing")
