@@ -27,7 +27,7 @@ from typing import Callable, Sequence
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from align.embed import Embedder, get_embedder
+from align.embed import Embedder, embed_runs, get_embedder
 from align.lexical import anchor_counts
 from align.records import Bead
 
@@ -443,15 +443,12 @@ def _sigmoid(x: float) -> float:
 def evidence(texts: Sequence[str], embedder: Embedder, exact_runs: Sequence[int] = (2, 3)) -> Evidence:
     """Features of one side; runs of the sizes in ``exact_runs`` are embedded as joined text."""
     texts = list(texts)
+    run_vectors = embed_runs(embedder, texts, (1, *exact_runs))
     return Evidence(
-        embedder.encode(texts),
+        run_vectors.pop(1),
         np.array([len(t) for t in texts], dtype=np.float32),
         anchor_counts(texts),
-        run_vectors={
-            size: embedder.encode([" ".join(texts[i : i + size]) for i in range(len(texts) - size + 1)])
-            for size in exact_runs
-            if len(texts) >= size
-        },
+        run_vectors=run_vectors,
     )
 
 

