@@ -160,7 +160,11 @@ _CANDIDATE = re.compile(
 )
 # A dash or bullet standing alone before a word: a list item run into the text.
 _INLINE_BULLET = re.compile(r"[-–—•]\s")
-_CAPITALS_WORD = re.compile(r"[A-ZÀ-Þ][A-ZÀ-Þ'’/-]+|\([A-ZÀ-Þ][A-ZÀ-Þ'’/-]+\)")
+# A word in capitals, with the optional plural of forms (VOIE(S)), or an acronym in brackets.
+_CAPITALS_WORD = re.compile(
+    r"[A-ZÀ-Þ][A-ZÀ-Þ'’/-]+(?:\(S\))?|\([A-ZÀ-Þ][A-ZÀ-Þ'’/-]+\)"
+)
+_CAPITALISED_WORD = re.compile(r"[A-ZÀ-Þ]['’]?[a-zà-ÿ]")  # Voie, N'utilisez
 _TERMINAL = re.compile(r"[.!?…]")
 _OPENERS = "«“\"'‘([{—–-¿¡ \u00a0\u202f"
 _CLOSERS = "»”\"’')]}"
@@ -343,18 +347,19 @@ def _run_in_heading_ends(
     return (
         len(previous_words) == 2
         and all(_CAPITALS_WORD.fullmatch(previous) for previous in previous_words)
-        and next_text[1:2].islower()
+        and _CAPITALISED_WORD.match(next_text) is not None
     )
 
 
 def _lower_case_start(
     text: str, sentence_start: int, punct_start: int, next_text: str, rules: LanguageRules
 ) -> bool:
-    """A full stop after an ordinary word (no abbreviation) before a lower-case word."""
+    """A full stop after an ordinary word (no abbreviation) or a closing bracket, before a
+    lower-case word."""
     if not rules.lower_case_starts or not _first_word(next_text):
         return False
     word = _word_before(text, sentence_start, punct_start)
-    return (
+    return word.endswith(")") or (
         len(word) > 2
         and word.isalpha()
         and not _listed(word, rules.abbreviations)

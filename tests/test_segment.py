@@ -153,6 +153,13 @@ FRENCH_CASES = [
         id="heading-in-capitals",
     ),
     pytest.param(
+        "MODE ET VOIE(S) D'ADMINISTRATION Voie intraveineuse. AVANT D'UTILISER ANGIOX "
+        "N'utilisez jamais Angiox.",
+        ["MODE ET VOIE(S) D'ADMINISTRATION", "Voie intraveineuse.",
+         "AVANT D'UTILISER ANGIOX", "N'utilisez jamais Angiox."],
+        id="heading-in-capitals-plural-form-and-elided-next-word",
+    ),
+    pytest.param(
         "Il lit Le Monde chaque jour. Kim Jong Il a composé six opéras.",
         ["Il lit Le Monde chaque jour.", "Kim Jong Il a composé six opéras."],
         id="capitalised-article-and-name-inside",
@@ -163,6 +170,12 @@ FRENCH_CASES = [
         ["Ils ont ajouté du sodium.", "à quoi ressemble le produit ? il est blanc.",
          "on le voit.", "Le 5 janv. dernier, etc. et env. deux fois."],
         id="lower-case-start-after-full-stop",
+    ),
+    pytest.param(
+        "Le témoin reçoit un inhibiteur (GP IIb/IIIa). héparine seule dans l'autre bras.",
+        ["Le témoin reçoit un inhibiteur (GP IIb/IIIa).",
+         "héparine seule dans l'autre bras."],
+        id="lower-case-start-after-bracket-and-full-stop",
     ),
     pytest.param(
         '" Le chef, tu es une bête ! " Les serveurs sont accueillants.',
