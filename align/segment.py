@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator
 
 from align.errors import DataError
@@ -58,6 +59,11 @@ class LanguageRules:
     run_in_starters: frozenset[str]
     """Capitalised right after a lower-case word with no punctuation between, these start a
     new sentence: a heading or list line whose line break was lost (PDF or web copies)."""
+    run_in_common_nouns: bool
+    """Whether a capitalised word that the text also writes in lower case starts a sentence
+    when it comes between a lower-case content word and a lower-case word with no punctuation
+    (French capitalises common nouns only there: "… mode d'administration Voie intraveineuse");
+    the text's own usage, as in punkt, tells the common noun from a name (Paris)."""
 
 
 _FRENCH_STARTERS = _words(
@@ -101,6 +107,7 @@ _FRENCH = LanguageRules(
         quand comme chez votre vos ne tous toutes afin après avant depuis pendant
         """
     ),
+    run_in_common_nouns=True,
 )
 
 _ENGLISH = LanguageRules(
@@ -132,6 +139,7 @@ _ENGLISH = LanguageRules(
     clause_starters=frozenset(),
     lower_case_starts=False,
     run_in_starters=frozenset(),
+    run_in_common_nouns=False,
 )
 
 SUPPORTED_LANGUAGES: dict[str, LanguageRules] = {"fr": _FRENCH, "en": _ENGLISH}
@@ -166,6 +174,8 @@ _CAPITALS_WORD = re.compile(
 )
 _CAPITALISED_WORD = re.compile(r"[A-ZÀ-Þ]['’]?[a-zà-ÿ]")  # Voie, N'utilisez
 _TERMINAL = re.compile(r"[.!?…]")
+_COMMON_NOUN_START = re.compile(r"([A-ZÀ-Þ][a-zà-ÿ]+),?\s+[a-zà-ÿ]")
+_LOWER_CASE_WORD = re.compile(r"(?<![\w-])[a-zà-ÿ][a-zà-ÿ]*(?![\w-])")
 _OPENERS = "«“\"'‘([{—–-¿¡ \u00a0\u202f"
 _CLOSERS = "»”\"’')]}"
 _NEXT_WORD = re.compile(r"[^\W\d_]+['’]?|\d")
@@ -336,19 +346,40 @@ def _run_in_heading_ends(
 
     Signs that are rare inside a sentence: a heading in capitals (PROPRIÉTÉS
     PHARMACOLOGIQUES Propriétés…), or a lower-case word then a capitalised pronoun or
-    conjunction (… à l'intention du public Ce document …). Articles are left out of the last
-    sign, since they also open titles and names (lire Le Monde).
+    conjunction (… à l'intention du public Ce document …), or a common noun (see
+    ``LanguageRules.run_in_common_nouns``). Articles are left out of the second sign, since
+    they also open titles and names (lire Le Monde).
     """
     next_text = text[gap.end() : gap.end() + 40]
     word = _word_before(text, sentence_start, gap.start())
     if word[:1].islower():  # not after a name (Kim Jong Il)
-        return _first_word(next_text) in rules.run_in_starters and not _TERMINAL.search(word)
+        if _TERMINAL.search(word):
+            return False
+        return _first_word(next_text) in rules.run_in_starters or (
+            rules.run_in_common_nouns and _common_noun_starts(text, word, next_text, rules)
+        )
     previous_words = text[max(sentence_start, gap.start() - 80) : gap.start()].split()[-2:]
     return (
         len(previous_words) == 2
         and all(_CAPITALS_WORD.fullmatch(previous) for previous in previous_words)
         and _CAPITALISED_WORD.match(next_text) is not None
     )
+
+
+def _common_noun_starts(text: str, word: str, next_text: str, rules: LanguageRules) -> bool:
+    """After the content ``word``, a capitalised noun then a lower-case word: Voie d'accès."""
+    match = _COMMON_NOUN_START.match(next_text)
+    if not match or word.casefold() in rules.sentence_starters:
+        return False
+    noun = match.group(1)
+    lowered = noun[0].lower() + noun[1:]
+    return lowered not in rules.sentence_starters and lowered in _lower_case_words(text)
+
+
+@lru_cache(maxsize=1)
+def _lower_case_words(text: str) -> frozenset[str]:
+    """The words ``text`` writes in lower case, found once per text (the last one is kept)."""
+    return frozenset(_LOWER_CASE_WORD.findall(text))
 
 
 def _lower_case_start(

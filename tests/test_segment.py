@@ -160,6 +160,14 @@ FRENCH_CASES = [
         id="heading-in-capitals-plural-form-and-elided-next-word",
     ),
     pytest.param(
+        "Respectez la voie d'administration. Mode d'administration Voie intraveineuse lente. "
+        "On approvisionne Paris en eau. Il cite parmi lesquelles La cerámica de Azaila.",
+        ["Respectez la voie d'administration.", "Mode d'administration",
+         "Voie intraveineuse lente.", "On approvisionne Paris en eau.",
+         "Il cite parmi lesquelles La cerámica de Azaila."],
+        id="run-in-common-noun-the-text-writes-in-lower-case",
+    ),
+    pytest.param(
         "Il lit Le Monde chaque jour. Kim Jong Il a composé six opéras.",
         ["Il lit Le Monde chaque jour.", "Kim Jong Il a composé six opéras."],
         id="capitalised-article-and-name-inside",
