@@ -7,8 +7,11 @@ drafts :func:`align.quality.check_draft` flags.
 
     .venv/bin/python eval/bench_translate.py --limit 100 --write eval/results/translate.md
 
-The few-shot examples of both systems come from WMT newstest2013 / Tatoeba, never from the
-reported sets; ``--set newstest2013-dev`` scores lines 1000+ of newstest2013 for tuning.
+Systems: ``naive`` (below), ``default`` (``get_translator("gguf")``: fixed examples) and
+``memory`` (the same plus 4 examples per batch from the embedded translation memory). The
+few-shot examples and the memory come from WMT newstest2013 lines 1-1000 / Tatoeba, never
+from the reported sets; ``--set newstest2013-dev`` scores lines 1001+ of newstest2013 for
+choosing variants.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ TEST_SETS = {
     "newstest2014": (DATA / "wmt/newstest2014.fra", DATA / "wmt/newstest2014.eng", 0),
     "newstest2013-dev": (DATA / "wmt/newstest2013.fra", DATA / "wmt/newstest2013.eng", 1000),
 }
-SYSTEMS = ("naive", "default")
+SYSTEMS = ("naive", "default", "memory")
 
 
 def read_set(name: str, limit: int) -> tuple[list[str], list[str]]:
@@ -67,10 +70,16 @@ class NaiveFewShot:
 
 def run_worker(system: str, test_set: str, limit: int) -> dict:
     from align.quality import check_draft
-    from align.translate import get_translator, translate_sentences
+    from align.memory import load_memory
+    from align.translate import get_translator, load_gguf_translator, translate_sentences
 
     sources, _ = read_set(test_set, limit)
-    translator = NaiveFewShot() if system == "naive" else get_translator("gguf")
+    if system == "naive":
+        translator = NaiveFewShot()
+    elif system == "memory":
+        translator = load_gguf_translator(memory=load_memory())
+    else:
+        translator = get_translator("gguf")
     before, start = os.times(), time.perf_counter()
     if system == "naive":
         hypotheses = translator.translate(sources)
