@@ -11,6 +11,7 @@ import hashlib
 import os
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -32,6 +33,34 @@ def content_key(*parts: str) -> str:
     return h.hexdigest()
 
 
+BUSY_TIMEOUT_S = 60.0
+
+
+def _prepare(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("CREATE TABLE IF NOT EXISTS kv (ns TEXT, key TEXT, value BLOB, PRIMARY KEY (ns, key))")
+
+
+def _retry_while_locked(step, deadline_s: float = BUSY_TIMEOUT_S) -> None:
+    """Run ``step``, retrying while another process holds the lock.
+
+    Switching a new file to WAL answers "database is locked" at once, without waiting on the busy
+    timeout, when several workers open the same fresh cache together; so wait here instead.
+    """
+    give_up = time.monotonic() + deadline_s
+    pause = 0.005
+    while True:
+        try:
+            step()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + pause > give_up:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
+
+
 class Cache:
     """A namespaced key → bytes store; ``Cache(None)`` keeps nothing (for ``--no-cache``)."""
 
@@ -49,12 +78,8 @@ class Cache:
             return None
         if self._conn is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS kv (ns TEXT, key TEXT, value BLOB, PRIMARY KEY (ns, key))"
-            )
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+            _retry_while_locked(lambda: _prepare(conn))
             self._conn = conn
         return self._conn
 
