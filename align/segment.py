@@ -182,6 +182,7 @@ _NEXT_WORD = re.compile(r"[^\W\d_]+['’]?|\d")
 _INITIAL = re.compile(r"(?:[A-ZÀ-Þ]h?\.-?)*[A-ZÀ-Þ]h?")  # J, J.-P, Ch
 _DOTTED = re.compile(r"(?:[^\W\d_]{1,2}\.-?)+[^\W\d_]{1,2}")
 _SINGLE_LOWER = re.compile(r"[a-zà-ÿ]")
+_ELIDED = re.compile(r"(?:[a-zà-ÿ]{1,2}|qu|jusqu|lorsqu|puisqu)['’](.+)", re.IGNORECASE)  # l'art, d'al
 _LIST_NUMBER = re.compile(r"\d{1,3}|[ivxlcIVXLC]{1,5}|[a-zA-Z]")
 
 
@@ -420,6 +421,9 @@ def _stop_ends_sentence(
     next_word = _first_word(next_text)
     if _listed(word, rules.abbreviations):
         return next_word in rules.sentence_starters
+    elided = _ELIDED.fullmatch(word)
+    if elided and next_word.isdigit() and _listed(elided.group(1), rules.abbreviations):
+        return False  # "l'art. 5": before a number the word is the abbreviation, not "art"
     if _INITIAL.fullmatch(word):
         return next_word in rules.sentence_starters and next_word not in rules.name_particles
     if _looks_abbreviated(word):

@@ -34,6 +34,12 @@ FRENCH_CASES = [
         id="references-before-numbers",
     ),
     pytest.param(
+        "Selon l'art. 5 du traité et d'après l’al. 2, c'est permis. Il aime l'art. Elle aussi.",
+        ["Selon l'art. 5 du traité et d'après l’al. 2, c'est permis.", "Il aime l'art.",
+         "Elle aussi."],
+        id="elided-abbreviation-before-a-number",
+    ),
+    pytest.param(
         "Dupont et al. ont montré cela. Il a pris des pommes, des poires, etc. mais pas de "
         "prunes. Il a aussi pris du pain, etc. Le reste attendra.",
         ["Dupont et al. ont montré cela.",
