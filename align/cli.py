@@ -17,6 +17,10 @@ from align.errors import DataError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress or notices on stderr.")
+max_bead_option = click.option(
+    "--max-bead", type=click.IntRange(2, 8), default=5, show_default=True,
+    help="Most sentences in one bead, both sides together (5 allows 1-4, 2-3, 3-2, 4-1).",
+)
 
 
 def _notice(quiet: bool):
@@ -143,8 +147,9 @@ def _sentences_of(file: str, lang: str, presegmented: bool, notify) -> list[str]
 @click.option("--embedder", default="use", show_default=True, help="use, e5, or a sentence-transformers model.")
 @click.option("--src-lang", default="fr", show_default=True, help="Language of SRC when segmenting.")
 @click.option("--tgt-lang", default="en", show_default=True, help="Language of TGT when segmenting.")
+@max_bead_option
 @quiet_option
-def pair(src, tgt, presegmented, drafts_file, fmt, embedder, src_lang, tgt_lang, quiet) -> None:
+def pair(src, tgt, presegmented, drafts_file, fmt, embedder, src_lang, tgt_lang, max_bead, quiet) -> None:
     """Align the sentences of SRC (French) and TGT (English).
 
     \b
@@ -165,7 +170,7 @@ def pair(src, tgt, presegmented, drafts_file, fmt, embedder, src_lang, tgt_lang,
         if len(texts) != len(src_lines):
             raise DataError(f"{drafts_file}: {len(texts)} drafts for {len(src_lines)} source sentences")
         drafts = [Draft(s, d, check_draft(s, d)) for s, d in zip(src_lines, texts)]
-    options = RunOptions(embedder=embedder, notify=notify)
+    options = RunOptions(embedder=embedder, max_bead=max_bead, notify=notify)
     alignment = align_lines(src_lines, tgt_lines, [d.text for d in drafts] if drafts else None, options)
     if alignment.verdict:
         notify(alignment.verdict)
@@ -307,8 +312,9 @@ def import_corpus(corpus: str, out: str, src_lang: str, tgt_lang: str) -> None:
 @click.option("--model", help="Translation model (GGUF file, hub id or local dir).")
 @click.option("--embedder", default="use", show_default=True, help="Cross-lingual embedder for alignment.")
 @click.option("--translate/--no-translate", default=True, show_default=True, help="Make English drafts.")
+@max_bead_option
 @quiet_option
-def run(source, reference, out, backend, model, embedder, translate, quiet) -> None:
+def run(source, reference, out, backend, model, embedder, translate, max_bead, quiet) -> None:
     """The main job: segment, translate, align with a reference, evaluate, write a run directory.
 
     \b
@@ -328,6 +334,7 @@ def run(source, reference, out, backend, model, embedder, translate, quiet) -> N
         model=model,
         embedder=embedder,
         translate=translate,
+        max_bead=max_bead,
         show_progress=interactive(quiet),
         notify=_notice(quiet),
     )
@@ -347,8 +354,9 @@ def run(source, reference, out, backend, model, embedder, translate, quiet) -> N
 @click.option("--backend", default="gguf", show_default=True, help="Translation backend.")
 @click.option("--model", help="Translation model (GGUF file, hub id or local dir).")
 @click.option("--embedder", default="use", show_default=True, help="Cross-lingual embedder for alignment.")
+@max_bead_option
 @quiet_option
-def batch(manifest, out, engine, address, workers, translate, tmx, backend, model, embedder, quiet) -> None:
+def batch(manifest, out, engine, address, workers, translate, tmx, backend, model, embedder, max_bead, quiet) -> None:
     """Run the pipeline on every document pair of MANIFEST (CSV/TSV/JSONL with source and
     reference columns, optional id and metadata) and merge the results.
 
@@ -364,7 +372,7 @@ def batch(manifest, out, engine, address, workers, translate, tmx, backend, mode
     from align.pipeline import RunOptions
     from align.progress import interactive, progress_bar
 
-    options = RunOptions(backend=backend, model=model, embedder=embedder, translate=translate)
+    options = RunOptions(backend=backend, model=model, embedder=embedder, translate=translate, max_bead=max_bead)
     with progress_bar("documents", interactive(quiet)) as tick:
         summary = run_batch(
             Path(manifest), Path(out), engine=engine, address=address, workers=workers,

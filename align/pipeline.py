@@ -39,6 +39,7 @@ class RunOptions:
     embedder: str = "use"
     draft_embedder: str = "minilm"
     translate: bool = True
+    max_bead: int = 5  # most sentences in one bead, both sides together
     doc: str | None = None  # document name in the corpus rows; default: from the source file name
     exports: bool = True  # per-document corpus.tsv, corpus.tmx and report.html (batch merges instead)
     cache: Cache = field(default_factory=Cache.default)
@@ -70,7 +71,9 @@ def align_lines(
 ) -> Alignment:
     embedder = get_embedder(options.embedder, options.cache)
     draft_embedder = get_embedder(options.draft_embedder, options.cache) if drafts else None
-    return align_sentences(src, tgt, embedder, drafts=drafts, draft_embedder=draft_embedder)
+    return align_sentences(
+        src, tgt, embedder, drafts=drafts, draft_embedder=draft_embedder, max_bead=options.max_bead
+    )
 
 
 def build_pairs(

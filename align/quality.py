@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 # French acronyms that change in English, with the English forms that count as kept.
@@ -59,30 +60,63 @@ ACRONYM_GLOSSARY: dict[str, tuple[str, ...]] = {
     "FN": ("FN", "National Front"),
 }
 
-# Countries a small model confuses with one another: accent-free French cues (word prefixes)
-# and the English words naming them. A draft naming a country no cue points to is flagged.
-_COUNTRIES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("North Korea", ("coree du nord", "nord-core", "rpdc", "pyongyang", "republique populaire democratique de coree"),
-     ("North Korea", "North Korean", "DPRK", "Pyongyang")),
-    ("South Korea", ("coree du sud", "sud-core", "republique de coree", "seoul"),
-     ("South Korea", "South Korean", "Republic of Korea", "Seoul")),
-    ("Russia", ("russ", "moscou", "kremlin", "urss", "soviet"), ("Russia", "Russian", "Moscow", "Kremlin", "Soviet", "USSR")),
-    ("China", ("chin", "pekin", "beijing"), ("China", "Chinese", "Beijing")),
-    ("Japan", ("japon", "tokyo", "nippon"), ("Japan", "Japanese", "Tokyo")),
-    ("Ukraine", ("ukrain", "kiev", "kyiv"), ("Ukraine", "Ukrainian", "Kiev", "Kyiv")),
-    ("Germany", ("allema", "berlin"), ("Germany", "German", "Berlin")),
-    ("Iran", ("iran", "teheran"), ("Iran", "Iranian", "Tehran")),
-    ("Iraq", ("irak", "iraq", "bagdad"), ("Iraq", "Iraqi", "Baghdad")),
-    ("Syria", ("syri", "damas"), ("Syria", "Syrian", "Damascus")),
-    ("Israel", ("israel", "tel-aviv", "tel aviv", "jerusalem"), ("Israel", "Israeli")),
-    ("India", ("inde", "indien", "new delhi"), ("India", "Indian")),
-    ("Turkey", ("turqu", "ankara", "turc"), ("Turkey", "Turkish", "Ankara", "Turk")),
-    ("Spain", ("espagn", "madrid"), ("Spain", "Spanish", "Madrid")),
-    ("Italy", ("itali", "rome", "romain"), ("Italy", "Italian", "Rome")),
-    ("Poland", ("polo", "varsovie"), ("Poland", "Polish", "Warsaw")),
-    ("Mexico", ("mexi",), ("Mexico", "Mexican")),
-    ("Brazil", ("bresil", "brasil"), ("Brazil", "Brazilian")),
-    ("Canada", ("canad", "ottawa", "quebec"), ("Canada", "Canadian", "Ottawa")),
+@dataclass(frozen=True)
+class Country:
+    """A country a small model confuses with others (seen: "RPDC" → "Russian", → "China").
+
+    ``names`` are its French names with their English renderings, matched as whole words (for
+    the missing-name check and for glossing a source before a constrained retry); ``cues`` are
+    accent-free word prefixes of any French reference to it (adjectives, capitals), so that a
+    draft naming it is not flagged as adding it; ``english`` are the English words naming it.
+    """
+
+    name: str
+    names: tuple[tuple[str, str], ...]
+    cues: tuple[str, ...]
+    english: tuple[str, ...]
+
+
+COUNTRIES: tuple[Country, ...] = (
+    Country("North Korea",
+            (("République populaire démocratique de Corée", "Democratic People's Republic of Korea"),
+             ("Corée du Nord", "North Korea")),
+            ("coree du nord", "nord-core", "rpdc", "pyongyang", "republique populaire democratique de coree"),
+            ("North Korea", "North Korean", "DPRK", "Pyongyang", "Democratic People's Republic of Korea")),
+    Country("South Korea",
+            (("République de Corée", "Republic of Korea"), ("Corée du Sud", "South Korea")),
+            ("coree du sud", "sud-core", "republique de coree", "seoul"),
+            ("South Korea", "South Korean", "Republic of Korea", "Seoul")),
+    Country("Russia", (("Russie", "Russia"),), ("russ", "moscou", "kremlin", "urss", "soviet"),
+            ("Russia", "Russian", "Moscow", "Kremlin", "Soviet", "USSR")),
+    Country("China", (("Chine", "China"),), ("chin", "pekin", "beijing"), ("China", "Chinese", "Beijing")),
+    Country("Japan", (("Japon", "Japan"),), ("japon", "tokyo", "nippon"), ("Japan", "Japanese", "Tokyo")),
+    Country("Ukraine", (("Ukraine", "Ukraine"),), ("ukrain", "kiev", "kyiv"),
+            ("Ukraine", "Ukrainian", "Kiev", "Kyiv")),
+    Country("Germany", (("Allemagne", "Germany"),), ("allema", "berlin"), ("Germany", "German", "Berlin")),
+    Country("Iran", (("Iran", "Iran"),), ("iran", "teheran"), ("Iran", "Iranian", "Tehran")),
+    Country("Iraq", (("Irak", "Iraq"),), ("irak", "iraq", "bagdad"), ("Iraq", "Iraqi", "Baghdad")),
+    Country("Syria", (("Syrie", "Syria"),), ("syri", "damas"), ("Syria", "Syrian", "Damascus")),
+    Country("Israel", (("Israël", "Israel"),), ("israel", "tel-aviv", "tel aviv", "jerusalem"),
+            ("Israel", "Israeli")),
+    Country("India", (("Inde", "India"),), ("inde", "indien", "new delhi"), ("India", "Indian")),
+    Country("Turkey", (("Turquie", "Turkey"),), ("turqu", "ankara", "turc"),
+            ("Turkey", "Turkish", "Ankara", "Turk")),
+    Country("Spain", (("Espagne", "Spain"),), ("espagn", "madrid"), ("Spain", "Spanish", "Madrid")),
+    Country("Italy", (("Italie", "Italy"),), ("itali", "rome", "romain"), ("Italy", "Italian", "Rome")),
+    Country("Poland", (("Pologne", "Poland"),), ("polo", "varsovie"), ("Poland", "Polish", "Warsaw")),
+    Country("Mexico", (("Mexique", "Mexico"),), ("mexi",), ("Mexico", "Mexican")),
+    Country("Brazil", (("Brésil", "Brazil"),), ("bresil", "brasil"), ("Brazil", "Brazilian")),
+    Country("Canada", (("Canada", "Canada"),), ("canad", "ottawa", "quebec"), ("Canada", "Canadian", "Ottawa")),
+    Country("Australia", (("Australie", "Australia"),), ("australi", "canberra", "sydney"),
+            ("Australia", "Australian", "Canberra")),
+    Country("New Zealand", (("Nouvelle-Zélande", "New Zealand"),), ("nouvelle-zeland", "neo-zeland", "wellington"),
+            ("New Zealand",)),
+    Country("United Kingdom", (("Royaume-Uni", "United Kingdom"),),
+            ("royaume-uni", "britan", "bretagne", "londres", "angleterre", "anglais", "ecoss", "gallois"),
+            ("United Kingdom", "UK", "Britain", "British", "London")),
+    Country("United States", (("États-Unis", "United States"),),
+            ("etats-unis", "americ", "ameriq", "washington", "maison blanche", "new york", "e.-u", "usa"),
+            ("United States", "US", "U.S.", "USA", "America", "American", "Washington")),
 )
 
 # Capitalised French words that are not names (institutions, titles, days) or that English
@@ -176,7 +210,7 @@ def check_draft(source: str, draft: str) -> tuple[str, ...]:
     flags += [f"number-missing:{n}" for n in missing_numbers(source, draft)]
     flags += [f"acronym-changed:{a}" for a in changed_acronyms(source, draft)]
     flags += [f"name-added:{c}" for c in added_countries(source, draft)]
-    flags += [f"name-missing:{n}" for n in missing_names(source, draft)]
+    flags += [f"name-missing:{n}" for n in missing_countries(source, draft) + missing_names(source, draft)]
     return tuple(flags)
 
 
@@ -271,16 +305,28 @@ def _fold(text: str) -> str:
 def added_countries(source: str, draft: str) -> list[str]:
     """Countries the draft names although nothing in the source refers to them."""
     words = _fold(source)
+    referred = [c for c in COUNTRIES if any(re.search(rf"(?<!\w){re.escape(cue)}", words) for cue in c.cues)]
+    # "Democratic People's Republic of Korea" holds "Republic of Korea": names of the countries
+    # the source refers to are taken out before looking for the others.
+    rest = draft
+    for form in sorted((f for c in referred for f in c.english), key=len, reverse=True):
+        rest = re.sub(rf"(?<!\w){re.escape(form)}", " ", rest, flags=0 if form.isupper() else re.IGNORECASE)
+    return [c.name for c in COUNTRIES if c not in referred and any(_contains(rest, f) for f in c.english)]
+
+
+def missing_countries(source: str, draft: str) -> list[str]:
+    """Countries the source names (Allemagne, Corée du Nord) that the draft names in no way."""
+    words = _fold(source)
     return [
-        country
-        for country, french_cues, english_forms in _COUNTRIES
-        if not any(re.search(rf"(?<!\w){re.escape(cue)}", words) for cue in french_cues)
-        and any(_contains(draft, form) for form in english_forms)
+        c.name
+        for c in COUNTRIES
+        if any(re.search(rf"(?<!\w){re.escape(_fold(french))}(?!\w)", words) for french, _ in c.names)
+        and not any(_contains(draft, form) for form in c.english)
     ]
 
 
 def _is_country_word(folded_word: str) -> bool:
-    return any(folded_word.startswith(cue) for _, cues, _ in _COUNTRIES for cue in cues)
+    return any(folded_word.startswith(cue) for c in COUNTRIES for cue in c.cues)
 
 
 def _name_runs(source: str) -> list[list[str]]:

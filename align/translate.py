@@ -13,7 +13,8 @@ Backends sit behind the :class:`Translator` protocol; :func:`get_translator` bui
 
 :func:`translate_sentences` adds what makes drafts usable: a content-addressed cache written as
 batches finish (an interrupted run resumes), splitting of very long sentences, quality flags
-from :mod:`align.quality`, and a retry with other decodings for flagged drafts.
+from :mod:`align.quality`, and a retry with other decodings for flagged drafts (and, for drafts
+that still get a country wrong, with the country names glossed in English).
 """
 
 from __future__ import annotations
@@ -34,11 +35,13 @@ import numpy as np
 from align.cache import Cache, content_key
 from align.errors import DataError
 from align.memory import TranslationMemory
-from align.quality import ACRONYM_GLOSSARY, check_draft, severity
+from align.quality import ACRONYM_GLOSSARY, COUNTRIES, check_draft, severity
 from align.records import Draft
 from align.resources import cpu_threads
 
 CACHE_NAMESPACE = "draft"
+# Part of every draft's cache key: a change to checking or repair makes cached drafts stale.
+REPAIR_VERSION = "repair-v2"
 # Sentences longer than this are translated in pieces cut at ; : , boundaries.
 MAX_PIECE_CHARS = 320
 # Drafts written to the cache at a time: the most work an interruption can lose.
@@ -94,7 +97,12 @@ def _best_candidate(source: str, candidates: Sequence[str]) -> str:
     return min(candidates, key=lambda text: severity(check_draft(source, text)))
 
 
+_NAME_FLAGS = ("acronym-changed", "name-added", "name-missing")
+
+
 def _translate_and_repair(pieces: Sequence[str], translator: Translator) -> list[str]:
+    """Drafts of ``pieces``; flagged ones are retried with other decodings, and those whose
+    names still come out wrong once more from a source with its country names in English."""
     drafts = translator.translate(pieces)
     if len(drafts) != len(pieces):
         raise RuntimeError(f"{translator.name} returned {len(drafts)} drafts for {len(pieces)} sentences")
@@ -103,6 +111,15 @@ def _translate_and_repair(pieces: Sequence[str], translator: Translator) -> list
         alternatives = translator.retranslate([pieces[i] for i in flagged])
         for i, candidates in zip(flagged, alternatives):
             drafts[i] = _best_candidate(pieces[i], [drafts[i], *candidates])
+    glossed = {i: gloss_names(pieces[i]) for i in flagged}
+    wrong_names = [
+        i for i in flagged
+        if glossed[i] != pieces[i] and any(f.startswith(_NAME_FLAGS) for f in check_draft(pieces[i], drafts[i]))
+    ]
+    if wrong_names:
+        retried = translator.translate([glossed[i] for i in wrong_names])
+        for i, text in zip(wrong_names, retried):
+            drafts[i] = _best_candidate(pieces[i], [drafts[i], text])
     return drafts
 
 
@@ -132,7 +149,7 @@ def translate_sentences(
     cache = cache if cache is not None else Cache(None)
     pieces_of = [split_long(s) for s in sentences]
     unique_pieces = list(dict.fromkeys(p for pieces in pieces_of for p in pieces if p.strip()))
-    key_of = {p: content_key(translator.name, p) for p in unique_pieces}
+    key_of = {p: content_key(translator.name, REPAIR_VERSION, p) for p in unique_pieces}
     cached = cache.get_many(CACHE_NAMESPACE, key_of.values())
     done_text = {p: cached[key_of[p]].decode("utf-8") for p in unique_pieces if key_of[p] in cached}
     todo = [p for p in unique_pieces if p not in done_text]
@@ -164,6 +181,22 @@ _FRENCH_THOUSANDS_RE = re.compile(r"(?<![\d,.])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(
 _FRENCH_DECIMAL_RE = re.compile(r"(?<![\d,.])(\d+),(\d+)(?![\d,])")
 _PERCENT_RE = re.compile(r"(\d)[ \u00a0\u202f]%")
 _GLOSSARY_RE = re.compile(r"\b(" + "|".join(map(re.escape, ACRONYM_GLOSSARY)) + r")\b")
+
+
+_COUNTRY_NAME_RES = [
+    (re.compile(rf"(?:\b[lL]['’])?(?<!\w){re.escape(french)}(?!\w)"), english)
+    for french, english in sorted(
+        ((f, e) for country in COUNTRIES for f, e in country.names if f != e), key=lambda n: -len(n[0])
+    )
+]
+
+
+def gloss_names(text: str) -> str:
+    """``text`` with the French names of countries in English ("de l'Allemagne" → "de Germany"):
+    a small model copies a name it would otherwise drop or swap ("RPDC" → "PRC")."""
+    for pattern, english in _COUNTRY_NAME_RES:
+        text = pattern.sub(english, text)
+    return text
 
 
 def prepare_source(text: str) -> str:

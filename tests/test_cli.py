@@ -165,6 +165,16 @@ def test_pair_jsonl_and_tsv(presegmented):
     assert tsv[0].split("\t")[:2] == ["source", "target"] and len(tsv) == 5
 
 
+def test_pair_max_bead_limits_merges(tmp_path):
+    fr, en = tmp_path / "doc.fr", tmp_path / "doc.en"
+    fr.write_text("Le chat dort sur le canapé et il rêve de souris toute la nuit.\nLe train part à 8 heures.\n")
+    en.write_text("The cat is sleeping on the sofa.\nIt dreams of mice all night.\nThe train leaves at 8 o'clock.\n")
+    assert invoke("pair", "--presegmented", fr, en).stdout.splitlines()[0] == "[0]:[0, 1]"
+    only_pairs = invoke("pair", "--presegmented", "--max-bead", "2", fr, en).stdout.splitlines()
+    assert "[0, 1]" not in " ".join(only_pairs) and "[1]:[2]" in only_pairs
+    assert invoke("pair", "--presegmented", "--max-bead", "9", fr, en).exit_code == 2
+
+
 def test_pair_with_drafts_checks_their_count(presegmented, tmp_path):
     fr, en = presegmented
     drafts = tmp_path / "drafts"

@@ -97,3 +97,19 @@ def test_human_translations_are_rarely_flagged():
     assert flagged < 0.08 * len(french)
     shuffled = sum(bool(check_draft(f, e)) for f, e in zip(french, english[1:] + english[:1]))
     assert shuffled > 2 * flagged  # misaligned "drafts" must trip the checks far more often
+
+
+def test_dropped_or_invented_country_is_flagged():
+    source = "Nous, ministres de l'Allemagne, du Canada et de la République de Corée, condamnons cela."
+    dropped = "We, ministers of Canada and the Republic of Korea, condemn this."
+    assert "name-missing:Germany" in check_draft(source, dropped)
+    invented = "We, ministers of Germany, Canada, the Republic of Korea and the United States, condemn this."
+    assert "name-added:United States" in check_draft(source, invented)
+    assert check_draft(source, "We, ministers of Germany, Canada and the Republic of Korea, condemn this.") == ()
+
+
+def test_full_name_of_north_korea_is_not_south_korea():
+    source = "Des troupes de la République populaire démocratique de Corée (RPDC) sont en Russie."
+    draft = "Troops of the Democratic People's Republic of Korea (DPRK) are in Russia."
+    assert check_draft(source, draft) == ()
+    assert "name-added:China" in check_draft(source, "Troops of the People's Republic of China (PRC) are in Russia.")

@@ -225,3 +225,38 @@ def test_embedded_gguf_translates_seed_sentences():
     assert "DPRK" in korea.text or "North Korea" in korea.text
     assert "Russia" in korea.text and "acronym-changed:RPDC" not in korea.flags
     assert "partners" in partners.text.lower() and "untranslated" not in partners.flags
+
+
+class NameSwappingTranslator:
+    """Fake small model: swaps the French name of North Korea for China, copies English names."""
+
+    name = "name-swapping-v1"
+
+    def __init__(self):
+        self.seen: list[str] = []
+
+    def translate(self, sentences):
+        self.seen += sentences
+        return [
+            "Troops of the Democratic People's Republic of Korea are in Russia."
+            if "Democratic People's Republic of Korea" in s
+            else "Troops of China are in Russia." if "Corée" in s else "Everything is fine."
+            for s in sentences
+        ]
+
+
+def test_a_draft_that_swaps_a_country_is_retried_with_the_names_glossed():
+    translator = NameSwappingTranslator()
+    source = "Des troupes de la République populaire démocratique de Corée sont en Russie."
+    fine = "Tout va bien."
+    drafts = translate_sentences([source, fine], translator)
+    assert drafts[0].text == "Troops of the Democratic People's Republic of Korea are in Russia."
+    assert drafts[0].flags == ()
+    assert translator.seen == [source, fine, "Des troupes de la Democratic People's Republic of Korea sont en Russia."]
+
+
+def test_glossing_puts_country_names_in_english():
+    assert translate.gloss_names("les ministres de l’Allemagne et du Royaume-Uni") == (
+        "les ministres de Germany et du United Kingdom"
+    )
+    assert translate.gloss_names("l'indépendance de l'Inde") == "l'indépendance de India"
