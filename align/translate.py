@@ -4,10 +4,12 @@ Backends sit behind the :class:`Translator` protocol; :func:`get_translator` bui
 
 * ``gguf`` (default): a small *base* LLM in GGUF format (the embedded Gemma 3 270M, or any file
   given as ``model``), few-shot prompted, decoded greedily in batches through llama.cpp, or
-  through transformers when llama-cpp-python is not installed. Because a 270M model garbles
-  acronyms and French number formats, sources are rewritten first (``RPDC`` → ``DPRK``,
-  ``1 000,5`` → ``1,000.5``) so that the model only has to copy them. Optionally, each batch
-  also gets examples retrieved from a translation memory (:mod:`align.memory`).
+  through transformers when llama-cpp-python is not installed. The embedded model gets a LoRA
+  adapter trained on open French–English pairs in the same prompt format
+  (``scripts/train_adapter.py``). Because a 270M model garbles acronyms and French number
+  formats, sources are rewritten first (``RPDC`` → ``DPRK``, ``1 000,5`` → ``1,000.5``) so
+  that the model only has to copy them. Optionally, each batch also gets examples retrieved
+  from a translation memory (:mod:`align.memory`).
 * ``transformers``: an encoder-decoder MT model (MarianMT, NLLB, M2M100, mBART-50) from a local
   directory or the Hugging Face cache.
 
@@ -19,6 +21,7 @@ that still get a country wrong, with the country names glossed in English).
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import hashlib
 import logging
@@ -27,7 +30,7 @@ import re
 import socket
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Protocol, Sequence, runtime_checkable
+from typing import Any, Callable, Protocol, Sequence, runtime_checkable
 from urllib.parse import urlparse
 
 import numpy as np
@@ -351,7 +354,8 @@ class LlamaCppGenerator:
     """Batched decoding with llama.cpp: the shared prompt prefix is evaluated once and shared
     by every sequence in the KV cache, then all sequences advance one token per step."""
 
-    def __init__(self, path: Path, n_threads: int = 0, max_batch: int = 16, n_ctx: int = 8192):
+    def __init__(self, path: Path, n_threads: int = 0, max_batch: int = 16, n_ctx: int = 8192,
+                 adapter: Path | None = None):
         import llama_cpp
         from llama_cpp import _internals, _logger
 
@@ -370,6 +374,15 @@ class LlamaCppGenerator:
         params.kv_unified = True
         params.swa_full = True
         self.ctx = _internals.LlamaContext(model=self.model, params=params, verbose=False)
+        if adapter is not None:
+            self._lora = llama_cpp.llama_adapter_lora_init(self.model.model, str(adapter).encode())
+            if not self._lora:
+                raise ValueError(f"LoRA adapter {adapter} does not fit this model")
+            applied = llama_cpp.llama_set_adapters_lora(
+                self.ctx.ctx, (llama_cpp.llama_adapter_lora_p_ctypes * 1)(self._lora), 1, (ctypes.c_float * 1)(1.0)
+            )
+            if applied != 0:
+                raise ValueError(f"LoRA adapter {adapter} could not be applied")
         self.batch = _internals.LlamaBatch(n_tokens=n_ctx, embd=0, n_seq_max=1, verbose=False)
         self.memory = llama_cpp.llama_get_memory(self.ctx.ctx)
         self.max_batch = max_batch
@@ -497,7 +510,7 @@ class TransformersCausalGenerator:
     ``min_length_ratio`` is not applied here (transformers takes one minimum per batch).
     """
 
-    def __init__(self, path: Path, n_threads: int = 0, max_batch: int = 8):
+    def __init__(self, path: Path, n_threads: int = 0, max_batch: int = 8, adapter: Path | None = None):
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -506,6 +519,10 @@ class TransformersCausalGenerator:
         self.tokenizer = AutoTokenizer.from_pretrained(path.parent, gguf_file=path.name)
         self.tokenizer.padding_side = "left"
         self.model = AutoModelForCausalLM.from_pretrained(path.parent, gguf_file=path.name).eval()
+        if adapter is not None:
+            with torch.no_grad():
+                for module, delta in lora_deltas(adapter, self.model.model.layers).items():
+                    module.weight += torch.from_numpy(delta)
         self.max_batch = max_batch
 
     def complete_lines(self, prefix: str, prompts: Sequence[str], decoding: Decoding) -> list[str]:
@@ -543,24 +560,91 @@ def _gguf_model_id(path: Path) -> str:
     return f"{path.name}:{path.stat().st_size}:{head}"
 
 
+# The LoRA adapter trained for the embedded model (scripts/train_adapter.py) and the layers it
+# adapts: transformers module name → llama.cpp tensor name. Q and K are not adapted, since
+# their GGUF layout is permuted for rotary embeddings.
+EMBEDDED_ADAPTER = Path(__file__).parent / "adapters" / "gemma3-270m-fr-en-lora.gguf"
+LORA_TARGETS = {
+    "self_attn.v_proj": "attn_v",
+    "self_attn.o_proj": "attn_output",
+    "mlp.gate_proj": "ffn_gate",
+    "mlp.up_proj": "ffn_up",
+    "mlp.down_proj": "ffn_down",
+}
+
+
+def lora_deltas(adapter: Path, layers: Sequence[Any]) -> dict[Any, np.ndarray]:
+    """Weight updates ``alpha/rank · B A`` of a llama.cpp LoRA GGUF, keyed by the transformers
+    linear module (of decoder ``layers``) they belong to."""
+    from gguf import GGUFReader
+
+    reader = GGUFReader(str(adapter))
+    alpha = float(reader.fields["adapter.lora.alpha"].parts[-1][0])
+    tensors = {t.name: np.asarray(t.data, dtype=np.float32) for t in reader.tensors}
+    deltas = {}
+    for index, layer in enumerate(layers):
+        for module_name, tensor_name in LORA_TARGETS.items():
+            a = tensors.get(f"blk.{index}.{tensor_name}.weight.lora_a")
+            b = tensors.get(f"blk.{index}.{tensor_name}.weight.lora_b")
+            if a is None or b is None:
+                continue
+            parent, child = module_name.split(".")
+            deltas[getattr(getattr(layer, parent), child)] = (alpha / a.shape[0]) * (b @ a)
+    return deltas
+
+
+def write_lora_adapter(path: Path, pairs: dict[str, tuple[np.ndarray, np.ndarray]], alpha: float) -> None:
+    """Write a llama.cpp LoRA GGUF: for each model tensor name, A (rank × n_in) as
+    ``<name>.lora_a`` and B (n_out × rank) as ``<name>.lora_b``, in float16."""
+    import gguf
+
+    writer = gguf.GGUFWriter(str(path), arch="gemma3")
+    writer.add_string("general.type", "adapter")
+    writer.add_string("adapter.type", "lora")
+    writer.add_float32("adapter.lora.alpha", alpha)
+    for name, (a, b) in pairs.items():
+        writer.add_tensor(f"{name}.lora_a", np.asarray(a, dtype=np.float16))
+        writer.add_tensor(f"{name}.lora_b", np.asarray(b, dtype=np.float16))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
 def load_gguf_translator(model: str | None = None, prompt: FewShotPrompt = DEFAULT_PROMPT,
-                         memory: TranslationMemory | None = None) -> FewShotTranslator:
+                         memory: TranslationMemory | None = None,
+                         adapter: Path | None | bool = True) -> FewShotTranslator:
     """The few-shot translator; without a ``memory`` by default: on newstest2013 dev lines the
-    embedded one gained 2 chrF but cost about 20 % of the speed (eval/results/translate.md)."""
+    embedded one gained 2 chrF but cost about 20 % of the speed (eval/results/translate.md).
+
+    ``adapter``: a LoRA GGUF to apply; ``True`` (default) means the one trained for the
+    embedded model when ``model`` is None (it fits no other model), ``False`` or None: none.
+    """
     path = embedded_gguf_path() if model is None else Path(model).expanduser()
     if not path.is_file():
         raise DataError(f"GGUF model {model}: no such file")
+    if adapter is True:
+        adapter = EMBEDDED_ADAPTER if model is None and EMBEDDED_ADAPTER.is_file() else None
+    elif adapter is False:
+        adapter = None
+    if adapter is not None and not Path(adapter).is_file():
+        raise DataError(f"LoRA adapter {adapter}: no such file")
     try:
         import llama_cpp  # noqa: F401  (only probing which engine is available)
     except ImportError:
-        make_generator: Callable[[Path], Generator] = TransformersCausalGenerator
+        make_generator: Callable[..., Generator] = TransformersCausalGenerator
     else:
         make_generator = LlamaCppGenerator
     try:
-        generator = make_generator(path)
+        generator = make_generator(path, adapter=adapter)
     except (ValueError, RuntimeError, OSError) as exc:
         raise DataError(f"GGUF model {path}: cannot be loaded ({exc})") from exc
-    return FewShotTranslator(generator, _gguf_model_id(path), prompt, memory)
+    model_id = _gguf_model_id(path) + (f":lora-{_file_digest(Path(adapter))}" if adapter is not None else "")
+    return FewShotTranslator(generator, model_id, prompt, memory)
 
 
 # --------------------------------------------------------------------------------------------

@@ -7,11 +7,13 @@ drafts :func:`align.quality.check_draft` flags.
 
     .venv/bin/python eval/bench_translate.py --limit 100 --write eval/results/translate.md
 
-Systems: ``naive`` (below), ``default`` (``get_translator("gguf")``: fixed examples) and
-``memory`` (the same plus 4 examples per batch from the embedded translation memory). The
-few-shot examples and the memory come from WMT newstest2013 lines 1-1000 / Tatoeba, never
-from the reported sets; ``--set newstest2013-dev`` scores lines 1001+ of newstest2013 for
-choosing variants.
+Systems: ``naive`` (below), ``fewshot`` (fixed examples, no adapter: the default before the
+adapter), ``default`` (``get_translator("gguf")``: fixed examples and the embedded LoRA adapter,
+or ``--adapter PATH``) and ``memory`` (the default plus 4 examples per batch from the embedded
+translation memory). The few-shot examples and the memory come from WMT newstest2013 lines
+1-1000 / Tatoeba, the adapter's training data from newstest2013 outside lines 1000-1199, UD
+PUD and Tatoeba (scripts/train_adapter.py), never from the reported sets; ``--set
+newstest2013-dev`` scores lines 1001+ of newstest2013 for choosing variants.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ TEST_SETS = {
     "newstest2014": (DATA / "wmt/newstest2014.fra", DATA / "wmt/newstest2014.eng", 0),
     "newstest2013-dev": (DATA / "wmt/newstest2013.fra", DATA / "wmt/newstest2013.eng", 1000),
 }
-SYSTEMS = ("naive", "default", "memory")
+SYSTEMS = ("naive", "fewshot", "default", "memory")
 
 
 def read_set(name: str, limit: int) -> tuple[list[str], list[str]]:
@@ -68,7 +70,7 @@ class NaiveFewShot:
         ]
 
 
-def run_worker(system: str, test_set: str, limit: int) -> dict:
+def run_worker(system: str, test_set: str, limit: int, adapter: str | None = None) -> dict:
     from align.quality import check_draft
     from align.memory import load_memory
     from align.translate import get_translator, load_gguf_translator, translate_sentences
@@ -78,6 +80,10 @@ def run_worker(system: str, test_set: str, limit: int) -> dict:
         translator = NaiveFewShot()
     elif system == "memory":
         translator = load_gguf_translator(memory=load_memory())
+    elif system == "fewshot":
+        translator = load_gguf_translator(adapter=False)
+    elif adapter:
+        translator = load_gguf_translator(adapter=Path(adapter))
     else:
         translator = get_translator("gguf")
     before, start = os.times(), time.perf_counter()
@@ -116,10 +122,11 @@ def main() -> None:
     parser.add_argument("--system", dest="systems", action="append", choices=SYSTEMS)
     parser.add_argument("--write", type=Path, help="also write the Markdown table here")
     parser.add_argument("--save-hypotheses", type=Path, help="directory for system outputs")
+    parser.add_argument("--adapter", help="LoRA GGUF for the default system instead of the embedded one")
     parser.add_argument("--worker", nargs=2, metavar=("SYSTEM", "SET"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(run_worker(args.worker[0], args.worker[1], args.limit)))
+        print(json.dumps(run_worker(args.worker[0], args.worker[1], args.limit, args.adapter)))
         return
 
     rows = []
@@ -127,7 +134,8 @@ def main() -> None:
         _, references = read_set(test_set, args.limit)
         for system in args.systems or list(SYSTEMS):
             child = subprocess.run(
-                [sys.executable, __file__, "--limit", str(args.limit), "--worker", system, test_set],
+                [sys.executable, __file__, "--limit", str(args.limit), "--worker", system, test_set]
+                + (["--adapter", args.adapter] if args.adapter else []),
                 check=True, capture_output=True, text=True,
             )
             result = json.loads(child.stdout.strip().splitlines()[-1])

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
 import align.translate as translate
@@ -260,3 +262,42 @@ def test_glossing_puts_country_names_in_english():
         "les ministres de Germany et du United Kingdom"
     )
     assert translate.gloss_names("l'indépendance de l'Inde") == "l'indépendance de India"
+
+
+def test_lora_adapter_round_trip_gives_the_scaled_update(tmp_path):
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(4, 6)), rng.normal(size=(3, 4))
+    path = tmp_path / "lora.gguf"
+    translate.write_lora_adapter(path, {"blk.1.ffn_up.weight": (a, b)}, alpha=8.0)
+    layers = [SimpleNamespace(mlp=SimpleNamespace(up_proj=f"up{i}")) for i in range(2)]
+    deltas = translate.lora_deltas(path, layers)
+    assert list(deltas) == ["up1"]
+    expected = 2.0 * (b.astype(np.float16).astype(np.float32) @ a.astype(np.float16).astype(np.float32))
+    np.testing.assert_allclose(deltas["up1"], expected, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.slow
+def test_lora_adapter_is_applied_by_llama_cpp_and_named_in_the_cache_key(tmp_path):
+    from align.translate import LORA_TARGETS, embedded_gguf_path, load_gguf_translator
+    from gguf import GGUFReader
+
+    shapes = {t.name: [int(n) for n in t.shape] for t in GGUFReader(str(embedded_gguf_path())).tensors}
+    rng = np.random.default_rng(0)
+    pairs = {}
+    for name, shape in shapes.items():
+        if name.endswith(f".{LORA_TARGETS['mlp.down_proj']}.weight"):
+            n_in, n_out = shape
+            pairs[name] = (rng.normal(size=(2, n_in)), rng.normal(size=(n_out, 2)))
+    noisy = tmp_path / "noisy.gguf"
+    translate.write_lora_adapter(noisy, pairs, alpha=2.0)
+    sentences = ["Nous avons demandé l'avis de deux spécialistes."]
+    plain = load_gguf_translator(adapter=False)
+    adapted = load_gguf_translator(adapter=noisy)
+    assert plain.translate(sentences) != adapted.translate(sentences)  # a large update must show
+    assert ":lora-" in adapted.name and ":lora-" not in plain.name
+    wrong = tmp_path / "wrong.gguf"
+    translate.write_lora_adapter(wrong, {"blk.0.ffn_down.weight": (np.ones((2, 5)), np.ones((7, 2)))}, alpha=2.0)
+    with pytest.raises(DataError, match="cannot be loaded"):
+        load_gguf_translator(adapter=wrong)
+    with pytest.raises(DataError, match="no such file"):
+        load_gguf_translator(adapter=tmp_path / "missing.gguf")
