@@ -301,3 +301,18 @@ def test_lora_adapter_is_applied_by_llama_cpp_and_named_in_the_cache_key(tmp_pat
         load_gguf_translator(adapter=wrong)
     with pytest.raises(DataError, match="no such file"):
         load_gguf_translator(adapter=tmp_path / "missing.gguf")
+
+
+@pytest.mark.slow
+def test_transformers_fallback_merges_the_embedded_adapter():
+    from align.translate import EMBEDDED_ADAPTER, TransformersCausalGenerator, embedded_gguf_path, lora_deltas
+
+    plain = TransformersCausalGenerator(embedded_gguf_path())
+    adapted = TransformersCausalGenerator(embedded_gguf_path(), adapter=EMBEDDED_ADAPTER)
+    layer, plain_layer = adapted.model.model.layers[3], plain.model.model.layers[3]
+    expected = lora_deltas(EMBEDDED_ADAPTER, plain.model.model.layers)[plain_layer.mlp.down_proj]
+    change = (layer.mlp.down_proj.weight - plain_layer.mlp.down_proj.weight).detach().numpy()
+    np.testing.assert_allclose(change, expected, atol=1e-5)
+    assert np.abs(expected).max() > 1e-4
+    sentence = "French: Nous avons demandé l'avis de deux spécialistes.\nEnglish:"
+    assert "asked" in adapted.complete_lines("", [sentence], translate.GREEDY)[0]
