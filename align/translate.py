@@ -628,7 +628,7 @@ def load_gguf_translator(model: str | None = None, prompt: FewShotPrompt = DEFAU
     if not path.is_file():
         raise DataError(f"GGUF model {model}: no such file")
     if adapter is True:
-        adapter = EMBEDDED_ADAPTER if model is None and EMBEDDED_ADAPTER.is_file() else None
+        adapter = EMBEDDED_ADAPTER if model is None else None
     elif adapter is False:
         adapter = None
     if adapter is not None and not Path(adapter).is_file():
