@@ -160,6 +160,7 @@ def main() -> None:
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimiser, lambda step: min(1.0, (step + 1) / 20) * max(0.05, 1 - step / steps)
     )
+    softcap = getattr(model.config, "final_logit_softcapping", None)
     model.train()
     start, losses, log = time.perf_counter(), [], []
     for step, (ids, targets) in enumerate(training_sequences):
@@ -169,7 +170,6 @@ def main() -> None:
         predict = torch.tensor(targets[1:] + [False])
         labels = remap[input_ids[0, 1:][predict[:-1]]]
         logits = hidden[predict] @ head.T
-        softcap = getattr(model.config, "final_logit_softcapping", None)
         if softcap:
             logits = torch.tanh(logits / softcap) * softcap
         loss = nn.functional.cross_entropy(logits, labels)

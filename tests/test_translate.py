@@ -299,6 +299,10 @@ def test_lora_adapter_is_applied_by_llama_cpp_and_named_in_the_cache_key(tmp_pat
     translate.write_lora_adapter(wrong, {"blk.0.ffn_down.weight": (np.ones((2, 5)), np.ones((7, 2)))}, alpha=2.0)
     with pytest.raises(DataError, match="cannot be loaded"):
         load_gguf_translator(adapter=wrong)
+    garbage = tmp_path / "garbage.gguf"
+    garbage.write_bytes(b"\x00\xffnot a gguf" * 100)
+    with pytest.raises(DataError, match="cannot be loaded"):
+        load_gguf_translator(adapter=garbage)
     with pytest.raises(DataError, match="no such file"):
         load_gguf_translator(adapter=tmp_path / "missing.gguf")
 
