@@ -43,8 +43,8 @@ from align.records import Draft
 from align.resources import cpu_threads
 
 CACHE_NAMESPACE = "draft"
-# Part of every draft's cache key: a change to checking or repair makes cached drafts stale.
-REPAIR_VERSION = "repair-v2"
+# Part of every draft's cache key: a change to decoding, checking or repair makes cached drafts stale.
+REPAIR_VERSION = "repair-v3"
 # Sentences longer than this are translated in pieces cut at ; : , boundaries.
 MAX_PIECE_CHARS = 320
 # Drafts written to the cache at a time: the most work an interruption can lose.
@@ -326,8 +326,9 @@ class FewShotTranslator:
 
 def _choose_token(logits: np.ndarray, history: list[int], decoding: Decoding,
                   is_line_end: Callable[[int], bool], line_end_allowed: bool,
-                  rng: np.random.Generator) -> int:
-    """Pick the next token under ``decoding``'s constraints (masking by re-ranking)."""
+                  rng: np.random.Generator, never: frozenset[int] = frozenset()) -> int:
+    """Pick the next token under ``decoding``'s constraints (masking by re-ranking); tokens in
+    ``never`` are not text (markup, control and unused tokens) and are never picked."""
     n = decoding.block_repeated_ngram
     banned: set[int] = set()
     if n and len(history) >= n - 1:
@@ -335,7 +336,7 @@ def _choose_token(logits: np.ndarray, history: list[int], decoding: Decoding,
         banned = {history[i + n - 1] for i in range(len(history) - n + 1) if tuple(history[i : i + n - 1]) == tail}
 
     def allowed(token: int) -> bool:
-        return token not in banned and (line_end_allowed or not is_line_end(token))
+        return token not in banned and token not in never and (line_end_allowed or not is_line_end(token))
 
     if decoding.temperature > 0:
         top = np.argpartition(logits, -40)[-40:]
@@ -389,8 +390,22 @@ class LlamaCppGenerator:
         self.n_ctx = n_ctx
         self.n_vocab = self.model.n_vocab()
         self.end_tokens = {self.model.token_eos(), self.model.token_eot()}
+        self.markup_tokens = self._markup_tokens()
         self._prefix_tokens: list[int] = []
         self._pieces: dict[int, bytes] = {}
+
+    def _markup_tokens(self) -> frozenset[int]:
+        """Tokens a translation never contains: control and unused tokens, and user-defined
+        markup such as Gemma's ``<start_of_image>`` or ``<td>``, which the model sometimes emits
+        instead of ending the line (user-defined runs of spaces and newlines are text)."""
+        control = self._llama_cpp.LLAMA_TOKEN_ATTR_CONTROL | self._llama_cpp.LLAMA_TOKEN_ATTR_UNUSED
+        user_defined = self._llama_cpp.LLAMA_TOKEN_ATTR_USER_DEFINED
+        never = set()
+        for token in range(self.n_vocab):
+            attr = self.model.token_get_attr(token)
+            if attr & control or (attr & user_defined and self.model.token_get_text(token).startswith(("<", "["))):
+                never.add(token)
+        return frozenset(never - self.end_tokens)
 
     def _piece(self, token: int) -> bytes:
         if token not in self._pieces:
@@ -486,7 +501,7 @@ class LlamaCppGenerator:
                 # The prompt wraps the source in about 6 template tokens ("French: ", "\nEnglish:").
                 min_tokens = int(decoding.min_length_ratio * (len(prompts[k]) - 6))
                 token = _choose_token(self._logits(index), outputs[k], decoding, self._is_line_end,
-                                      len(outputs[k]) >= min_tokens, rng)
+                                      len(outputs[k]) >= min_tokens, rng, self.markup_tokens)
                 if self._is_line_end(token):
                     del active[k]
                     continue

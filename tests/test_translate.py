@@ -229,6 +229,32 @@ def test_embedded_gguf_translates_seed_sentences():
     assert "partners" in partners.text.lower() and "untranslated" not in partners.flags
 
 
+def test_markup_tokens_are_never_chosen_even_when_most_likely():
+    logits = np.zeros(100)
+    logits[:3] = [5.0, 9.0, 4.9]
+    rng = np.random.default_rng(0)
+    never_text = frozenset({1})
+    line_end = lambda token: token == 99  # noqa: E731
+    assert translate._choose_token(logits, [], translate.GREEDY, line_end, True, rng) == 1
+    assert translate._choose_token(logits, [], translate.GREEDY, line_end, True, rng, never_text) == 0
+    sampled = translate.Decoding(temperature=1.0)
+    picks = {translate._choose_token(logits, [], sampled, line_end, True, rng, never_text) for _ in range(50)}
+    assert 1 not in picks and {0, 2} <= picks
+
+
+@pytest.mark.slow
+def test_llama_cpp_generator_bans_markup_but_not_newlines():
+    from align.translate import LlamaCppGenerator, embedded_gguf_path
+
+    generator = LlamaCppGenerator(embedded_gguf_path(), max_batch=1, n_ctx=512)
+    image = generator.model.tokenize(b"<start_of_image>", add_bos=False, special=True)
+    newline = generator.model.tokenize(b"\n", add_bos=False, special=False)
+    assert len(image) == 1 and image[0] in generator.markup_tokens
+    assert not set(newline) & generator.markup_tokens
+    assert not generator.end_tokens & generator.markup_tokens
+    assert generator.model.tokenize(b"Hello", add_bos=False, special=False)[0] not in generator.markup_tokens
+
+
 class NameSwappingTranslator:
     """Fake small model: swaps the French name of North Korea for China, copies English names."""
 
