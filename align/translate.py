@@ -264,6 +264,12 @@ DEFAULT_PROMPT = FewShotPrompt(
 )
 
 
+# An adapter trained by scripts/train_adapter.py has learnt the format itself: the header alone
+# does as well as the five examples on newstest2013 dev (chrF 42.7 against 42.5) and decodes
+# 15 % faster, since every sequence attends to a shorter prefix.
+ADAPTED_PROMPT = FewShotPrompt(version="adapted-v1", header=DEFAULT_PROMPT.header, examples=())
+
+
 @dataclass(frozen=True)
 class Decoding:
     """How to pick tokens: greedy (temperature 0) or sampled; optional anti-loop constraints."""
@@ -630,7 +636,7 @@ def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
-def load_gguf_translator(model: str | None = None, prompt: FewShotPrompt = DEFAULT_PROMPT,
+def load_gguf_translator(model: str | None = None, prompt: FewShotPrompt | None = None,
                          memory: TranslationMemory | None = None,
                          adapter: Path | None | bool = True) -> FewShotTranslator:
     """The few-shot translator; without a ``memory`` by default: on newstest2013 dev lines the
@@ -638,6 +644,7 @@ def load_gguf_translator(model: str | None = None, prompt: FewShotPrompt = DEFAU
 
     ``adapter``: a LoRA GGUF to apply; ``True`` (default) means the one trained for the
     embedded model when ``model`` is None (it fits no other model), ``False`` or None: none.
+    ``prompt`` defaults to :data:`ADAPTED_PROMPT` with an adapter, :data:`DEFAULT_PROMPT` without.
     """
     path = embedded_gguf_path() if model is None else Path(model).expanduser()
     if not path.is_file():
@@ -659,6 +666,8 @@ def load_gguf_translator(model: str | None = None, prompt: FewShotPrompt = DEFAU
     except (ValueError, RuntimeError, OSError) as exc:
         raise DataError(f"GGUF model {path}: cannot be loaded ({exc})") from exc
     model_id = _gguf_model_id(path) + (f":lora-{_file_digest(Path(adapter))}" if adapter is not None else "")
+    if prompt is None:
+        prompt = DEFAULT_PROMPT if adapter is None else ADAPTED_PROMPT
     return FewShotTranslator(generator, model_id, prompt, memory)
 
 

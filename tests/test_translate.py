@@ -321,6 +321,9 @@ def test_lora_adapter_is_applied_by_llama_cpp_and_named_in_the_cache_key(tmp_pat
     adapted = load_gguf_translator(adapter=noisy)
     assert plain.translate(sentences) != adapted.translate(sentences)  # a large update must show
     assert ":lora-" in adapted.name and ":lora-" not in plain.name
+    # An adapter has learnt the prompt format: the header alone; the bare base model needs examples.
+    assert adapted.prompt is translate.ADAPTED_PROMPT and not adapted.prompt.examples
+    assert plain.prompt is translate.DEFAULT_PROMPT and plain.prompt.examples
     wrong = tmp_path / "wrong.gguf"
     translate.write_lora_adapter(wrong, {"blk.0.ffn_down.weight": (np.ones((2, 5)), np.ones((7, 2)))}, alpha=2.0)
     with pytest.raises(DataError, match="cannot be loaded"):
