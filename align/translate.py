@@ -266,7 +266,8 @@ DEFAULT_PROMPT = FewShotPrompt(
 
 # An adapter trained by scripts/train_adapter.py has learnt the format itself: the header alone
 # does as well as the five examples on newstest2013 dev (chrF 42.7 against 42.5) and decodes
-# 15 % faster, since every sequence attends to a shorter prefix.
+# its short sentences 15 % faster, as every sequence attends to a shorter prefix (on NTREX's
+# long sentences the two run at the same speed: eval/results/translate.md, run 7).
 ADAPTED_PROMPT = FewShotPrompt(version="adapted-v1", header=DEFAULT_PROMPT.header, examples=())
 
 
