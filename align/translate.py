@@ -583,8 +583,8 @@ def _gguf_model_id(path: Path) -> str:
 
 
 # The LoRA adapter trained for the embedded model (scripts/train_adapter.py) and the layers it
-# adapts: transformers module name → llama.cpp tensor name. Q and K are not adapted, since
-# their GGUF layout is permuted for rotary embeddings.
+# adapts: transformers module name → llama.cpp tensor name. The Q and K projections are left
+# out to keep the adapter small; adapting them was not tried.
 EMBEDDED_ADAPTER = Path(__file__).parent / "adapters" / "gemma3-270m-fr-en-lora.gguf"
 LORA_TARGETS = {
     "self_attn.v_proj": "attn_v",

@@ -264,7 +264,8 @@ def main() -> None:
     if args.cold and args.cache.exists():
         for suffix in ("", "-wal", "-shm"):
             Path(str(args.cache) + suffix).unlink(missing_ok=True)
-    timer = TimedEmbedder(get_embedder(args.embedder, Cache(args.cache)))
+    cache = Cache(args.cache)
+    timer = TimedEmbedder(get_embedder(args.embedder, cache))
     sets = {
         "Text+Berg dev (tuning)": textberg(["dev"]),
         "Text+Berg test0-6": textberg([f"test{i}" for i in range(7)]),
@@ -289,8 +290,8 @@ def main() -> None:
         print(lines[-2], lines[-1], sep="\n", flush=True)
     if args.drafts:
         name = next(n for n in sets if n.startswith("TransRead"))
-        drafted, translate_seconds = with_drafts(sets[name], Cache(args.cache))
-        draft_timer = TimedEmbedder(get_embedder("minilm", Cache(args.cache)))
+        drafted, translate_seconds = with_drafts(sets[name], cache)
+        draft_timer = TimedEmbedder(get_embedder("minilm", cache))
         result = run_aligner(
             drafted,
             lambda d: align_sentences(d.src, d.tgt, timer, drafts=d.drafts, draft_embedder=draft_timer).beads,
