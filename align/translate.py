@@ -41,6 +41,7 @@ from align.memory import TranslationMemory
 from align.quality import ACRONYM_GLOSSARY, COUNTRIES, check_draft, severity
 from align.records import Draft
 from align.resources import cpu_threads
+from align.vocabulary import EMBEDDED_VOCABULARY, NarrowedVocabulary, read_kept_tokens
 
 CACHE_NAMESPACE = "draft"
 # Part of every draft's cache key: a change to decoding, checking or repair makes cached drafts stale.
@@ -363,7 +364,9 @@ class LlamaCppGenerator:
     by every sequence in the KV cache, then all sequences advance one token per step."""
 
     def __init__(self, path: Path, n_threads: int = 0, max_batch: int = 16, n_ctx: int = 8192,
-                 adapter: Path | None = None):
+                 adapter: Path | None = None, vocabulary: Sequence[int] | None = None):
+        """``vocabulary``: decode with a copy of the model narrowed to these token ids, plus each
+        batch's source tokens (align.vocabulary); ``model`` keeps the full vocabulary."""
         import llama_cpp
         from llama_cpp import _internals, _logger
 
@@ -371,9 +374,15 @@ class LlamaCppGenerator:
         # failures reach us as exceptions, so its log stays silent.
         _logger.logger.setLevel(logging.CRITICAL + 1)
         self._llama_cpp = llama_cpp
-        self.model = _internals.LlamaModel(
-            path_model=str(path), params=llama_cpp.llama_model_default_params(), verbose=False
-        )
+        self._narrow = NarrowedVocabulary(path, vocabulary) if vocabulary is not None else None
+        model_params = llama_cpp.llama_model_default_params()
+        if self._narrow is not None:
+            vocab_params = llama_cpp.llama_model_default_params()
+            vocab_params.vocab_only = True
+            self.model = _internals.LlamaModel(path_model=str(path), params=vocab_params, verbose=False)
+            self._engine = _internals.LlamaModel(path_model=str(self._narrow.path), params=model_params, verbose=False)
+        else:
+            self.model = self._engine = _internals.LlamaModel(path_model=str(path), params=model_params, verbose=False)
         params = llama_cpp.llama_context_default_params()
         params.n_ctx = params.n_batch = n_ctx
         params.n_ubatch = 512
@@ -381,9 +390,12 @@ class LlamaCppGenerator:
         params.n_threads = params.n_threads_batch = n_threads or cpu_threads()
         params.kv_unified = True
         params.swa_full = True
-        self.ctx = _internals.LlamaContext(model=self.model, params=params, verbose=False)
+        if self._narrow is not None:
+            params.embeddings = True  # the hidden states, to score the batch's extra tokens
+            params.pooling_type = llama_cpp.LLAMA_POOLING_TYPE_NONE
+        self.ctx = _internals.LlamaContext(model=self._engine, params=params, verbose=False)
         if adapter is not None:
-            self._lora = llama_cpp.llama_adapter_lora_init(self.model.model, str(adapter).encode())
+            self._lora = llama_cpp.llama_adapter_lora_init(self._engine.model, str(adapter).encode())
             if not self._lora:
                 raise ValueError(f"LoRA adapter {adapter} does not fit this model")
             applied = llama_cpp.llama_set_adapters_lora(
@@ -391,7 +403,8 @@ class LlamaCppGenerator:
             )
             if applied != 0:
                 raise ValueError(f"LoRA adapter {adapter} could not be applied")
-        self.batch = _internals.LlamaBatch(n_tokens=n_ctx, embd=0, n_seq_max=1, verbose=False)
+        embd = self._narrow.n_embd if self._narrow is not None else 0
+        self.batch = _internals.LlamaBatch(n_tokens=n_ctx, embd=embd, n_seq_max=1, verbose=False)
         self.memory = llama_cpp.llama_get_memory(self.ctx.ctx)
         self.max_batch = max_batch
         self.n_ctx = n_ctx
@@ -400,6 +413,10 @@ class LlamaCppGenerator:
         self.markup_tokens = self._markup_tokens()
         self._prefix_tokens: list[int] = []
         self._pieces: dict[int, bytes] = {}
+        # Narrowed decoding: the scores of the last output, indexed by full-vocabulary id.
+        self._scores = np.full(self.n_vocab, -np.inf, dtype=np.float32)
+        self._extra = np.zeros(0, dtype=np.int64)
+        self._extra_rows = np.zeros((0, embd), dtype=np.float32)
 
     def _markup_tokens(self) -> frozenset[int]:
         """Tokens a translation never contains: control and unused tokens, and user-defined
@@ -430,13 +447,40 @@ class LlamaCppGenerator:
         b = self.batch.batch
         b.n_tokens = len(entries)
         for j, (token, pos, seq, logits) in enumerate(entries):
-            b.token[j], b.pos[j], b.n_seq_id[j], b.logits[j] = token, pos, 1, logits
+            b.pos[j], b.n_seq_id[j], b.logits[j] = pos, 1, logits
             b.seq_id[j][0] = seq
+        if self._narrow is None:
+            for j, entry in enumerate(entries):
+                b.token[j] = entry[0]
+        else:
+            rows = self._narrow.inputs([entry[0] for entry in entries])
+            ctypes.memmove(b.embd, rows.ctypes.data, rows.nbytes)
         if self._llama_cpp.llama_decode(self.ctx.ctx, b) != 0:
             raise RuntimeError("llama_decode failed (context full?)")
 
     def _logits(self, index: int) -> np.ndarray:
-        return np.ctypeslib.as_array(self.ctx.get_logits_ith(index), shape=(self.n_vocab,))
+        """Next-token scores over the full vocabulary for output ``index`` of the last batch.
+        Narrowed: llama.cpp's scores for the kept tokens, ours for the extra ones (in float32,
+        where llama.cpp rounds the hidden state to 8 bits: they differ by about 0.1), and -inf
+        for the rest."""
+        if self._narrow is None:
+            return np.ctypeslib.as_array(self.ctx.get_logits_ith(index), shape=(self.n_vocab,))
+        self._scores[self._narrow.kept] = np.ctypeslib.as_array(
+            self.ctx.get_logits_ith(index), shape=(len(self._narrow.kept),))
+        if len(self._extra):
+            hidden = np.ctypeslib.as_array(
+                self._llama_cpp.llama_get_embeddings_ith(self.ctx.ctx, index), shape=(self._narrow.n_embd,))
+            self._scores[self._extra] = self._extra_rows @ hidden
+        return self._scores
+
+    def _allow_extra(self, prompts: list[list[int]]) -> None:
+        """Let the narrowed model also emit the tokens of these prompts (names to copy)."""
+        if self._narrow is None:
+            return
+        self._scores[self._extra] = -np.inf
+        tokens = {t for prompt in prompts for t in prompt}
+        self._extra = np.setdiff1d(np.fromiter(tokens, dtype=np.int64, count=len(tokens)), self._narrow.kept)
+        self._extra_rows = self._narrow.rows(self._extra)
 
     def _load_prefix(self, prefix: str) -> None:
         """Evaluate ``prefix`` as sequence 0, keeping the part it shares with the last one (the
@@ -492,6 +536,7 @@ class LlamaCppGenerator:
     def _complete_group(self, prompts: list[list[int]], decoding: Decoding, rng: np.random.Generator) -> list[str]:
         base = len(self._prefix_tokens)
         seqs = range(1, len(prompts) + 1)
+        self._allow_extra(prompts)
         limits = [self._budget(p) for p in prompts]
         entries, last_index = [], []
         for seq, tokens in zip(seqs, prompts):
@@ -639,13 +684,15 @@ def _file_digest(path: Path) -> str:
 
 def load_gguf_translator(model: str | None = None, prompt: FewShotPrompt | None = None,
                          memory: TranslationMemory | None = None,
-                         adapter: Path | None | bool = True) -> FewShotTranslator:
+                         adapter: Path | None | bool = True, narrow: bool = True) -> FewShotTranslator:
     """The few-shot translator; without a ``memory`` by default: on newstest2013 dev lines the
     embedded one gained 2 chrF but cost about 20 % of the speed (eval/results/translate.md).
 
     ``adapter``: a LoRA GGUF to apply; ``True`` (default) means the one trained for the
     embedded model when ``model`` is None (it fits no other model), ``False`` or None: none.
     ``prompt`` defaults to :data:`ADAPTED_PROMPT` with an adapter, :data:`DEFAULT_PROMPT` without.
+    ``narrow``: run the embedded model through llama.cpp narrowed to the tokens French and
+    English text use (:mod:`align.vocabulary`); other models keep their whole vocabulary.
     """
     path = embedded_gguf_path() if model is None else Path(model).expanduser()
     if not path.is_file():
@@ -662,11 +709,15 @@ def load_gguf_translator(model: str | None = None, prompt: FewShotPrompt | None 
         make_generator: Callable[..., Generator] = TransformersCausalGenerator
     else:
         make_generator = LlamaCppGenerator
+    options: dict[str, Any] = {"adapter": adapter}
+    model_id = _gguf_model_id(path) + (f":lora-{_file_digest(Path(adapter))}" if adapter is not None else "")
+    if narrow and model is None and make_generator is LlamaCppGenerator:
+        options["vocabulary"] = read_kept_tokens(EMBEDDED_VOCABULARY)
+        model_id += f":narrow-{_file_digest(EMBEDDED_VOCABULARY)}"
     try:
-        generator = make_generator(path, adapter=adapter)
+        generator = make_generator(path, **options)
     except (ValueError, RuntimeError, OSError) as exc:
         raise DataError(f"GGUF model {path}: cannot be loaded ({exc})") from exc
-    model_id = _gguf_model_id(path) + (f":lora-{_file_digest(Path(adapter))}" if adapter is not None else "")
     if prompt is None:
         prompt = DEFAULT_PROMPT if adapter is None else ADAPTED_PROMPT
     return FewShotTranslator(generator, model_id, prompt, memory)

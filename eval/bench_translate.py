@@ -8,9 +8,10 @@ drafts :func:`align.quality.check_draft` flags.
     .venv/bin/python eval/bench_translate.py --limit 100 --write eval/results/translate.md
 
 Systems: ``naive`` (below), ``fewshot`` (fixed examples, no adapter: the default before the
-adapter), ``default`` (``get_translator("gguf")``: fixed examples and the embedded LoRA adapter,
-or ``--adapter PATH``) and ``memory`` (the default plus 4 examples per batch from the embedded
-translation memory). The few-shot examples and the memory come from WMT newstest2013 lines
+adapter), ``default`` (``get_translator("gguf")``: the embedded LoRA adapter and the prompt
+header, or ``--adapter PATH``), ``wide`` (the default with the model's whole 262k-token
+vocabulary instead of the narrowed one, as before run 8) and ``memory`` (the default plus 4
+examples per batch from the embedded translation memory). The few-shot examples and the memory come from WMT newstest2013 lines
 1-1000 / Tatoeba, the adapter's training data from newstest2013 outside lines 1000-1199, UD
 PUD and Tatoeba (scripts/train_adapter.py), never from the reported sets; ``--set
 newstest2013-dev`` scores lines 1001+ of newstest2013 for choosing variants.
@@ -34,7 +35,7 @@ TEST_SETS = {
     "newstest2014": (DATA / "wmt/newstest2014.fra", DATA / "wmt/newstest2014.eng", 0),
     "newstest2013-dev": (DATA / "wmt/newstest2013.fra", DATA / "wmt/newstest2013.eng", 1000),
 }
-SYSTEMS = ("naive", "fewshot", "default", "memory")
+SYSTEMS = ("naive", "fewshot", "default", "wide", "memory")
 
 
 def read_set(name: str, limit: int) -> tuple[list[str], list[str]]:
@@ -82,6 +83,8 @@ def run_worker(system: str, test_set: str, limit: int, adapter: str | None = Non
         translator = load_gguf_translator(memory=load_memory())
     elif system == "fewshot":
         translator = load_gguf_translator(adapter=False)
+    elif system == "wide":
+        translator = load_gguf_translator(adapter=Path(adapter) if adapter else True, narrow=False)
     elif adapter:
         translator = load_gguf_translator(adapter=Path(adapter))
     else:

@@ -349,3 +349,24 @@ def test_transformers_fallback_merges_the_embedded_adapter():
     assert np.abs(expected).max() > 1e-4
     sentence = "French: Nous avons demandé l'avis de deux spécialistes.\nEnglish:"
     assert "asked" in adapted.complete_lines("", [sentence], translate.GREEDY)[0]
+
+
+@pytest.mark.slow
+def test_narrowed_generator_drafts_as_the_full_model_does_and_copies_rare_names():
+    from align.translate import EMBEDDED_ADAPTER, LlamaCppGenerator, embedded_gguf_path
+    from align.vocabulary import EMBEDDED_VOCABULARY, read_kept_tokens
+
+    kept = read_kept_tokens(EMBEDDED_VOCABULARY)
+    options = dict(max_batch=2, n_ctx=1024, adapter=EMBEDDED_ADAPTER)
+    full = LlamaCppGenerator(embedded_gguf_path(), **options)
+    narrowed = LlamaCppGenerator(embedded_gguf_path(), vocabulary=kept, **options)
+    assert narrowed.n_vocab == full.n_vocab and narrowed._engine.n_vocab() == len(kept)
+    sources = ["Nous avons demandé l'avis de deux spécialistes.",
+               "Miloslav Kala a parlé à Aktuálně.cz du système Švarc."]
+    rare = set(narrowed._tokenize(sources[1], add_bos=False)) - set(kept)
+    assert rare  # names outside the kept tokens, which the draft must still be able to copy
+    prompts = [f"French: {s}\nEnglish:" for s in sources]
+    header = translate.ADAPTED_PROMPT.header
+    drafts = narrowed.complete_lines(header, prompts, translate.GREEDY)
+    assert drafts == full.complete_lines(header, prompts, translate.GREEDY)
+    assert "Kala" in drafts[1] and "Aktuálně" in drafts[1]
