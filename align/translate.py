@@ -730,13 +730,25 @@ def load_gguf_translator(model: str | None = None, prompt: FewShotPrompt | None 
     if narrow and model is None and make_generator is LlamaCppGenerator:
         options["vocabulary"] = read_kept_tokens(EMBEDDED_VOCABULARY)
         model_id += f":narrow-{_file_digest(EMBEDDED_VOCABULARY)}"
-    try:
-        generator = make_generator(path, **options)
-    except (ValueError, RuntimeError, OSError) as exc:
-        raise DataError(f"GGUF model {path}: cannot be loaded ({exc})") from exc
     if prompt is None:
         prompt = DEFAULT_PROMPT if adapter is None else ADAPTED_PROMPT
-    return FewShotTranslator(generator, model_id, prompt, memory)
+    return FewShotTranslator(LazyGenerator(lambda: make_generator(path, **options), path), model_id, prompt, memory)
+
+
+class LazyGenerator:
+    """Loads its model on first use (about 1 s), so a rerun answered from the cache never does."""
+
+    def __init__(self, load: Callable[[], Generator], path: Path):
+        self._load, self._path = load, path
+        self._generator: Generator | None = None
+
+    def complete_lines(self, prefix: str, prompts: Sequence[str], decoding: Decoding) -> list[str]:
+        if self._generator is None:
+            try:
+                self._generator = self._load()
+            except (ValueError, RuntimeError, OSError) as exc:
+                raise DataError(f"GGUF model {self._path}: cannot be loaded ({exc})") from exc
+        return self._generator.complete_lines(prefix, prompts, decoding)
 
 
 # --------------------------------------------------------------------------------------------

@@ -327,11 +327,11 @@ def test_lora_adapter_is_applied_by_llama_cpp_and_named_in_the_cache_key(tmp_pat
     wrong = tmp_path / "wrong.gguf"
     translate.write_lora_adapter(wrong, {"blk.0.ffn_down.weight": (np.ones((2, 5)), np.ones((7, 2)))}, alpha=2.0)
     with pytest.raises(DataError, match="cannot be loaded"):
-        load_gguf_translator(adapter=wrong)
+        load_gguf_translator(adapter=wrong).translate(sentences)
     garbage = tmp_path / "garbage.gguf"
     garbage.write_bytes(b"\x00\xffnot a gguf" * 100)
     with pytest.raises(DataError, match="cannot be loaded"):
-        load_gguf_translator(adapter=garbage)
+        load_gguf_translator(adapter=garbage).translate(sentences)
     with pytest.raises(DataError, match="no such file"):
         load_gguf_translator(adapter=tmp_path / "missing.gguf")
 
@@ -370,3 +370,29 @@ def test_narrowed_generator_drafts_as_the_full_model_does_and_copies_rare_names(
     drafts = narrowed.complete_lines(header, prompts, translate.GREEDY)
     assert drafts == full.complete_lines(header, prompts, translate.GREEDY)
     assert "Kala" in drafts[1] and "Aktuálně" in drafts[1]
+
+
+def test_a_rerun_from_the_cache_never_loads_the_model_and_a_load_failure_is_a_data_error(tmp_path):
+    class Echo:
+        def complete_lines(self, prefix, prompts, decoding):
+            return [" The cat sleeps." for _ in prompts]
+
+    loads = []
+
+    def load():
+        loads.append(1)
+        return Echo()
+
+    cache = Cache(tmp_path / "c.sqlite3")
+    translator = translate.FewShotTranslator(translate.LazyGenerator(load, Path("m.gguf")), "m", translate.DEFAULT_PROMPT)
+    assert translate_sentences(["Le chat dort."], translator, cache)[0].text == "The cat sleeps."
+    rerun = translate.FewShotTranslator(translate.LazyGenerator(load, Path("m.gguf")), "m", translate.DEFAULT_PROMPT)
+    assert translate_sentences(["Le chat dort."], rerun, cache)[0].text == "The cat sleeps."
+    assert loads == [1]
+
+    def broken():
+        raise ValueError("not a GGUF file")
+
+    failing = translate.FewShotTranslator(translate.LazyGenerator(broken, Path("bad.gguf")), "bad", translate.DEFAULT_PROMPT)
+    with pytest.raises(DataError, match=r"bad.gguf: cannot be loaded \(not a GGUF file\)"):
+        failing.translate(["Le chat dort."])
