@@ -4,6 +4,7 @@ import pytest
 from align.errors import DataError
 from align.vocabulary import EMBEDDED_VOCABULARY, NarrowedVocabulary, always_kept, narrow_gguf, read_kept_tokens
 
+
 def test_byte_and_real_control_tokens_are_always_kept_placeholders_are_not():
     texts = ["<pad>", "<unused7>", "<0x00>", "hello", "<end_of_turn>"]
     types = [3, 3, 6, 1, 3]
