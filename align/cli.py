@@ -100,8 +100,8 @@ def _read_sentences(file: str) -> list[str]:
 
 @main.command(context_settings=CONTEXT)
 @click.argument("file", type=click.Path(allow_dash=True))
-@click.option("--backend", default="gguf", show_default=True, help="gguf (embedded default) or transformers.")
-@click.option("--model", help="GGUF file, hub id (e.g. Helsinki-NLP/opus-mt-fr-en) or local model dir.")
+@click.option("--backend", default="gguf", show_default=True, help="gguf (embedded default), transformers or ctranslate2.")
+@click.option("--model", help="GGUF file, hub id (e.g. Helsinki-NLP/opus-mt-fr-en), local model dir, or CTranslate2 dir.")
 @click.option("--format", "fmt", type=click.Choice(["lines", "jsonl"]), default="lines", show_default=True)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the draft cache.")
 @quiet_option

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -173,11 +174,12 @@ def tiny_marian_dir(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("tiny-marian")
     sentencepiece.SentencePieceTrainer.train(
         sentence_iterator=iter(lines), model_prefix=str(root / "spm"), vocab_size=200,
-        character_coverage=1.0, unk_id=2, bos_id=-1, eos_id=0, pad_id=1,
-        unk_piece="<unk>", eos_piece="</s>", pad_piece="<pad>",
+        character_coverage=1.0, unk_id=1, bos_id=-1, eos_id=0, pad_id=-1,
+        unk_piece="<unk>", eos_piece="</s>",
     )
     processor = sentencepiece.SentencePieceProcessor(model_file=str(root / "spm.model"))
     vocab = {processor.id_to_piece(i): i for i in range(processor.get_piece_size())}
+    pad = vocab["<pad>"] = len(vocab)  # last, as in the opus-mt models (CTranslate2 relies on it)
     (root / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
     tokenizer = MarianTokenizer(
         source_spm=str(root / "spm.model"), target_spm=str(root / "spm.model"),
@@ -186,7 +188,7 @@ def tiny_marian_dir(tmp_path_factory) -> Path:
     config = MarianConfig(
         vocab_size=len(vocab), d_model=16, encoder_layers=1, decoder_layers=1,
         encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32,
-        max_position_embeddings=128, pad_token_id=1, eos_token_id=0, decoder_start_token_id=1,
+        max_position_embeddings=128, pad_token_id=pad, eos_token_id=0, decoder_start_token_id=pad,
         forced_eos_token_id=0,
     )
     torch.manual_seed(0)
@@ -210,6 +212,38 @@ def test_tiny_marian_round_trip_through_transformers_backend(tiny_marian_dir, tm
     again = get_translator("transformers", model=str(tiny_marian_dir))
     assert again.name == translator.name
     assert [d.text for d in translate_sentences(sources, again)] == [d.text for d in drafts]
+
+
+@pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
+def test_ctranslate2_converts_the_tiny_marian_once_and_matches_transformers(tiny_marian_dir, tmp_path):
+    pytest.importorskip("ctranslate2")
+    sources = ["Bonjour le monde.", "Le chat dort sur le canapé depuis 2019.", "Oui."]
+    reference = get_translator("transformers", model=str(tiny_marian_dir))
+    # One worker, so that its batches are the transformers backend's and so are the budgets.
+    converted = translate.CTranslate2Translator(str(tiny_marian_dir), n_threads=1, compute_type="float32")
+    directory = translate.converted_model_dir(str(tiny_marian_dir), "float32")
+    assert (directory / "model.bin").is_file() and directory.parent.name == "ctranslate2"
+    assert not [p for p in directory.parent.iterdir() if p.name.startswith(".")]  # no partial conversion left
+    # The same greedy search over the same float32 weights: the same drafts, token for token.
+    assert converted.translate(sources) == reference.translate(sources)
+    assert converted.retranslate(sources[:1])[0][0]
+    # A directory ct2-transformers-converter wrote is used as it is; drafts are cached by content.
+    again = translate.CTranslate2Translator(str(directory), n_threads=1, compute_type="float32")
+    assert again.translate(sources) == converted.translate(sources) and again.name == converted.name
+    drafts = translate_sentences(sources, get_translator("ctranslate2", str(tiny_marian_dir)), Cache(tmp_path / "c.sqlite3"))
+    assert "number-missing:2019" in drafts[1].flags
+
+
+@pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
+def test_ctranslate2_reports_a_broken_model_directory_in_one_line(tiny_marian_dir, tmp_path):
+    pytest.importorskip("ctranslate2")
+    broken = tmp_path / "broken"
+    shutil.copytree(translate.converted_model_dir(str(tiny_marian_dir), "float32"), broken)
+    (broken / "model.bin").write_bytes(b"not a model")
+    with pytest.raises(DataError, match="CTranslate2 model .* cannot be loaded"):
+        get_translator("ctranslate2", str(broken))
+    with pytest.raises(DataError, match="no such directory"):
+        get_translator("ctranslate2", str(tmp_path / "missing"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -252,6 +286,9 @@ def test_llama_cpp_generator_bans_markup_but_not_newlines():
     assert len(image) == 1 and image[0] in generator.markup_tokens
     assert not set(newline) & generator.markup_tokens
     assert not generator.end_tokens & generator.markup_tokens
+    carriage_return = generator.model.tokenize(b"\r", add_bos=False, special=False)
+    assert len(carriage_return) == 1 and generator._is_line_end(carriage_return[0])
+    assert translate._first_line("about privacy. \r \r The ACLU also") == "about privacy. "
     assert generator.model.tokenize(b"Hello", add_bos=False, special=False)[0] not in generator.markup_tokens
 
 
