@@ -909,7 +909,10 @@ class CTranslate2Translator:
     times faster than transformers (eval/results/ctranslate2.md). Same jobs, same retries."""
 
     def __init__(self, model: str, n_threads: int = 0, batch_size: int = 16, compute_type: str = "int8"):
-        import ctranslate2
+        try:
+            import ctranslate2
+        except ImportError as exc:
+            raise DataError("the ctranslate2 backend needs the ctranslate2 package (pip install ctranslate2)") from exc
         from transformers import AutoTokenizer
 
         directory = converted_model_dir(model, compute_type)
