@@ -30,6 +30,7 @@ import logging
 import os
 import re
 import socket
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Protocol, Sequence, runtime_checkable
@@ -825,39 +826,77 @@ def _config_identity(model: str, config) -> str:
     return f"{Path(model).name}:{hashlib.sha256(config.to_json_string(use_diff=False).encode()).hexdigest()[:16]}"
 
 
-class Seq2SeqTranslator:
+class _EncoderDecoderTranslator(ABC):
+    """What the encoder-decoder backends share: a name known before the model is read, so a
+    rerun answered from the cache never loads it, and the jobs: greedy drafts, then beam search
+    with repetition limits for the retries of flagged drafts."""
+
+    greedy: dict[str, Any] = {}
+    retry: dict[str, Any] = {}
+
+    def __init__(self, name: str, batch_size: int):
+        self.name, self.batch_size = name, batch_size
+        self.tokenizer: Any = None
+        self.engine: Any = None
+
+    def load(self) -> None:
+        """Read the model; done at the first translation."""
+        if self.tokenizer is None:
+            self.tokenizer, self.engine = self._load()
+
+    @abstractmethod
+    def _load(self) -> tuple[Any, Any]:
+        """(tokenizer, engine)"""
+
+    @abstractmethod
+    def _generate(self, sentences: Sequence[str], **options: Any) -> list[str]:
+        """Drafts decoded with ``options`` (the model is loaded)."""
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        self.load()
+        return self._generate(sentences, **self.greedy)
+
+    def retranslate(self, sentences: Sequence[str]) -> list[list[str]]:
+        self.load()
+        return [[text] for text in self._generate(sentences, **self.retry)]
+
+
+class Seq2SeqTranslator(_EncoderDecoderTranslator):
     """MarianMT / NLLB / M2M100 / mBART-50 translation with batched generation."""
 
+    retry = {"num_beams": 4, "no_repeat_ngram_size": 3, "repetition_penalty": 1.2}
+
     def __init__(self, model: str, n_threads: int = 0, batch_size: int = 16):
+        from transformers import AutoConfig
+
+        (config,) = _load_pretrained((AutoConfig,), model)
+        super().__init__(f"transformers:{_config_identity(model, config)}:v1", batch_size)
+        self.model, self.n_threads = model, n_threads
+        self.forced: dict[str, int] = {}  # the English start token of a many-language model
+
+    def _load(self) -> tuple[Any, Any]:
         import torch
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-        torch.set_num_threads(n_threads or cpu_threads())
-        self.torch = torch
-        self.tokenizer, self.model = _load_pretrained((AutoTokenizer, AutoModelForSeq2SeqLM), model)
-        self.model.eval()
-        self.batch_size = batch_size
-        english = _english_token(self.tokenizer)
-        self.generate_options = {} if english is None else {"forced_bos_token_id": self.tokenizer.convert_tokens_to_ids(english)}
-        self.name = f"transformers:{_config_identity(model, self.model.config)}:v1"
+        torch.set_num_threads(self.n_threads or cpu_threads())
+        tokenizer, engine = _load_pretrained((AutoTokenizer, AutoModelForSeq2SeqLM), self.model)
+        engine.eval()
+        english = _english_token(tokenizer)
+        self.forced = {} if english is None else {"forced_bos_token_id": tokenizer.convert_tokens_to_ids(english)}
+        return tokenizer, engine
 
-    def _generate(self, sentences: Sequence[str], **options) -> list[str]:
+    def _generate(self, sentences: Sequence[str], **options: Any) -> list[str]:
+        import torch
+
         results = []
         for start in range(0, len(sentences), self.batch_size):
             batch = list(sentences[start : start + self.batch_size])
             inputs = self.tokenizer(batch, return_tensors="pt", padding=True, truncation=True, max_length=512)
             limit = int(inputs["input_ids"].shape[1] * 2 + 16)
-            with self.torch.inference_mode():
-                output = self.model.generate(**inputs, max_new_tokens=limit, **self.generate_options, **options)
+            with torch.inference_mode():
+                output = self.engine.generate(**inputs, max_new_tokens=limit, **self.forced, **options)
             results += self.tokenizer.batch_decode(output, skip_special_tokens=True)
         return [text.strip() for text in results]
-
-    def translate(self, sentences: Sequence[str]) -> list[str]:
-        return self._generate(sentences)
-
-    def retranslate(self, sentences: Sequence[str]) -> list[list[str]]:
-        alternatives = self._generate(sentences, num_beams=4, no_repeat_ngram_size=3, repetition_penalty=1.2)
-        return [[text] for text in alternatives]
 
 
 # --------------------------------------------------------------------------------------------
@@ -904,33 +943,40 @@ def _convert(model: str, target: Path, compute_type: str) -> None:
                 raise
 
 
-class CTranslate2Translator:
+class CTranslate2Translator(_EncoderDecoderTranslator):
     """A converted encoder-decoder model run by CTranslate2: int8 on CPU by default, several
     times faster than transformers (eval/results/ctranslate2.md). Same jobs, same retries."""
 
+    greedy = {"beam_size": 1}
+    retry = {"beam_size": 4, "no_repeat_ngram_size": 3, "repetition_penalty": 1.2}
+
     def __init__(self, model: str, n_threads: int = 0, batch_size: int = 16, compute_type: str = "int8"):
         try:
-            import ctranslate2
+            import ctranslate2  # noqa: F401  (checked now; the model is read at first use)
         except ImportError as exc:
             raise DataError("the ctranslate2 backend needs the ctranslate2 package (pip install ctranslate2)") from exc
-        from transformers import AutoTokenizer
-
-        directory = converted_model_dir(model, compute_type)
-        (self.tokenizer,) = _load_pretrained((AutoTokenizer,), str(directory))
-        self.english = _english_token(self.tokenizer)
+        self.directory, self.compute_type = converted_model_dir(model, compute_type), compute_type
+        # Named by content: the same weights reached as hub id, directory or conversion share drafts.
+        super().__init__(f"ctranslate2:{compute_type}:{_model_file_id(self.directory / 'model.bin')}:v1", batch_size)
         # One worker per core, each decoding its own batch on one thread: on 2 cores that is
         # twice as fast as one worker using both (eval/results/ctranslate2.md).
         self.workers = n_threads or cpu_threads()
-        try:
-            self.engine = ctranslate2.Translator(str(directory), device="cpu", compute_type=compute_type,
-                                                 inter_threads=self.workers, intra_threads=1)
-        except (RuntimeError, ValueError) as exc:
-            raise DataError(f"CTranslate2 model {directory}: cannot be loaded ({exc})") from exc
-        self.batch_size = batch_size
-        # Named by content: the same weights reached as hub id, directory or conversion share drafts.
-        self.name = f"ctranslate2:{compute_type}:{_model_file_id(directory / 'model.bin')}:v1"
+        self.english: str | None = None  # the start token of a many-language model's output
 
-    def _generate(self, sentences: Sequence[str], **options) -> list[str]:
+    def _load(self) -> tuple[Any, Any]:
+        import ctranslate2
+        from transformers import AutoTokenizer
+
+        (tokenizer,) = _load_pretrained((AutoTokenizer,), str(self.directory))
+        self.english = _english_token(tokenizer)
+        try:
+            engine = ctranslate2.Translator(str(self.directory), device="cpu", compute_type=self.compute_type,
+                                            inter_threads=self.workers, intra_threads=1)
+        except (RuntimeError, ValueError) as exc:
+            raise DataError(f"CTranslate2 model {self.directory}: cannot be loaded ({exc})") from exc
+        return tokenizer, engine
+
+    def _generate(self, sentences: Sequence[str], **options: Any) -> list[str]:
         """Batches (enough for every worker to get one) are all submitted before any is awaited."""
         encoded = [self.tokenizer.convert_ids_to_tokens(self.tokenizer.encode(s, truncation=True, max_length=512))
                    for s in sentences]
@@ -948,13 +994,6 @@ class CTranslate2Translator:
             ids = self.tokenizer.convert_tokens_to_ids(result.result().hypotheses[0])
             texts.append(self.tokenizer.decode(ids, skip_special_tokens=True).strip())
         return texts
-
-    def translate(self, sentences: Sequence[str]) -> list[str]:
-        return self._generate(sentences, beam_size=1)
-
-    def retranslate(self, sentences: Sequence[str]) -> list[list[str]]:
-        alternatives = self._generate(sentences, beam_size=4, no_repeat_ngram_size=3, repetition_penalty=1.2)
-        return [[text] for text in alternatives]
 
 
 # --------------------------------------------------------------------------------------------

@@ -85,6 +85,7 @@ def run_worker(system: str, model: Path, limit: int) -> dict:
         translator = Seq2SeqTranslator(str(model))
     else:
         translator = CTranslate2Translator(str(model), compute_type=compute_type)
+    translator.load()
     load = time.perf_counter() - start
     before, start = os.times(), time.perf_counter()
     drafts = translator.translate(sources)

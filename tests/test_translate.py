@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -209,8 +210,11 @@ def test_tiny_marian_round_trip_through_transformers_backend(tiny_marian_dir, tm
     assert all(isinstance(d.text, str) for d in drafts)
     # Random weights give gibberish, which the checks must notice.
     assert "number-missing:2019" in drafts[1].flags
-    again = get_translator("transformers", model=str(tiny_marian_dir))
+    again = Seq2SeqTranslator(str(tiny_marian_dir))
     assert again.name == translator.name
+    # A rerun answered from the cache never reads the model.
+    assert [d.text for d in translate_sentences(sources, again, Cache(tmp_path / "c.sqlite3"))] == [d.text for d in drafts]
+    assert again.engine is None
     assert [d.text for d in translate_sentences(sources, again)] == [d.text for d in drafts]
 
 
@@ -232,6 +236,9 @@ def test_ctranslate2_converts_the_tiny_marian_once_and_matches_transformers(tiny
     assert again.translate(sources) == converted.translate(sources) and again.name == converted.name
     drafts = translate_sentences(sources, get_translator("ctranslate2", str(tiny_marian_dir)), Cache(tmp_path / "c.sqlite3"))
     assert "number-missing:2019" in drafts[1].flags
+    rerun = translate.CTranslate2Translator(str(tiny_marian_dir), compute_type="int8")
+    assert translate_sentences(sources, rerun, Cache(tmp_path / "c.sqlite3")) == drafts
+    assert rerun.engine is None  # answered from the cache without reading the model
 
 
 @pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
@@ -241,9 +248,15 @@ def test_ctranslate2_reports_a_broken_model_directory_in_one_line(tiny_marian_di
     shutil.copytree(translate.converted_model_dir(str(tiny_marian_dir), "float32"), broken)
     (broken / "model.bin").write_bytes(b"not a model")
     with pytest.raises(DataError, match="CTranslate2 model .* cannot be loaded"):
-        get_translator("ctranslate2", str(broken))
+        get_translator("ctranslate2", str(broken)).translate(["Oui."])  # the model is read at first use
     with pytest.raises(DataError, match="no such directory"):
         get_translator("ctranslate2", str(tmp_path / "missing"))
+
+
+def test_ctranslate2_backend_without_the_package_says_so_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ctranslate2", None)  # what a failed import looks like
+    with pytest.raises(DataError, match="needs the ctranslate2 package"):
+        translate.CTranslate2Translator(str(tmp_path))
 
 
 # --------------------------------------------------------------------------------------------
