@@ -13,9 +13,10 @@ Design, in the spirit of Vecalign but with its own scoring:
 * **Search** is a dynamic programme over bead boundaries restricted to a band. The band comes
   from aligning a coarsened copy of the documents (neighbouring sentences pooled, recursively)
   and widening its path, so time and memory grow linearly with document length. The fine
-  search's gain is Bertalign's (run cosine × length penalty, summed over beads, a small cost
-  per unaligned sentence) plus a loss for merges whose joined runs beat none of their member
-  pairs; the quality above only sets confidences there.
+  search's gain is Bertalign's (run cosine × length penalty, summed over beads, a cost per
+  unaligned sentence, here growing with how well it matches a sentence of the other side)
+  plus a loss for merges whose joined runs beat none of their member pairs; the quality above
+  only sets confidences there.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from threadpoolctl import threadpool_limits
 
 from align.embed import Embedder, embed_runs, get_embedder
 from align.lexical import anchor_counts
-from align.records import Bead
+from align.records import DEFAULT_MAX_BEAD, Bead
 
 NOT_TRANSLATIONS = "the documents do not look like translations of each other"
 LOW_CONFIDENCE = "low-confidence"
@@ -69,11 +70,16 @@ class Weights:
     # not paired just to avoid two skips); leaving a source / target sentence out gains
     # ``skip_source`` / ``skip_target``, scaled down for fragments shorter than SUBSTANTIAL
     # (``skip_by_length``); a merged bead loses ``merge_loss`` × how far its run cosine falls
-    # short of its best member 1-1 pair's cosine + ``merge_margin``.
+    # short of its best member 1-1 pair's cosine + ``merge_margin``. Leaving out a sentence
+    # that is some in-band sentence's best match costs more: (1 + ``skip_by_match`` × how far
+    # that cosine exceeds ``skip_match_floor``) times the skip (captions and junk match nothing;
+    # a real sentence left out is a wrong bead under Vecalign's scoring).
     pair_floor: float = 0.1
     skip_source: float = -0.1
     skip_target: float = -0.1
     skip_by_length: bool = True
+    skip_by_match: float = 6.0
+    skip_match_floor: float = 0.2
     merge_loss: float = 1.0
     merge_margin: float = 0.05
     # confidence = logistic(scale × (quality − offset)), fitted on the beads found in Text+Berg
@@ -382,14 +388,12 @@ def search(scorer: Scorer, max_bead: int, radius: int = 8, full_limit: int = 20_
     qualities = np.zeros((len(types), band.size), dtype=np.float32)
     gains = np.zeros((len(types), band.size), dtype=np.float32)
     one_to_one_cosine = np.empty(0, dtype=np.float32)
-    for t, kind in enumerate(types):  # 1-1 first: merges compare with its cosines
+    inner = (band.rows >= 1) & (band.cols >= 1)
+    for t, kind in enumerate(types):  # 1-1 first: merges and skips compare with its cosines
         if not kind[1]:
             if coarse:
                 continue
-            # a fragment (a stray "Share" line) is cheap to leave out, a real sentence is not
-            lengths = scorer.src.lengths
-            weight = np.minimum(1.0, lengths / SUBSTANTIAL) if weights.skip_by_length else np.ones_like(lengths)
-            gains[t] = weights.skip_source * _runs(weight, band.rows - 1, 1)
+            gains[t] = weights.skip_source * _runs(src_skip, band.rows - 1, 1)
             continue
         features = scorer.features(band, kind)
         qualities[t] = features @ coefficients
@@ -399,16 +403,16 @@ def search(scorer: Scorer, max_bead: int, radius: int = 8, full_limit: int = 20_
             gains[t] = qualities[t] * scorer.bead_sizes(band, kind)
             continue
         cosine = features[:, 1]
-        gains[t] = cosine * _length_penalty(scorer, band, kind) - weights.pair_floor
-        if weights.skip_target:
-            # best_path gives a 0-1 step 0: charging its cost is crediting every target
-            # sentence placed in a pair bead with minus that cost
-            lengths = scorer.tgt.lengths
-            weight = np.minimum(1.0, lengths / SUBSTANTIAL) if weights.skip_by_length else np.ones_like(lengths)
-            gains[t] -= weights.skip_target * _runs(weight, band.cols - kind[1], kind[1])
         if kind == (1, 1):
             one_to_one_cosine = np.append(cosine, np.float32(-1.0))  # last: out-of-band sentinel
-        elif weights.merge_loss:
+            src_match, tgt_match = _own_matches(band.rows[inner] - 1, band.cols[inner] - 1, cosine[inner], n, m)
+            src_skip = _skip_weights(scorer.src.lengths, src_match, weights)
+            tgt_skip = _skip_weights(scorer.tgt.lengths, tgt_match, weights)
+        gains[t] = cosine * _length_penalty(scorer, band, kind) - weights.pair_floor
+        # best_path gives a 0-1 step 0: charging its cost is crediting every target sentence
+        # placed in a pair bead with minus that cost
+        gains[t] -= weights.skip_target * _runs(tgt_skip, band.cols - kind[1], kind[1])
+        if kind != (1, 1) and weights.merge_loss:
             a, b = kind
             best_member = np.full(band.size, -1.0, dtype=np.float32)
             for da in range(a):
@@ -427,13 +431,31 @@ def search(scorer: Scorer, max_bead: int, radius: int = 8, full_limit: int = 20_
 
     steps = [with_quality(step) for step in best_path(band, types, gains)]
     del gains
-    one_to_one = qualities[types.index((1, 1))]
-    inner = (band.rows >= 1) & (band.cols >= 1)
-    best_src = np.full(n, -np.inf)
-    best_tgt = np.full(m, -np.inf)
-    np.maximum.at(best_src, band.rows[inner] - 1, one_to_one[inner])
-    np.maximum.at(best_tgt, band.cols[inner] - 1, one_to_one[inner])
-    return Search(steps, band, best_src, best_tgt)
+    one_to_one = qualities[types.index((1, 1))][inner]
+    return Search(steps, band, _best_by(band.rows[inner] - 1, one_to_one, n), _best_by(band.cols[inner] - 1, one_to_one, m))
+
+
+def _best_by(sentences: np.ndarray, values: np.ndarray, count: int) -> np.ndarray:
+    """The largest of ``values`` for each of ``count`` sentences (-inf where it has none)."""
+    best = np.full(count, -np.inf)
+    np.maximum.at(best, sentences, values)
+    return best
+
+
+def _own_matches(rows: np.ndarray, cols: np.ndarray, cosine: np.ndarray, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each sentence's best 1-1 cosine among the in-band partners it matches best of all
+    (-inf where it is no partner's best): a title that echoes the first sentence matches it
+    well, but that sentence matches its own translation better."""
+    best_of_src, best_of_tgt = _best_by(rows, cosine, n), _best_by(cols, cosine, m)
+    src_own, tgt_own = cosine >= best_of_tgt[cols], cosine >= best_of_src[rows]
+    return _best_by(rows[src_own], cosine[src_own], n), _best_by(cols[tgt_own], cosine[tgt_own], m)
+
+
+def _skip_weights(lengths: np.ndarray, best_cosine: np.ndarray, weights: Weights) -> np.ndarray:
+    """Cost of leaving each sentence out, in skips: less for a fragment (a stray "Share" line),
+    more the better its own match (:func:`_own_matches`), as a real sentence has one."""
+    weight = np.minimum(1.0, lengths / SUBSTANTIAL) if weights.skip_by_length else np.ones_like(lengths)
+    return (weight * (1.0 + weights.skip_by_match * np.maximum(best_cosine - weights.skip_match_floor, 0.0))).astype(np.float32)
 
 
 def _sigmoid(x: float) -> float:
@@ -512,12 +534,12 @@ def align_sentences(
     *,
     drafts: Sequence[str] | None = None,
     draft_embedder: Embedder | None = None,
-    max_bead: int = 5,
+    max_bead: int = DEFAULT_MAX_BEAD,
     weights: Weights = Weights(),
 ) -> Alignment:
     """Align two sentence lists; ``drafts[i]`` is an English machine translation of ``src[i]``.
 
-    Beads have at most ``max_bead`` sentences in all (5: up to 1-4, 2-3, 3-2, 4-1).
+    Beads have at most ``max_bead`` sentences in all (6: up to 1-5, 2-4, 3-3, 4-2, 5-1).
     """
     if not src or not tgt:
         beads = [Bead((i,), ()) for i in range(len(src))] + [Bead((), (j,)) for j in range(len(tgt))]

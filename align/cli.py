@@ -14,12 +14,13 @@ import click
 
 from align import __version__
 from align.errors import DataError
+from align.records import DEFAULT_MAX_BEAD
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress or notices on stderr.")
 max_bead_option = click.option(
-    "--max-bead", type=click.IntRange(2, 8), default=5, show_default=True,
-    help="Most sentences in one bead, both sides together (5 allows 1-4, 2-3, 3-2, 4-1).",
+    "--max-bead", type=click.IntRange(2, 8), default=DEFAULT_MAX_BEAD, show_default=True,
+    help="Most sentences in one bead, both sides together (6 allows 1-5, 2-4, 3-3, 4-2, 5-1).",
 )
 
 

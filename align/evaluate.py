@@ -1,8 +1,11 @@
 """Scores for alignments (Vecalign/Bertalign convention) and for translation drafts.
 
 Alignment: *strict* counts a predicted bead as correct only if it equals a gold bead; *lax*
-if it overlaps some gold bead on both sides. Precision is over predicted beads, recall over
-gold beads, 1-0 and 0-1 beads dropped from both, counts pooled over all documents.
+if it overlaps some gold bead on both sides. As in Vecalign's and Bertalign's scorers,
+precision is over all predicted beads, unaligned (1-0, 0-1) ones included, so a sentence left
+out that the gold aligns costs precision (an unaligned bead is right only if the gold has it
+too); recall is over the gold's pair beads, found among the predicted pair beads. Counts are
+pooled over all documents.
 :func:`evaluate_alignment` adds per-document scores, a breakdown by gold bead type and the
 list of disagreements with their texts.
 
@@ -77,12 +80,14 @@ class AlignmentScores:
         return {"strict": self.strict.to_dict(), "lax": self.lax.to_dict()}
 
 
-def _links(beads: Iterable[Bead]) -> list[_Link]:
-    return [(tuple(b.src), tuple(b.tgt)) for b in beads if b.src and b.tgt]
+def _links(beads: Iterable[Bead], unaligned: bool = False) -> list[_Link]:
+    """Pair beads as (src, tgt) tuples, and 1-0/0-1 beads too when ``unaligned``."""
+    return [(tuple(b.src), tuple(b.tgt)) for b in beads
+            if (b.src and b.tgt) or (unaligned and (b.src or b.tgt))]
 
 
 def _matches(tests: Sequence[_Link], refs: Sequence[_Link]) -> tuple[int, int]:
-    """(strict, lax) counts of ``tests`` found in ``refs``."""
+    """(strict, lax) counts of ``tests`` found in ``refs``; an unaligned bead overlaps none."""
     exact = set(refs)
     src_owner: dict[int, list[int]] = {}
     for i, (src, _) in enumerate(refs):
@@ -102,10 +107,11 @@ def _matches(tests: Sequence[_Link], refs: Sequence[_Link]) -> tuple[int, int]:
 
 
 def score_document(gold: Sequence[Bead], pred: Sequence[Bead]) -> AlignmentScores:
-    gold_links, pred_links = _links(gold), _links(pred)
-    p_strict, p_lax = _matches(pred_links, gold_links)
-    r_strict, r_lax = _matches(gold_links, pred_links)
-    n_pred, n_gold = len(pred_links), len(gold_links)
+    predicted = _links(pred, unaligned=True)
+    p_strict, p_lax = _matches(predicted, _links(gold, unaligned=True))
+    gold_links = _links(gold)
+    r_strict, r_lax = _matches(gold_links, _links(pred))
+    n_pred, n_gold = len(predicted), len(gold_links)
     return AlignmentScores(
         PRF(p_strict, n_pred, r_strict, n_gold), PRF(p_lax, n_pred, r_lax, n_gold)
     )

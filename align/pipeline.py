@@ -22,7 +22,7 @@ from align.evaluate import score_translation
 from align.formats import format_beads, write_corpus
 from align.language import require_language
 from align.progress import ProgressCallback, progress_bar
-from align.records import Draft, Pair, Segment
+from align.records import DEFAULT_MAX_BEAD, Draft, Pair, Segment
 from align.report import write_report
 from align.segment import segment
 from align.textio import atomic_writer, read_text, write_text_atomic
@@ -39,7 +39,7 @@ class RunOptions:
     embedder: str = "use"
     draft_embedder: str = "minilm"
     translate: bool = True
-    max_bead: int = 5  # most sentences in one bead, both sides together
+    max_bead: int = DEFAULT_MAX_BEAD  # most sentences in one bead, both sides together
     doc: str | None = None  # document name in the corpus rows; default: from the source file name
     exports: bool = True  # per-document corpus.tsv, corpus.tmx and report.html (batch merges instead)
     cache: Cache = field(default_factory=Cache.default)

@@ -275,3 +275,22 @@ def test_runs_longer_than_the_embedded_ones_combine_joined_pieces() -> None:
     assert np.allclose(four, _unit(2 * two[1] + 2 * two[3]), atol=1e-6)
     assert np.allclose(five, _unit(3 * three[1] + 2 * two[4]), atol=1e-6)
     assert np.allclose(_run_vectors(rows, np.array([2]), 3, side)[0], three[2])
+
+
+def test_leaving_out_a_sentence_costs_more_the_better_its_own_match() -> None:
+    """A sentence that is its partner's best match is dear to leave out; a title echoing a
+    sentence whose own translation matches that sentence better is not; a fragment is cheap."""
+    from align.aligner import _own_matches, _skip_weights
+
+    # source 0 (a title) and 1 both face target 0; source 2 (junk) faces target 1 weakly
+    rows, cols = np.array([0, 1, 2, 0, 1, 2]), np.array([0, 0, 0, 1, 1, 1])
+    cosine = np.array([0.6, 0.7, 0.1, 0.0, 0.1, 0.15], dtype=np.float32)
+    src_match, tgt_match = _own_matches(rows, cols, cosine, 3, 2)
+    assert src_match[0] == -np.inf and src_match[1] == pytest.approx(0.7) and src_match[2] == pytest.approx(0.15)
+    assert tgt_match[0] == pytest.approx(0.7)  # target 0 is source 1's best match
+    weights = Weights(skip_by_match=6.0, skip_match_floor=0.2)
+    cost = _skip_weights(np.array([40.0, 40.0, 40.0], dtype=np.float32), src_match, weights)
+    assert cost[0] == pytest.approx(1.0) and cost[2] == pytest.approx(1.0)  # the title, the junk
+    assert cost[1] == pytest.approx(1.0 + 6.0 * 0.5)
+    fragment = _skip_weights(np.array([6.0], dtype=np.float32), np.array([0.7]), weights)
+    assert fragment[0] == pytest.approx(0.2 * 4.0)

@@ -24,12 +24,14 @@ from align.evaluate import (
 )
 from align.formats import parse_beads
 
-# Document 1, worked by hand.
-# Gold links (1-0/0-1 dropped): [0]:[0] [1]:[1,2] [3,4]:[3] [5]:[5]                -> 4
-# Pred links:                   [0]:[0] [1]:[1] [2,3]:[3] [4]:[4] [5]:[5]         -> 5
-# strict: [0]:[0] and [5]:[5] on both sides         -> P 2/5, R 2/4
+# Document 1, worked by hand (Vecalign's convention: precision over every predicted bead,
+# recall over the gold's pair beads).
+# Gold pair beads: [0]:[0] [1]:[1,2] [3,4]:[3] [5]:[5]                           -> 4
+# Pred beads:      [0]:[0] [1]:[1] []:[2] [2,3]:[3] [4]:[4] [5]:[5]              -> 6
+# strict: [0]:[0] and [5]:[5]; []:[2] is no gold bead (the gold left out source 2,
+#         not target 2)                                                         -> P 2/6, R 2/4
 # lax: [1]:[1] overlaps [1]:[1,2]; [2,3]:[3] overlaps [3,4]:[3] on both sides;
-#      [4]:[4] only meets gold []:[4] (dropped) and [3,4]:[3] on the source side -> P 4/5, R 4/4
+#      [4]:[4] only meets gold []:[4] (no pair) and [3,4]:[3] on the source side -> P 4/6, R 4/4
 GOLD_1 = parse_beads("[0]:[0]\n[1]:[1, 2]\n[2]:[]\n[3, 4]:[3]\n[]:[4]\n[5]:[5]\n")
 PRED_1 = parse_beads("[0]:[0]\n[1]:[1]\n[]:[2]\n[2, 3]:[3]\n[4]:[4]\n[5]:[5]\n")
 SRC_1 = [f"fr{i}" for i in range(6)]
@@ -41,30 +43,35 @@ PRED_2 = parse_beads("[0, 1]:[0, 1]\n")
 
 def test_hand_computed_document() -> None:
     scores = score_document(GOLD_1, PRED_1)
-    assert (scores.strict.tp_pred, scores.strict.n_pred, scores.strict.tp_gold, scores.strict.n_gold) == (2, 5, 2, 4)
-    assert scores.strict.precision == pytest.approx(0.4)
+    assert (scores.strict.tp_pred, scores.strict.n_pred, scores.strict.tp_gold, scores.strict.n_gold) == (2, 6, 2, 4)
+    assert scores.strict.precision == pytest.approx(1 / 3)
     assert scores.strict.recall == pytest.approx(0.5)
-    assert scores.strict.f1 == pytest.approx(2 * 0.4 * 0.5 / 0.9)
-    assert (scores.lax.precision, scores.lax.recall) == pytest.approx((0.8, 1.0))
-    assert scores.lax.f1 == pytest.approx(2 * 0.8 / 1.8)
+    assert scores.strict.f1 == pytest.approx(2 * (1 / 3) * 0.5 / (1 / 3 + 0.5))
+    assert (scores.lax.precision, scores.lax.recall) == pytest.approx((2 / 3, 1.0))
+    assert scores.lax.f1 == pytest.approx(2 * (2 / 3) / (2 / 3 + 1))
 
 
 def test_counts_are_pooled_over_documents_not_averaged() -> None:
     pooled = score_alignment([(GOLD_1, PRED_1), (GOLD_2, PRED_2)])
-    # strict: 2 of 6 predicted, 2 of 6 gold; the mean of the two documents' F1 would be 0.222
-    assert (pooled.strict.precision, pooled.strict.recall, pooled.strict.f1) == pytest.approx((1 / 3, 1 / 3, 1 / 3))
-    assert (pooled.lax.precision, pooled.lax.recall) == pytest.approx((5 / 6, 1.0))
-    assert pooled.lax.f1 == pytest.approx(2 * (5 / 6) / (5 / 6 + 1))
+    # strict: 2 of 7 predicted, 2 of 6 gold, F1 0.308; the mean of the two documents' F1 would be 0.2
+    assert (pooled.strict.precision, pooled.strict.recall) == pytest.approx((2 / 7, 1 / 3))
+    assert pooled.strict.f1 == pytest.approx(2 * (2 / 7) * (1 / 3) / (2 / 7 + 1 / 3))
+    assert (pooled.lax.precision, pooled.lax.recall) == pytest.approx((5 / 7, 1.0))
+    assert pooled.lax.f1 == pytest.approx(2 * (5 / 7) / (5 / 7 + 1))
 
 
-def test_unaligned_beads_count_for_nothing() -> None:
+def test_unaligned_beads_count_in_precision_only() -> None:
     gold = parse_beads("[0]:[0]\n[1]:[]\n")
     only_nulls = parse_beads("[0]:[]\n[1]:[]\n[]:[0]\n")
     scores = score_document(gold, only_nulls)
-    assert (scores.strict.n_pred, scores.strict.n_gold) == (0, 1)
-    assert (scores.strict.f1, scores.lax.f1) == (0.0, 0.0)
-    perfect_but_nulls = score_document(gold, parse_beads("[0]:[0]\n[]:[5]\n"))
-    assert perfect_but_nulls.strict.f1 == 1.0
+    # [1]:[] is the gold's own unaligned bead: right; the other two are not gold beads
+    assert (scores.strict.tp_pred, scores.strict.n_pred, scores.strict.tp_gold, scores.strict.n_gold) == (1, 3, 0, 1)
+    assert (scores.lax.tp_pred, scores.lax.tp_gold) == (1, 0)
+    assert (scores.strict.f1, scores.lax.f1) == (0.0, 0.0)  # no gold pair found
+    # a pair found, and a target sentence left out that the gold does not have: precision 1/2
+    pair_and_a_stray_null = score_document(gold, parse_beads("[0]:[0]\n[]:[5]\n"))
+    assert (pair_and_a_stray_null.strict.precision, pair_and_a_stray_null.strict.recall) == (0.5, 1.0)
+    assert pair_and_a_stray_null.lax.precision == 0.5
 
 
 def test_report_has_documents_pooled_bead_types_and_errors() -> None:
@@ -128,7 +135,7 @@ def test_alignment_report_text_has_aligned_columns_and_the_errors() -> None:
     text = format_alignment_report(report)
     score_lines = text.split("\n\n")[0].splitlines()
     assert len({len(line) for line in score_lines}) == 1
-    assert score_lines[-1].split()[:4] == ["pooled", "0.400", "0.500", "0.444"]
+    assert score_lines[-1].split()[:4] == ["pooled", "0.333", "0.500", "0.400"]
     assert "gold [1]:[1, 2]  pred [1]:[1] []:[2]" in text
     assert "fr: 1: fr1" in text and "en: 1: en1 | 2: en2" in text
     assert "Errors: 2 (first 1)" in report.format(max_errors=1)
