@@ -33,7 +33,7 @@ def bertalign(src: Sequence[str], tgt: Sequence[str], embedder: Embedder, max_al
     src_bytes, tgt_bytes = _joined_lengths(src, sizes), _joined_lengths(tgt, sizes)
     ratio = src_bytes[1].sum() / tgt_bytes[1].sum()
     band = _second_band(_anchors(src_runs[1], tgt_runs[1], top_k), window, n, m)
-    types = [(1, 0)] + [(a, b) for a in sizes for b in sizes if a + b <= max_align]
+    types = [(1, 0)] + [(a, b) for a in sizes for b in sizes if a + b <= max_align and a <= n and b <= m]
     rows, cols = band.rows, band.cols
     gains = []
     for a, b in types:
@@ -84,6 +84,7 @@ def _anchors(src: np.ndarray, tgt: np.ndarray, top_k: int) -> list[tuple[int, in
     n, m = len(src), len(tgt)
     band = Band.around([(0, 0), (n, m)], n, m, max(250, int(0.06 * max(n, m))))
     similarity = src @ tgt.T
+    top_k = min(top_k, m)
     nearest = np.argsort(-similarity, axis=1)[:, :top_k]
     bonus = np.zeros((n + 1, m + 1), dtype=np.float32)
     rows = np.repeat(np.arange(n), top_k)
