@@ -369,7 +369,8 @@ def search(scorer: Scorer, max_bead: int, radius: int = 8, full_limit: int = 20_
     The fine search maximises, as Bertalign does, the sum over beads of run cosine × length
     penalty, so a merge must be worth as much as the beads it replaces; a merged bead whose
     joined runs match no better than its best member pair (a neighbour swallowed for free)
-    loses ``merge_loss`` × the shortfall. The coarse pass (``coarse``, pooled documents) only
+    loses ``merge_loss`` × the shortfall, and leaving a sentence out costs more the better its
+    own match (:func:`_skip_weights`). The coarse pass (``coarse``, pooled documents) only
     places the band and keeps the size-weighted linear quality. Either way each step's
     ``quality`` is the linear quality, which the confidences calibrate.
     """
