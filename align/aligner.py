@@ -306,6 +306,17 @@ class Step:
     j: int
     quality: float
 
+    def sentences(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """(source ids, target ids) of the bead."""
+        a, b = self.kind
+        return tuple(range(self.i - a, self.i)), tuple(range(self.j - b, self.j))
+
+
+def unaligned_beads(n: int, m: int) -> list[Bead]:
+    """Every sentence of an ``n``-sentence source and an ``m``-sentence target left out: what an
+    alignment is when one side is empty."""
+    return [Bead((i,), ()) for i in range(n)] + [Bead((), (j,)) for j in range(m)]
+
 
 def best_path(band: Band, types: list[BeadType], gains: np.ndarray) -> list[Step]:
     """Highest-gain monotone path from (0, 0) to the band's last cell.
@@ -488,8 +499,7 @@ def beads_from_steps(found: Search, weights: Weights) -> list[Bead]:
     beads = []
     for step in found.steps:
         a, b = step.kind
-        src_ids = tuple(range(step.i - a, step.i))
-        tgt_ids = tuple(range(step.j - b, step.j))
+        src_ids, tgt_ids = step.sentences()
         if a and b:
             confidence = probability(step.quality)
         elif a:
@@ -543,8 +553,7 @@ def align_sentences(
     Beads have at most ``max_bead`` sentences in all (6: up to 1-5, 2-4, 3-3, 4-2, 5-1).
     """
     if not src or not tgt:
-        beads = [Bead((i,), ()) for i in range(len(src))] + [Bead((), (j,)) for j in range(len(tgt))]
-        return Alignment(beads)
+        return Alignment(unaligned_beads(len(src), len(tgt)))
     src_side, tgt_side = evidence(src, embedder), evidence(tgt, embedder)
     if drafts is not None:
         if len(drafts) != len(src):

@@ -43,7 +43,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from align.aligner import Band, align_sentences, bead_confidences, bead_types, best_path  # noqa: E402
+from align.aligner import (  # noqa: E402
+    Band, align_sentences, bead_confidences, bead_types, best_path, unaligned_beads,
+)
 from align.cache import Cache  # noqa: E402
 from align.embed import Embedder, embed_runs, get_embedder  # noqa: E402
 from align.evaluate import AlignmentScores, score_alignment  # noqa: E402
@@ -138,7 +140,7 @@ def gale_church(src: Sequence[str], tgt: Sequence[str], max_bead: int = 4) -> li
 
     n, m = len(src), len(tgt)
     if not n or not m:
-        return [Bead((i,), ()) for i in range(n)] + [Bead((), (j,)) for j in range(m)]
+        return unaligned_beads(n, m)
     priors = {(1, 1): 0.89, (1, 0): 0.0099 / 2, (0, 1): 0.0099 / 2, (2, 1): 0.089 / 2, (1, 2): 0.089 / 2, (2, 2): 0.011}
     src_len = np.array([len(s) for s in src], dtype=float)
     tgt_len = np.array([len(t) for t in tgt], dtype=float)
@@ -159,10 +161,7 @@ def gale_church(src: Sequence[str], tgt: Sequence[str], max_bead: int = 4) -> li
         delta = (lt - ratio * ls) / np.sqrt(6.8 * np.maximum(ls, 1.0))
         log_match = np.log(np.maximum(2 * norm.sf(np.abs(delta)), 1e-300)) if b else np.zeros(band.size)
         gains.append(math.log(priors[(a, b)]) + log_match + per_sentence * (a + b))
-    steps = best_path(band, types, np.stack(gains))
-    return [
-        Bead(tuple(range(s.i - s.kind[0], s.i)), tuple(range(s.j - s.kind[1], s.j))) for s in steps
-    ]
+    return [Bead(*step.sentences()) for step in best_path(band, types, np.stack(gains))]
 
 
 @dataclass

@@ -18,7 +18,7 @@ from typing import Sequence
 
 import numpy as np
 
-from align.aligner import Band, best_path
+from align.aligner import Band, best_path, unaligned_beads
 from align.embed import Embedder, embed_runs
 from align.records import Bead
 
@@ -27,7 +27,7 @@ def bertalign(src: Sequence[str], tgt: Sequence[str], embedder: Embedder, max_al
               top_k: int = 3, window: int = 5, skip: float = -0.1) -> list[Bead]:
     n, m = len(src), len(tgt)
     if not n or not m:
-        return [Bead((i,), ()) for i in range(n)] + [Bead((), (j,)) for j in range(m)]
+        return unaligned_beads(n, m)
     sizes = range(1, max_align)
     src_runs, tgt_runs = embed_runs(embedder, src, sizes), embed_runs(embedder, tgt, sizes)
     src_bytes, tgt_bytes = _joined_lengths(src, sizes), _joined_lengths(tgt, sizes)
@@ -51,8 +51,7 @@ def bertalign(src: Sequence[str], tgt: Sequence[str], embedder: Embedder, max_al
         tgt_len = _at(tgt_bytes[b], cols - b) * ratio
         penalty = np.log2(1.0 + np.minimum(src_len, tgt_len) / np.maximum(np.maximum(src_len, tgt_len), 1.0))
         gains.append((similarity - margin) * penalty - skip * b)
-    steps = best_path(band, types, np.stack(gains).astype(np.float32))
-    return [Bead(tuple(range(s.i - s.kind[0], s.i)), tuple(range(s.j - s.kind[1], s.j))) for s in steps]
+    return [Bead(*step.sentences()) for step in best_path(band, types, np.stack(gains).astype(np.float32))]
 
 
 def _joined_lengths(texts: Sequence[str], sizes: range) -> dict[int, np.ndarray]:
