@@ -792,12 +792,14 @@ def _hub_reachable() -> bool:
 def _load_pretrained(loaders: Sequence[Any], model: str) -> list[Any]:
     """``loaders`` (AutoTokenizer, AutoConfig, …) applied to a hub id or a local directory; a
     one-line DataError when the model is neither there nor downloadable."""
+    from safetensors import SafetensorError  # corrupt weights (a transformers dependency)
+
     local = Path(model).expanduser()
     if model.startswith((".", "/", "~")) and not local.is_dir():
         raise DataError(f"translation model {model}: no such directory")
     try:
         return [_from_pretrained(loader, str(local) if local.is_dir() else model) for loader in loaders]
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, SafetensorError) as exc:
         if local.is_dir():
             raise DataError(f"translation model {model}: cannot be loaded ({exc})") from exc
         raise DataError(f"translation model {model}: not a local directory, and the hub id is "

@@ -219,6 +219,17 @@ def test_tiny_marian_round_trip_through_transformers_backend(tiny_marian_dir, tm
 
 
 @pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
+def test_transformers_backend_reports_broken_weights_in_one_line_at_first_use(tiny_marian_dir, tmp_path):
+    broken = tmp_path / "broken"
+    shutil.copytree(tiny_marian_dir, broken)
+    for weights in broken.glob("*.safetensors"):
+        weights.write_bytes(b"not a model")
+    translator = Seq2SeqTranslator(str(broken))  # named from its config, the weights not read yet
+    with pytest.raises(DataError, match="translation model .* cannot be loaded"):
+        translator.translate(["Oui."])
+
+
+@pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
 def test_ctranslate2_converts_the_tiny_marian_once_and_matches_transformers(tiny_marian_dir, tmp_path):
     pytest.importorskip("ctranslate2")
     sources = ["Bonjour le monde.", "Le chat dort sur le canapé depuis 2019.", "Oui."]
