@@ -73,13 +73,18 @@ class Weights:
     # short of its best member 1-1 pair's cosine + ``merge_margin``. Leaving out a sentence
     # that is some in-band sentence's best match costs more: (1 + ``skip_by_match`` × how far
     # that cosine exceeds ``skip_match_floor``) times the skip (captions and junk match nothing;
-    # a real sentence left out is a wrong bead under Vecalign's scoring).
+    # a real sentence left out is a wrong bead under Vecalign's scoring). Leaving out a sentence
+    # between two that have their own matches costs (1 + ``skip_isolated`` × the lesser of their
+    # excesses) times more again: what is really missing from a translation comes in blocks
+    # (captions, a paragraph), and a wrongly left-out sentence costs three errors under that
+    # scoring where a wrong merge costs two.
     pair_floor: float = 0.1
     skip_source: float = -0.1
     skip_target: float = -0.1
     skip_by_length: bool = True
     skip_by_match: float = 6.0
     skip_match_floor: float = 0.2
+    skip_isolated: float = 2.0
     merge_loss: float = 1.0
     merge_margin: float = 0.05
     # confidence = logistic(scale × (quality − offset)), fitted on the beads found in Text+Berg
@@ -465,9 +470,12 @@ def _own_matches(rows: np.ndarray, cols: np.ndarray, cosine: np.ndarray, n: int,
 
 def _skip_weights(lengths: np.ndarray, best_cosine: np.ndarray, weights: Weights) -> np.ndarray:
     """Cost of leaving each sentence out, in skips: less for a fragment (a stray "Share" line),
-    more the better its own match (:func:`_own_matches`), as a real sentence has one."""
+    more the better its own match (:func:`_own_matches`), as a real sentence has one, and more
+    again when both its neighbours have their own matches (an isolated gap, not a block)."""
     weight = np.minimum(1.0, lengths / SUBSTANTIAL) if weights.skip_by_length else np.ones_like(lengths)
-    return (weight * (1.0 + weights.skip_by_match * np.maximum(best_cosine - weights.skip_match_floor, 0.0))).astype(np.float32)
+    excess = np.maximum(best_cosine - weights.skip_match_floor, 0.0)
+    neighbours = np.minimum(np.append(0.0, excess[:-1]), np.append(excess[1:], 0.0))
+    return (weight * (1.0 + weights.skip_by_match * excess) * (1.0 + weights.skip_isolated * neighbours)).astype(np.float32)
 
 
 def _sigmoid(x: float) -> float:
@@ -511,6 +519,24 @@ def beads_from_steps(found: Search, weights: Weights) -> list[Bead]:
     return beads
 
 
+def join_unaligned_runs(beads: Sequence[Bead]) -> list[Bead]:
+    """Each run of consecutive sentences left out on one side as one bead (``[]:[5,6,7]``), as
+    TransRead's gold writes them and as a reviewer reads a passage missing from the other side;
+    the run's confidence is its least confident sentence's."""
+    grouped: list[Bead] = []
+    for bead in beads:
+        last = grouped[-1] if grouped else None
+        if last is not None and not (bead.src and bead.tgt) and not (last.src and last.tgt):
+            side = "src" if bead.src else "tgt"
+            ids, last_ids = getattr(bead, side), getattr(last, side)
+            if last_ids and ids[0] == last_ids[-1] + 1:
+                flags = last.flags + tuple(f for f in bead.flags if f not in last.flags)
+                grouped[-1] = replace(last, score=min(last.score, bead.score), flags=flags, **{side: last_ids + ids})
+                continue
+        grouped.append(bead)
+    return grouped
+
+
 def bead_confidences(
     src: Sequence[str],
     tgt: Sequence[str],
@@ -546,14 +572,17 @@ def align_sentences(
     drafts: Sequence[str] | None = None,
     draft_embedder: Embedder | None = None,
     max_bead: int = DEFAULT_MAX_BEAD,
+    group_unaligned: bool = False,
     weights: Weights = Weights(),
 ) -> Alignment:
     """Align two sentence lists; ``drafts[i]`` is an English machine translation of ``src[i]``.
 
     Beads have at most ``max_bead`` sentences in all (6: up to 1-5, 2-4, 3-3, 4-2, 5-1).
+    ``group_unaligned``: a run of sentences left out on one side is one bead (:func:`join_unaligned_runs`).
     """
+    arranged = join_unaligned_runs if group_unaligned else list
     if not src or not tgt:
-        return Alignment(unaligned_beads(len(src), len(tgt)))
+        return Alignment(arranged(unaligned_beads(len(src), len(tgt))))
     src_side, tgt_side = evidence(src, embedder), evidence(tgt, embedder)
     if drafts is not None:
         if len(drafts) != len(src):
@@ -564,7 +593,7 @@ def align_sentences(
     # Small matrix products: one BLAS thread is ~10x faster than two contending ones.
     with threadpool_limits(1, user_api="blas"):
         found = search(Scorer(src_side, tgt_side, weights), max_bead)
-    beads = beads_from_steps(found, weights)
+    beads = arranged(beads_from_steps(found, weights))
     confident = sum(len(x.src) + len(x.tgt) for x in beads if x.src and x.tgt and not x.flags)
     translated = confident >= weights.verdict_coverage * (len(src) + len(tgt))
     return Alignment(beads, None if translated else NOT_TRANSLATIONS)

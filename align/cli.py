@@ -22,6 +22,10 @@ max_bead_option = click.option(
     "--max-bead", type=click.IntRange(2, 8), default=DEFAULT_MAX_BEAD, show_default=True,
     help="Most sentences in one bead, both sides together (6 allows 1-5, 2-4, 3-3, 4-2, 5-1).",
 )
+group_unaligned_option = click.option(
+    "--group-unaligned", is_flag=True,
+    help="A run of sentences left out on one side is one bead ([]:[5,6,7]), not one bead each.",
+)
 
 
 def _notice(quiet: bool):
@@ -149,8 +153,9 @@ def _sentences_of(file: str, lang: str, presegmented: bool, notify) -> list[str]
 @click.option("--src-lang", default="fr", show_default=True, help="Language of SRC when segmenting.")
 @click.option("--tgt-lang", default="en", show_default=True, help="Language of TGT when segmenting.")
 @max_bead_option
+@group_unaligned_option
 @quiet_option
-def pair(src, tgt, presegmented, drafts_file, fmt, embedder, src_lang, tgt_lang, max_bead, quiet) -> None:
+def pair(src, tgt, presegmented, drafts_file, fmt, embedder, src_lang, tgt_lang, max_bead, group_unaligned, quiet) -> None:
     """Align the sentences of SRC (French) and TGT (English).
 
     \b
@@ -171,7 +176,7 @@ def pair(src, tgt, presegmented, drafts_file, fmt, embedder, src_lang, tgt_lang,
         if len(texts) != len(src_lines):
             raise DataError(f"{drafts_file}: {len(texts)} drafts for {len(src_lines)} source sentences")
         drafts = [Draft(s, d, check_draft(s, d)) for s, d in zip(src_lines, texts)]
-    options = RunOptions(embedder=embedder, max_bead=max_bead, notify=notify)
+    options = RunOptions(embedder=embedder, max_bead=max_bead, group_unaligned=group_unaligned, notify=notify)
     alignment = align_lines(src_lines, tgt_lines, [d.text for d in drafts] if drafts else None, options)
     if alignment.verdict:
         notify(alignment.verdict)
@@ -314,8 +319,9 @@ def import_corpus(corpus: str, out: str, src_lang: str, tgt_lang: str) -> None:
 @click.option("--embedder", default="use", show_default=True, help="Cross-lingual embedder for alignment.")
 @click.option("--translate/--no-translate", default=True, show_default=True, help="Make English drafts.")
 @max_bead_option
+@group_unaligned_option
 @quiet_option
-def run(source, reference, out, backend, model, embedder, translate, max_bead, quiet) -> None:
+def run(source, reference, out, backend, model, embedder, translate, max_bead, group_unaligned, quiet) -> None:
     """The main job: segment, translate, align with a reference, evaluate, write a run directory.
 
     \b
@@ -336,6 +342,7 @@ def run(source, reference, out, backend, model, embedder, translate, max_bead, q
         embedder=embedder,
         translate=translate,
         max_bead=max_bead,
+        group_unaligned=group_unaligned,
         show_progress=interactive(quiet),
         notify=_notice(quiet),
     )
@@ -356,8 +363,11 @@ def run(source, reference, out, backend, model, embedder, translate, max_bead, q
 @click.option("--model", help="Translation model (GGUF file, hub id or local dir).")
 @click.option("--embedder", default="use", show_default=True, help="Cross-lingual embedder for alignment.")
 @max_bead_option
+@group_unaligned_option
 @quiet_option
-def batch(manifest, out, engine, address, workers, translate, tmx, backend, model, embedder, max_bead, quiet) -> None:
+def batch(
+    manifest, out, engine, address, workers, translate, tmx, backend, model, embedder, max_bead, group_unaligned, quiet
+) -> None:
     """Run the pipeline on every document pair of MANIFEST (CSV/TSV/JSONL with source and
     reference columns, optional id and metadata) and merge the results.
 
@@ -373,7 +383,10 @@ def batch(manifest, out, engine, address, workers, translate, tmx, backend, mode
     from align.pipeline import RunOptions
     from align.progress import interactive, progress_bar
 
-    options = RunOptions(backend=backend, model=model, embedder=embedder, translate=translate, max_bead=max_bead)
+    options = RunOptions(
+        backend=backend, model=model, embedder=embedder, translate=translate, max_bead=max_bead,
+        group_unaligned=group_unaligned,
+    )
     with progress_bar("documents", interactive(quiet)) as tick:
         summary = run_batch(
             Path(manifest), Path(out), engine=engine, address=address, workers=workers,

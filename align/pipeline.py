@@ -40,6 +40,7 @@ class RunOptions:
     draft_embedder: str = "minilm"
     translate: bool = True
     max_bead: int = DEFAULT_MAX_BEAD  # most sentences in one bead, both sides together
+    group_unaligned: bool = False  # a run of sentences left out on one side: one bead
     doc: str | None = None  # document name in the corpus rows; default: from the source file name
     exports: bool = True  # per-document corpus.tsv, corpus.tmx and report.html (batch merges instead)
     cache: Cache = field(default_factory=Cache.default)
@@ -72,7 +73,8 @@ def align_lines(
     embedder = get_embedder(options.embedder, options.cache)
     draft_embedder = get_embedder(options.draft_embedder, options.cache) if drafts else None
     return align_sentences(
-        src, tgt, embedder, drafts=drafts, draft_embedder=draft_embedder, max_bead=options.max_bead
+        src, tgt, embedder, drafts=drafts, draft_embedder=draft_embedder, max_bead=options.max_bead,
+        group_unaligned=options.group_unaligned,
     )
 
 

@@ -63,10 +63,10 @@ def alignment_plot(similarity: np.ndarray, pairs: Sequence[Pair]) -> str:
             colour = "tab:blue" if pair.bead == "1-1" else "tab:orange"
             x, y = min(pair.tgt_ids) - 0.5, min(pair.src_ids) - 0.5
             ax.add_patch(Rectangle((x, y), len(pair.tgt_ids), len(pair.src_ids), fill=False, lw=1.2, ec=colour))
-        elif pair.src_ids:
-            ax.plot([-0.5], [pair.src_ids[0]], marker=">", color="tab:red", ms=5, clip_on=False)
+        elif pair.src_ids:  # every sentence of a run left out (grouped runs have several)
+            ax.plot([-0.5] * len(pair.src_ids), pair.src_ids, ">", color="tab:red", ms=5, clip_on=False)
         else:
-            ax.plot([pair.tgt_ids[0]], [-0.5], marker="v", color="tab:red", ms=5, clip_on=False)
+            ax.plot(pair.tgt_ids, [-0.5] * len(pair.tgt_ids), "v", color="tab:red", ms=5, clip_on=False)
     ax.set_xlabel("English sentence")
     ax.set_ylabel("French sentence")
     ax.set_title("Alignment path (blue 1-1, orange merges, red unaligned)")

@@ -26,6 +26,7 @@ from align.aligner import (
     bead_confidences,
     bead_types,
     search,
+    unaligned_beads,
 )
 from align.formats import read_beads
 from align.records import Bead
@@ -157,6 +158,22 @@ def test_a_paragraph_on_one_side_only_is_left_unaligned() -> None:
     assert links(beads) == links(gold)
     unaligned = [b for b in beads if not b.src]
     assert [b.tgt[0] for b in unaligned] == list(range(30, 42))
+    grouped = align_sentences(src, tgt, WordEmbedder(), group_unaligned=True).beads
+    assert [b for b in grouped if b.src] == [b for b in beads if b.src]
+    assert [(b.tgt, b.score) for b in grouped if not b.src] == [(tuple(range(30, 42)), min(b.score for b in unaligned))]
+
+
+def test_join_unaligned_runs_joins_runs_on_one_side_only() -> None:
+    from align.aligner import join_unaligned_runs
+
+    beads = [Bead((0,), (0,)), Bead((1,), (), 0.9), Bead((2,), (), 0.4, ("low-confidence",)), Bead((), (1,), 0.8),
+             Bead((), (2,), 0.7), Bead((3,), (3,)), Bead((), (4,)), Bead((5,), ()), Bead((4,), (5,))]
+    assert join_unaligned_runs(beads) == [
+        Bead((0,), (0,)), Bead((1, 2), (), 0.4, ("low-confidence",)), Bead((), (1, 2), 0.7),
+        Bead((3,), (3,)), Bead((), (4,)), Bead((5,), ()), Bead((4,), (5,)),
+    ]
+    assert join_unaligned_runs([]) == []
+    assert join_unaligned_runs(unaligned_beads(2, 0)) == [Bead((0, 1), ())]
 
 
 def test_not_a_translation_gets_a_verdict_and_no_confident_pairs() -> None:
@@ -294,3 +311,17 @@ def test_leaving_out_a_sentence_costs_more_the_better_its_own_match() -> None:
     assert cost[1] == pytest.approx(1.0 + 6.0 * 0.5)
     fragment = _skip_weights(np.array([6.0], dtype=np.float32), np.array([0.7]), weights)
     assert fragment[0] == pytest.approx(0.2 * 4.0)
+
+
+def test_leaving_out_a_sentence_between_matched_ones_costs_more_than_one_in_a_block() -> None:
+    """An isolated gap is dearer than the edge or the inside of a block of unmatched lines."""
+    from align.aligner import _skip_weights
+
+    own = np.array([0.7, 0.7, 0.4, 0.7, 0.1, 0.1, 0.1, 0.7])  # excesses over 0.2: .5 .5 .2 .5 0 0 0 .5
+    weights = Weights(skip_by_match=6.0, skip_match_floor=0.2, skip_isolated=2.0)
+    cost = _skip_weights(np.full(8, 40.0, dtype=np.float32), own, weights)
+    assert cost[0] == pytest.approx(1.0 + 6.0 * 0.5)  # the document's start has no neighbour before it
+    assert cost[2] == pytest.approx((1.0 + 6.0 * 0.2) * (1.0 + 2.0 * 0.5))  # between two matched sentences
+    assert cost[4] == pytest.approx(1.0) and cost[5] == pytest.approx(1.0)  # a block's edge and inside
+    plain = _skip_weights(np.full(8, 40.0, dtype=np.float32), own, Weights(skip_isolated=0.0))
+    assert plain[2] == pytest.approx(1.0 + 6.0 * 0.2)

@@ -177,6 +177,16 @@ def test_pair_max_bead_limits_merges(tmp_path):
     assert invoke("pair", "--presegmented", "--max-bead", "9", fr, en).exit_code == 2
 
 
+def test_pair_group_unaligned_gives_one_bead_per_run_left_out(tmp_path):
+    fr, en = tmp_path / "doc.fr", tmp_path / "doc.en"
+    fr.write_text("Le chat dort sur le canapé.\nLe train part à 8 heures.\n")
+    en.write_text("The cat is sleeping on the sofa.\nThe stock market fell sharply in Tokyo today.\n"
+                  "Parliament voted on the budget late on Tuesday.\nThe train leaves at 8 o'clock.\n")
+    assert invoke("pair", "--presegmented", fr, en).stdout.splitlines() == ["[0]:[0]", "[]:[1]", "[]:[2]", "[1]:[3]"]
+    grouped = invoke("pair", "--presegmented", "--group-unaligned", fr, en).stdout.splitlines()
+    assert grouped == ["[0]:[0]", "[]:[1, 2]", "[1]:[3]"]
+
+
 def test_pair_with_drafts_checks_their_count(presegmented, tmp_path):
     fr, en = presegmented
     drafts = tmp_path / "drafts"
