@@ -232,14 +232,20 @@ def _auc(positive: np.ndarray, negative: np.ndarray) -> float:
     return float((ranks[: len(positive)].sum() - len(positive) * (len(positive) + 1) / 2) / (len(positive) * len(negative)))
 
 
+def long_pair(size: int) -> tuple[list[str], list[str]]:
+    """A document pair of ``size`` sentences a side: the novels concatenated, repeated as needed."""
+    novels = transread()
+    repeats = math.ceil(size / min(sum(len(d.src) for d in novels), sum(len(d.tgt) for d in novels)))
+    src = [s for _ in range(repeats) for d in novels for s in d.src][:size]
+    tgt = [t for _ in range(repeats) for d in novels for t in d.tgt][:size]
+    return src, tgt
+
+
 def scaling(embedder: TimedEmbedder, sizes: Sequence[int]) -> list[dict]:
     """Align documents of N sentences a side built by concatenating the novels."""
-    novels = transread()
     rows = []
     for size in sizes:
-        repeats = math.ceil(size / min(sum(len(d.src) for d in novels), sum(len(d.tgt) for d in novels)))
-        src = [s for _ in range(repeats) for d in novels for s in d.src][:size]
-        tgt = [t for _ in range(repeats) for d in novels for t in d.tgt][:size]
+        src, tgt = long_pair(size)
         embedder.encode(src)  # warm: the point here is the aligner, not the embedder
         embed_before = embedder.seconds
         tracemalloc.start()
