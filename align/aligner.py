@@ -530,7 +530,7 @@ def join_unaligned_runs(beads: Sequence[Bead]) -> list[Bead]:
             side = "src" if bead.src else "tgt"
             ids, last_ids = getattr(bead, side), getattr(last, side)
             if last_ids and ids[0] == last_ids[-1] + 1:
-                flags = last.flags + tuple(f for f in bead.flags if f not in last.flags)
+                flags = tuple(dict.fromkeys(last.flags + bead.flags))  # union, in order
                 grouped[-1] = replace(last, score=min(last.score, bead.score), flags=flags, **{side: last_ids + ids})
                 continue
         grouped.append(bead)
