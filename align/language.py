@@ -21,7 +21,6 @@ _CANDIDATES = (
     Language.PORTUGUESE,
     Language.DUTCH,
 )
-_NAMES = {"fr": "French", "en": "English", "de": "German"}
 _SAMPLE_CHARS = 4000
 
 
@@ -36,11 +35,17 @@ def detect_language(text: str) -> str | None:
     return found.iso_code_639_1.name.lower() if found is not None else None
 
 
+def language_name(code: str) -> str:
+    """``de`` → ``German``; a code lingua does not know stays as it is."""
+    try:
+        return Language.from_iso_code_639_1(IsoCode639_1.from_str(code)).name.title()
+    except ValueError:
+        return code
+
+
 def require_language(text: str, expected: str, name: str) -> None:
     """Raise :class:`DataError` when ``text`` is clearly in another language than ``expected``."""
     IsoCode639_1.from_str(expected)  # fails loudly on a code lingua does not know
     found = detect_language(text)
     if found is not None and found != expected:
-        want = _NAMES.get(expected, expected)
-        got = _NAMES.get(found, found)
-        raise DataError(f"{name}: expected {want} text, but it looks like {got}")
+        raise DataError(f"{name}: expected {language_name(expected)} text, but it looks like {language_name(found)}")

@@ -15,12 +15,14 @@ from typing import Callable, Sequence
 
 import jsonlines
 
-from align.aligner import Alignment, align_sentences
+from align.aligner import Alignment, Rescoring, align_sentences
 from align.cache import Cache
 from align.embed import get_embedder
+from align.errors import DataError
 from align.evaluate import score_translation
 from align.formats import format_beads, write_corpus
 from align.language import require_language
+from align.likelihood import embedded_likelihood
 from align.progress import ProgressCallback, progress_bar
 from align.records import DEFAULT_MAX_BEAD, Draft, Pair, Segment
 from align.report import write_report
@@ -41,6 +43,8 @@ class RunOptions:
     translate: bool = True
     max_bead: int = DEFAULT_MAX_BEAD  # most sentences in one bead, both sides together
     group_unaligned: bool = False  # a run of sentences left out on one side: one bead
+    rescore: bool = False  # re-decide close stretches by translation likelihood (align.likelihood)
+    languages: tuple[str, str] = ("fr", "en")  # of source and target (rescoring is French→English only)
     doc: str | None = None  # document name in the corpus rows; default: from the source file name
     exports: bool = True  # per-document corpus.tsv, corpus.tmx and report.html (batch merges instead)
     cache: Cache = field(default_factory=Cache.default)
@@ -72,9 +76,12 @@ def align_lines(
 ) -> Alignment:
     embedder = get_embedder(options.embedder, options.cache)
     draft_embedder = get_embedder(options.draft_embedder, options.cache) if drafts else None
+    if options.rescore and options.languages != ("fr", "en"):
+        raise DataError("--rescore: the translation likelihood is French→English only")
     return align_sentences(
         src, tgt, embedder, drafts=drafts, draft_embedder=draft_embedder, max_bead=options.max_bead,
         group_unaligned=options.group_unaligned,
+        rescoring=Rescoring(embedded_likelihood(options.cache)) if options.rescore else None,
     )
 
 

@@ -368,6 +368,23 @@ def _choose_token(logits: np.ndarray, history: list[int], decoding: Decoding,
     return next((int(t) for t in order if allowed(int(t))), int(order[0]))
 
 
+def _carriers(encoded: Sequence[tuple[list[int], list[int]]]) -> list[int]:
+    """For each (context, continuation), the item to score for it: itself, or an item with the
+    same context whose continuation begins with its continuation's tokens."""
+    by_context: dict[tuple[int, ...], list[int]] = {}
+    for k, (context, _) in enumerate(encoded):
+        by_context.setdefault(tuple(context), []).append(k)
+    carriers = list(range(len(encoded)))
+    for members in by_context.values():
+        members.sort(key=lambda k: -len(encoded[k][1]))
+        for position, k in enumerate(members):
+            tokens = encoded[k][1]
+            carriers[k] = next(
+                (c for c in members[:position] if carriers[c] == c and encoded[c][1][: len(tokens)] == tokens), k
+            )
+    return carriers
+
+
 class LlamaCppGenerator:
     """Batched decoding with llama.cpp: the shared prompt prefix is evaluated once and shared
     by every sequence in the KV cache, then all sequences advance one token per step."""
@@ -539,6 +556,64 @@ class LlamaCppGenerator:
                 results[i] = text
         return results
 
+    def log_likelihoods(self, prefix: str, items: Sequence[tuple[str, str]]) -> list[float]:
+        """Σ log P(continuation tokens | prefix + context) for each (context, continuation), in
+        nats; narrowed, the distribution is over the kept tokens plus the items' own. An item
+        whose tokens begin another item's (the same context, a longer continuation) is read off
+        that one's token scores."""
+        self._load_prefix(prefix)
+        encoded = [(self._tokenize(c, add_bos=False), self._tokenize(x, add_bos=False)) for c, x in items]
+        carriers = _carriers(encoded)
+        scored = sorted(set(carriers))
+        token_scores = dict(zip(scored, self._token_log_probs([encoded[k] for k in scored])))
+        return [float(sum(token_scores[carriers[k]][: len(encoded[k][1])])) for k in range(len(items))]
+
+    def _token_log_probs(self, encoded: list[tuple[list[int], list[int]]]) -> list[list[float]]:
+        """Each continuation token's log-probability, in batches that fit the context."""
+        room = self.n_ctx - len(self._prefix_tokens)
+        results: list[list[float]] = []
+        group: list[tuple[list[int], list[int]]] = []
+        for context, continuation in encoded + [([], [])]:  # the empty sentinel flushes the last group
+            size = len(context) + len(continuation)
+            if size > room:
+                raise RuntimeError(f"a scored text of {size} tokens does not fit the llama.cpp context")
+            outputs = sum(len(x) for _, x in group) + len(continuation)
+            tokens = sum(len(c) + len(x) for c, x in group) + size
+            if group and (not size or len(group) >= self.max_batch or outputs > 256 or tokens > room):
+                results += self._score_group(group)
+                group = []
+            if size:
+                group.append((context, continuation))
+        return results
+
+    def _score_group(self, group: list[tuple[list[int], list[int]]]) -> list[list[float]]:
+        """One batch of sequences: their contexts without outputs, then the scored tokens (each
+        predicted from the one before it) with outputs, so narrowed decoding keeps causal order."""
+        base = len(self._prefix_tokens)
+        self._allow_extra([context + continuation for context, continuation in group])
+        reading, scored = [], []
+        for seq, (context, continuation) in enumerate(group, 1):
+            self._llama_cpp.llama_memory_seq_rm(self.memory, seq, -1, -1)
+            self._llama_cpp.llama_memory_seq_cp(self.memory, 0, seq, -1, -1)
+            reading += [(t, base + i, seq, False) for i, t in enumerate(context[:-1])]
+            inputs = context[-1:] + continuation[:-1]
+            scored += [(t, base + len(context) - 1 + i, seq, True) for i, t in enumerate(inputs)]
+        if reading:
+            self._decode(reading)
+        self._decode(scored)
+        results, output = [], 0
+        for _, continuation in group:
+            scores = []
+            for token in continuation:
+                logits = self._logits(output).astype(np.float64)
+                top = logits.max()
+                scores.append(float(logits[token] - top - np.log(np.exp(logits - top).sum())))
+                output += 1
+            results.append(scores)
+        for seq in range(1, len(group) + 1):
+            self._llama_cpp.llama_memory_seq_rm(self.memory, seq, -1, -1)
+        return results
+
     @staticmethod
     def _budget(prompt: list[int]) -> int:
         """Tokens to allow for a translation: rarely more than twice its source's."""
@@ -708,17 +783,24 @@ def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
-def load_gguf_translator(model: str | None = None, prompt: FewShotPrompt | None = None,
-                         memory: TranslationMemory | None = None,
-                         adapter: Path | None | bool = True, narrow: bool = True) -> FewShotTranslator:
-    """The few-shot translator; without a ``memory`` by default: on newstest2013 dev lines the
-    embedded one gained 2 chrF but cost about 20 % of the speed (eval/results/translate.md).
+@dataclass(frozen=True)
+class GgufModel:
+    """A GGUF model with its adapter, ready to load; ``model_id`` keys what is cached from it."""
+
+    path: Path
+    model_id: str
+    adapter: Path | None
+    load: Callable[[], Generator]
+
+
+def resolve_gguf(model: str | None = None, adapter: Path | None | bool = True, narrow: bool = True) -> GgufModel:
+    """The GGUF file ``model`` (None: the embedded one) and how to load it.
 
     ``adapter``: a LoRA GGUF to apply; ``True`` (default) means the one trained for the
     embedded model when ``model`` is None (it fits no other model), ``False`` or None: none.
-    ``prompt`` defaults to :data:`ADAPTED_PROMPT` with an adapter, :data:`DEFAULT_PROMPT` without.
     ``narrow``: run the embedded model through llama.cpp narrowed to the tokens French and
     English text use (:mod:`align.vocabulary`); other models keep their whole vocabulary.
+    Without llama-cpp-python, transformers runs the model.
     """
     path = embedded_gguf_path() if model is None else Path(model).expanduser()
     if not path.is_file():
@@ -740,14 +822,28 @@ def load_gguf_translator(model: str | None = None, prompt: FewShotPrompt | None 
     if narrowed:
         model_id += f":narrow-{_file_digest(EMBEDDED_VOCABULARY)}"
 
-    def load() -> Generator:  # at first use: a rerun from the cache reads neither model nor token list
+    def load() -> Generator:
         if narrowed:
             return make_generator(path, adapter=adapter, vocabulary=read_kept_tokens(EMBEDDED_VOCABULARY))
         return make_generator(path, adapter=adapter)
 
+    return GgufModel(path, model_id, None if adapter is None else Path(adapter), load)
+
+
+def load_gguf_translator(model: str | None = None, prompt: FewShotPrompt | None = None,
+                         memory: TranslationMemory | None = None,
+                         adapter: Path | None | bool = True, narrow: bool = True) -> FewShotTranslator:
+    """The few-shot translator (``model``, ``adapter``, ``narrow``: :func:`resolve_gguf`); without
+    a ``memory`` by default: on newstest2013 dev lines the embedded one gained 2 chrF but cost
+    about 20 % of the speed (eval/results/translate.md).
+
+    ``prompt`` defaults to :data:`ADAPTED_PROMPT` with an adapter, :data:`DEFAULT_PROMPT` without.
+    The model loads at first use: a rerun from the cache reads neither model nor token list.
+    """
+    resolved = resolve_gguf(model, adapter, narrow)
     if prompt is None:
-        prompt = DEFAULT_PROMPT if adapter is None else ADAPTED_PROMPT
-    return FewShotTranslator(LazyGenerator(load, path), model_id, prompt, memory)
+        prompt = DEFAULT_PROMPT if resolved.adapter is None else ADAPTED_PROMPT
+    return FewShotTranslator(LazyGenerator(resolved.load, resolved.path), resolved.model_id, prompt, memory)
 
 
 class LazyGenerator:

