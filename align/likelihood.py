@@ -15,6 +15,7 @@ reading of a short stretch of the path has a close rival.
 
 from __future__ import annotations
 
+import functools
 import struct
 from dataclasses import dataclass
 from typing import Callable, Protocol, Sequence
@@ -22,7 +23,10 @@ from typing import Callable, Protocol, Sequence
 from align.cache import Cache, content_key
 from align.errors import DataError
 
-_CACHE_NAMESPACE = "log-likelihood"
+_CACHE_NAMESPACE = "log-likelihood-v1"
+# A pair longer than this (characters, both sides) gets no likelihood (PMI 0: the embeddings
+# decide); far below what fits the model's context, and far above any real bead.
+MAX_PAIR_CHARS = 6000
 
 
 class TranslationLikelihood(Protocol):
@@ -33,7 +37,7 @@ class TranslationLikelihood(Protocol):
         ...
 
 
-class Scorer(Protocol):
+class LikelihoodModel(Protocol):
     def log_likelihoods(self, prefix: str, items: Sequence[tuple[str, str]]) -> list[float]: ...
 
 
@@ -45,18 +49,20 @@ class PromptedLikelihood:
     is the context of the target run's own likelihood."""
 
     name: str
-    load: Callable[[], Scorer]
+    load: Callable[[], LikelihoodModel]
     cache: Cache
     header: str
     query: Callable[[str], str]
     target_label: str
-    _scorer: Scorer | None = None
+    _model: LikelihoodModel | None = None
 
     def pmi(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
-        conditional = [(self.query(src), f" {tgt}") for src, tgt in pairs]
-        unconditional = [(self.target_label, f" {tgt}") for _, tgt in pairs]
+        scored = [(src, tgt) for src, tgt in pairs if len(src) + len(tgt) <= MAX_PAIR_CHARS]
+        conditional = [(self.query(src), f" {tgt}") for src, tgt in scored]
+        unconditional = [(self.target_label, f" {tgt}") for _, tgt in scored]
         values = self._log_likelihoods(conditional + unconditional)
-        return [values[c] - values[u] for c, u in zip(conditional, unconditional)]
+        pmi = {pair: values[c] - values[u] for pair, c, u in zip(scored, conditional, unconditional)}
+        return [pmi.get(pair, 0.0) for pair in pairs]
 
     def _log_likelihoods(self, items: list[tuple[str, str]]) -> dict[tuple[str, str], float]:
         keys = {item: content_key(self.name, self.header, *item) for item in dict.fromkeys(items)}
@@ -64,29 +70,36 @@ class PromptedLikelihood:
         values = {item: struct.unpack("<d", found[key])[0] for item, key in keys.items() if key in found}
         missing = [item for item in keys if item not in values]
         if missing:
-            if self._scorer is None:
-                self._scorer = self.load()
-            scores = self._scorer.log_likelihoods(self.header, missing)
+            try:
+                if self._model is None:
+                    self._model = self.load()
+                scores = self._model.log_likelihoods(self.header, missing)
+            except (ValueError, RuntimeError, OSError) as exc:
+                raise DataError(f"translation likelihood under {self.name}: {exc}") from exc
             values.update(zip(missing, scores))
             self.cache.put_many(_CACHE_NAMESPACE, {keys[i]: struct.pack("<d", s) for i, s in zip(missing, scores)})
         return values
+
+
+@functools.lru_cache(maxsize=1)
+def _embedded_model() -> LikelihoodModel:
+    """The embedded model with its adapter, loaded once a process (``run`` and ``batch`` make a
+    likelihood per document)."""
+    from align.translate import LlamaCppGenerator, resolve_gguf
+
+    generator = resolve_gguf().load()
+    if not isinstance(generator, LlamaCppGenerator):
+        raise DataError("translation-likelihood rescoring needs llama-cpp-python (bash scripts/setup)")
+    return generator
 
 
 def embedded_likelihood(cache: Cache | None = None) -> PromptedLikelihood:
     """French→English PMI under the embedded Gemma 3 270M with the translator's adapter and
     prompt, through llama.cpp. (Another language pair through the base model and a prompt naming
     its languages did not help: Text+Berg de→fr test strict F1 0.927 → 0.925.)"""
-    from align.translate import ADAPTED_PROMPT, LlamaCppGenerator, resolve_gguf
-
-    resolved = resolve_gguf()
-
-    def load() -> Scorer:
-        generator = resolved.load()
-        if not isinstance(generator, LlamaCppGenerator):
-            raise DataError("translation-likelihood rescoring needs llama-cpp-python (bash scripts/setup)")
-        return generator
+    from align.translate import ADAPTED_PROMPT, resolve_gguf
 
     return PromptedLikelihood(
-        resolved.model_id, load, cache if cache is not None else Cache.default(), ADAPTED_PROMPT.header,
-        ADAPTED_PROMPT.query, "English:",
+        resolve_gguf().model_id, _embedded_model, cache if cache is not None else Cache.default(),
+        ADAPTED_PROMPT.header, ADAPTED_PROMPT.query, "English:",
     )

@@ -51,6 +51,10 @@ class RunOptions:
     show_progress: bool = False
     notify: Callable[[str], None] = lambda message: None
 
+    def __post_init__(self) -> None:
+        if self.rescore and self.languages != ("fr", "en"):  # refused before any work is done
+            raise DataError("--rescore: the translation likelihood is French→English only")
+
 
 def document_name(path: Path) -> str:
     """``dprk-troops-2024-11-05.fr.txt`` → ``dprk-troops-2024-11-05``."""
@@ -76,8 +80,6 @@ def align_lines(
 ) -> Alignment:
     embedder = get_embedder(options.embedder, options.cache)
     draft_embedder = get_embedder(options.draft_embedder, options.cache) if drafts else None
-    if options.rescore and options.languages != ("fr", "en"):
-        raise DataError("--rescore: the translation likelihood is French→English only")
     return align_sentences(
         src, tgt, embedder, drafts=drafts, draft_embedder=draft_embedder, max_bead=options.max_bead,
         group_unaligned=options.group_unaligned,

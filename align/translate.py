@@ -370,18 +370,18 @@ def _choose_token(logits: np.ndarray, history: list[int], decoding: Decoding,
 
 def _carriers(encoded: Sequence[tuple[list[int], list[int]]]) -> list[int]:
     """For each (context, continuation), the item to score for it: itself, or an item with the
-    same context whose continuation begins with its continuation's tokens."""
+    same context whose continuation begins with its continuation's tokens. In sorted order a
+    sequence that begins another begins the one right after it, so one pass from the end will do."""
     by_context: dict[tuple[int, ...], list[int]] = {}
     for k, (context, _) in enumerate(encoded):
         by_context.setdefault(tuple(context), []).append(k)
     carriers = list(range(len(encoded)))
     for members in by_context.values():
-        members.sort(key=lambda k: -len(encoded[k][1]))
-        for position, k in enumerate(members):
-            tokens = encoded[k][1]
-            carriers[k] = next(
-                (c for c in members[:position] if carriers[c] == c and encoded[c][1][: len(tokens)] == tokens), k
-            )
+        members.sort(key=lambda k: encoded[k][1])
+        for shorter, longer in reversed(list(zip(members, members[1:]))):
+            tokens = encoded[shorter][1]
+            if encoded[longer][1][: len(tokens)] == tokens:
+                carriers[shorter] = carriers[longer]
     return carriers
 
 
@@ -471,8 +471,8 @@ class LlamaCppGenerator:
         return self.model.tokenize(text.encode("utf-8"), add_bos=add_bos, special=False)
 
     def _decode(self, entries: list[tuple[int, int, int, bool]]) -> None:
-        """Evaluate (token, position, sequence, wants_logits) entries; an entry that wants logits
-        must be the last of its sequence here, and ``_logits(k)`` reads the k-th that does."""
+        """Evaluate (token, position, sequence, wants_logits) entries; no entry of a sequence may
+        follow one of its entries that wants logits, and ``_logits(k)`` reads the k-th that does."""
         self._n_outputs = sum(entry[3] for entry in entries)
         if self._narrow is None or all(entry[3] for entry in entries):
             self._run(entries)
@@ -558,43 +558,54 @@ class LlamaCppGenerator:
 
     def log_likelihoods(self, prefix: str, items: Sequence[tuple[str, str]]) -> list[float]:
         """Σ log P(continuation tokens | prefix + context) for each (context, continuation), in
-        nats; narrowed, the distribution is over the kept tokens plus the items' own. An item
-        whose tokens begin another item's (the same context, a longer continuation) is read off
-        that one's token scores."""
+        nats; narrowed, each token's distribution is over the kept tokens plus the item's own.
+        An item whose tokens begin another item's (the same context, a longer continuation) is
+        read off that one's token scores."""
+        if any(not context for context, _ in items):
+            raise ValueError("log_likelihoods needs a context for every item")
         self._load_prefix(prefix)
         encoded = [(self._tokenize(c, add_bos=False), self._tokenize(x, add_bos=False)) for c, x in items]
         carriers = _carriers(encoded)
-        scored = sorted(set(carriers))
-        token_scores = dict(zip(scored, self._token_log_probs([encoded[k] for k in scored])))
-        return [float(sum(token_scores[carriers[k]][: len(encoded[k][1])])) for k in range(len(items))]
+        scored = sorted({carriers[k] for k, (_, x) in enumerate(encoded) if x})
+        token_scores = dict(zip(scored, self._token_log_probs([encoded[k] for k in scored]), strict=True))
+        return [float(sum(token_scores[carriers[k]][: len(x)])) if x else 0.0 for k, (_, x) in enumerate(encoded)]
 
     def _token_log_probs(self, encoded: list[tuple[list[int], list[int]]]) -> list[list[float]]:
         """Each continuation token's log-probability, in batches that fit the context."""
         room = self.n_ctx - len(self._prefix_tokens)
         results: list[list[float]] = []
         group: list[tuple[list[int], list[int]]] = []
-        for context, continuation in encoded + [([], [])]:  # the empty sentinel flushes the last group
+        for context, continuation in encoded:
             size = len(context) + len(continuation)
             if size > room:
                 raise RuntimeError(f"a scored text of {size} tokens does not fit the llama.cpp context")
             outputs = sum(len(x) for _, x in group) + len(continuation)
             tokens = sum(len(c) + len(x) for c, x in group) + size
-            if group and (not size or len(group) >= self.max_batch or outputs > 256 or tokens > room):
+            if group and (len(group) >= self.max_batch or outputs > 256 or tokens > room):
                 results += self._score_group(group)
                 group = []
-            if size:
-                group.append((context, continuation))
-        return results
+            group.append((context, continuation))
+        return results + (self._score_group(group) if group else [])
+
+    def _fork_prefix(self, seqs: range) -> None:
+        """Sequences ``seqs`` start from the loaded prefix (sequence 0), sharing its KV cells."""
+        for seq in seqs:
+            self._llama_cpp.llama_memory_seq_rm(self.memory, seq, -1, -1)
+            self._llama_cpp.llama_memory_seq_cp(self.memory, 0, seq, -1, -1)
+
+    def _release(self, seqs: range) -> None:
+        for seq in seqs:
+            self._llama_cpp.llama_memory_seq_rm(self.memory, seq, -1, -1)
 
     def _score_group(self, group: list[tuple[list[int], list[int]]]) -> list[list[float]]:
         """One batch of sequences: their contexts without outputs, then the scored tokens (each
         predicted from the one before it) with outputs, so narrowed decoding keeps causal order."""
         base = len(self._prefix_tokens)
+        seqs = range(1, len(group) + 1)
         self._allow_extra([context + continuation for context, continuation in group])
+        self._fork_prefix(seqs)
         reading, scored = [], []
-        for seq, (context, continuation) in enumerate(group, 1):
-            self._llama_cpp.llama_memory_seq_rm(self.memory, seq, -1, -1)
-            self._llama_cpp.llama_memory_seq_cp(self.memory, 0, seq, -1, -1)
+        for seq, (context, continuation) in zip(seqs, group):
             reading += [(t, base + i, seq, False) for i, t in enumerate(context[:-1])]
             inputs = context[-1:] + continuation[:-1]
             scored += [(t, base + len(context) - 1 + i, seq, True) for i, t in enumerate(inputs)]
@@ -602,16 +613,21 @@ class LlamaCppGenerator:
             self._decode(reading)
         self._decode(scored)
         results, output = [], 0
-        for _, continuation in group:
+        for context, continuation in group:
+            # the distribution a token is drawn from: narrowed, the kept tokens and the item's own
+            # (not its batch-mates'), which is also far fewer scores to sum than the full vocabulary
+            support: Any = slice(None)
+            if self._narrow is not None:
+                support = np.concatenate([self._narrow.kept, np.intersect1d(self._extra, context + continuation)])
             scores = []
             for token in continuation:
-                logits = self._logits(output).astype(np.float64)
-                top = logits.max()
-                scores.append(float(logits[token] - top - np.log(np.exp(logits - top).sum())))
+                logits = self._logits(output)
+                values = logits[support].astype(np.float64)
+                top = values.max()
+                scores.append(float(logits[token] - top - np.log(np.exp(values - top).sum())))
                 output += 1
             results.append(scores)
-        for seq in range(1, len(group) + 1):
-            self._llama_cpp.llama_memory_seq_rm(self.memory, seq, -1, -1)
+        self._release(seqs)
         return results
 
     @staticmethod
@@ -640,10 +656,9 @@ class LlamaCppGenerator:
         seqs = range(1, len(prompts) + 1)
         self._allow_extra(prompts)
         limits = [self._budget(p) for p in prompts]
+        self._fork_prefix(seqs)
         entries = []
         for seq, tokens in zip(seqs, prompts):
-            self._llama_cpp.llama_memory_seq_rm(self.memory, seq, -1, -1)
-            self._llama_cpp.llama_memory_seq_cp(self.memory, 0, seq, -1, -1)
             entries += [(t, base + i, seq, i == len(tokens) - 1) for i, t in enumerate(tokens)]
         self._decode(entries)
         outputs: list[list[int]] = [[] for _ in prompts]
@@ -667,8 +682,7 @@ class LlamaCppGenerator:
                 break
             self._decode([(token, base + len(prompts[k]) + len(outputs[k]) - 1, k + 1, True) for k, token in step])
             active = {k: j for j, (k, _) in enumerate(step)}
-        for seq in seqs:
-            self._llama_cpp.llama_memory_seq_rm(self.memory, seq, -1, -1)
+        self._release(seqs)
         return [_first_line(b"".join(self._piece(t) for t in out).decode("utf-8", errors="ignore")) for out in outputs]
 
 

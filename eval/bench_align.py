@@ -340,7 +340,7 @@ def main() -> None:
         if groups_unaligned_runs(docs):
             systems["align, runs left out grouped"] = ours.grouped()
             systems["Bertalign, runs left out grouped"] = bertalign_run.grouped()
-            if args.rescore:
+            if "align + rescoring" in systems:
                 systems["align + rescoring, grouped"] = systems["align + rescoring"].grouped()
         lines += [_row(name, system, result) for system, result in systems.items()]
         figures["sets"][name] = {

@@ -385,3 +385,23 @@ def test_rescoring_asks_for_each_candidate_pair_once_and_keeps_coverage() -> Non
     assert_coverage(rescored.beads, len(src), len(tgt))
     assert likelihood.asked and len(likelihood.asked) == len(set(likelihood.asked))
     assert links(rescored.beads) == links(plain.beads)  # a PMI of 0 everywhere changes nothing
+
+
+def test_rescoring_a_banded_search_stays_in_the_band_and_keeps_coverage() -> None:
+    """A long document is searched in a band: with no likelihood evidence the path is exactly
+    the search's; with random evidence it changes but every sentence stays in one bead, in order."""
+    from align.aligner import Rescoring
+
+    src, tgt, _ = build(EVERY_KIND * 10)
+    assert len(src) * len(tgt) > 20_000  # banded (search's full_limit)
+    plain = align_sentences(src, tgt, WordEmbedder())
+    unchanged = align_sentences(src, tgt, WordEmbedder(), rescoring=Rescoring(TablePMI({}), gap=10.0))
+    assert unchanged.beads == plain.beads
+
+    class RandomPMI(TablePMI):
+        def pmi(self, pairs):
+            return [float(zlib.crc32(f"{a}|{b}".encode()) % 200 - 100) for a, b in pairs]
+
+    rescored = align_sentences(src, tgt, WordEmbedder(), rescoring=Rescoring(RandomPMI({}), weight=0.05, gap=10.0))
+    assert_coverage(rescored.beads, len(src), len(tgt))
+    assert links(rescored.beads) != links(plain.beads)

@@ -54,17 +54,27 @@ def test_embedded_model_finds_the_translation_likelier(tmp_path) -> None:
 
 @pytest.mark.slow
 def test_batched_log_likelihoods_equal_one_at_a_time() -> None:
-    from align.translate import LlamaCppGenerator, embedded_gguf_path
+    """The production setup (narrowed vocabulary, adapter), in batches of two so groups flush:
+    an item scores the same whatever shares its batch, and each token is scored by the logits
+    of the position before it (a shift would make a predictable count improbable)."""
+    from align.translate import EMBEDDED_ADAPTER, LlamaCppGenerator, embedded_gguf_path
+    from align.vocabulary import EMBEDDED_VOCABULARY, read_kept_tokens
 
-    generator = LlamaCppGenerator(embedded_gguf_path(), max_batch=4, n_ctx=1024)
-    thanks = "French: Merci beaucoup.\nEnglish:"
-    items = [("French: Bonjour.\nEnglish:", " Hello."), ("English:", " Hello."), (thanks, " Thank you very much."),
-             (thanks, " Thank you")]  # the last is read off the one before it
-    together = generator.log_likelihoods("Translate.\n\n", items)
+    generator = LlamaCppGenerator(embedded_gguf_path(), max_batch=2, n_ctx=1024, adapter=EMBEDDED_ADAPTER,
+                                  vocabulary=read_kept_tokens(EMBEDDED_VOCABULARY))
+    thanks = "French: Merci beaucoup, Zanzibar.\nEnglish:"
+    items = [("French: Bonjour.\nEnglish:", " Hello."), ("English:", " Hello."), (thanks, " Thank you very much, Zanzibar."),
+             (thanks, " Thank you"), ("English: one, two, three, four, five, six, seven,", " eight, nine, ten")]
+    together = generator.log_likelihoods("Translate.\n\n", items)  # the fourth is read off the third
     alone = [generator.log_likelihoods("Translate.\n\n", [item])[0] for item in items]
-    assert together == pytest.approx(alone, abs=0.05)
+    # llama.cpp's kernels round differently with the batch's size: within a few per cent
+    assert together == pytest.approx(alone, rel=0.05, abs=0.2)
     assert together[0] > together[1]  # the French line makes "Hello." likelier
     assert all(value < 0 for value in together) and together[2] < together[3]
+    assert together[4] > -3.0, together[4]
+    with pytest.raises(ValueError):
+        generator.log_likelihoods("Translate.\n\n", [("", " Hello.")])
+    assert generator.log_likelihoods("Translate.\n\n", [("English:", "")]) == [0.0]
 
 
 def test_an_item_beginning_another_with_the_same_context_is_read_off_it() -> None:
