@@ -182,6 +182,10 @@ class Band:
         hi = window(np.pad(hi, radius, mode="edge"), 2 * radius + 1).max(axis=1) + radius
         return cls(np.clip(lo, 0, m), np.clip(hi, 1, m + 1))
 
+    def cell(self, i: int, j: int) -> int:
+        """Flat index of the in-band cell (i, j)."""
+        return int(self.offsets[i] + j - self.lo[i])
+
     def index(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Flat index of cells (rows, cols), or ``size`` (a sentinel) where outside the band."""
         safe_rows = np.clip(rows, 0, len(self.lo) - 1)
@@ -352,7 +356,7 @@ def best_path(band: Band, types: list[BeadType], gains: np.ndarray) -> list[Step
     steps: list[Step] = []
     i, j = n, int(band.hi[n] - 1)
     while i > 0 or j > 0:
-        cell = band.offsets[i] + j - band.lo[i]
+        cell = band.cell(i, j)
         t = int(back[cell])
         if t == skip_type:
             steps.append(Step((0, 1), i, j, 0.0))
@@ -453,7 +457,7 @@ def search(
     def with_quality(step: Step) -> Step:
         if not step.kind[0]:
             return step
-        cell = band.offsets[step.i] + step.j - band.lo[step.i]
+        cell = band.cell(step.i, step.j)
         return replace(step, quality=float(qualities[types.index(step.kind), cell]))
 
     steps = [with_quality(step) for step in best_path(band, types, gains)]
@@ -569,7 +573,7 @@ def _readings(found: Search, start: tuple[int, int], end: tuple[int, int], limit
             if not band.lo[i] <= j < band.hi[i]:  # as in the search, no path leaves the band
                 best[i, j] = []
                 continue
-            cell = int(band.offsets[i] + j - band.lo[i])
+            cell = band.cell(i, j)
             options = []
             for t, (a, b) in fitting:  # bead types first: on a tie the search prefers them too
                 if i - a >= i0 and j - b >= j0:

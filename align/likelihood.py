@@ -18,10 +18,13 @@ from __future__ import annotations
 import functools
 import struct
 from dataclasses import dataclass
-from typing import Callable, Protocol, Sequence
+from typing import TYPE_CHECKING, Callable, Protocol, Sequence
 
 from align.cache import Cache, content_key
 from align.errors import DataError
+
+if TYPE_CHECKING:
+    from align.translate import GgufModel
 
 _CACHE_NAMESPACE = "log-likelihood-v1"
 # A pair longer than this (characters, both sides) gets no likelihood (PMI 0: the embeddings
@@ -82,12 +85,20 @@ class PromptedLikelihood:
 
 
 @functools.lru_cache(maxsize=1)
-def _embedded_model() -> LikelihoodModel:
-    """The embedded model with its adapter, loaded once a process (``run`` and ``batch`` make a
-    likelihood per document)."""
-    from align.translate import LlamaCppGenerator, resolve_gguf
+def _embedded_gguf() -> GgufModel:
+    """The embedded model resolved once a process: its id hashes the model, adapter and token
+    list, and ``run`` and ``batch`` make a likelihood per document."""
+    from align.translate import resolve_gguf
 
-    generator = resolve_gguf().load()
+    return resolve_gguf()
+
+
+@functools.lru_cache(maxsize=1)
+def _embedded_model() -> LikelihoodModel:
+    """The embedded model with its adapter, loaded once a process."""
+    from align.translate import LlamaCppGenerator
+
+    generator = _embedded_gguf().load()
     if not isinstance(generator, LlamaCppGenerator):
         raise DataError("translation-likelihood rescoring needs llama-cpp-python (bash scripts/setup)")
     return generator
@@ -97,9 +108,9 @@ def embedded_likelihood(cache: Cache | None = None) -> PromptedLikelihood:
     """French→English PMI under the embedded Gemma 3 270M with the translator's adapter and
     prompt, through llama.cpp. (Another language pair through the base model and a prompt naming
     its languages did not help: Text+Berg de→fr test strict F1 0.927 → 0.925.)"""
-    from align.translate import ADAPTED_PROMPT, resolve_gguf
+    from align.translate import ADAPTED_PROMPT
 
     return PromptedLikelihood(
-        resolve_gguf().model_id, _embedded_model, cache if cache is not None else Cache.default(),
+        _embedded_gguf().model_id, _embedded_model, cache if cache is not None else Cache.default(),
         ADAPTED_PROMPT.header, ADAPTED_PROMPT.query, "English:",
     )

@@ -38,6 +38,25 @@ def test_pmi_is_conditional_minus_unconditional_and_cached(tmp_path) -> None:
     assert len(scorer.items) == 4 and len(loads) == 1  # answered from the cache, model never loaded again
 
 
+def test_overlong_pairs_get_no_likelihood_and_model_failures_are_one_line_errors(tmp_path) -> None:
+    from align.errors import DataError
+    from align.likelihood import MAX_PAIR_CHARS
+
+    scorer = CountingScorer()
+    likelihood = PromptedLikelihood("fake", lambda: scorer, Cache(None), "Header\n", lambda fr: f"French: {fr}\nEnglish:", "English:")
+    huge = "mot " * (MAX_PAIR_CHARS // 4)
+    assert likelihood.pmi([(huge, "red house"), ("red house", "red house")]) == [0.0, 10.0]
+    assert all(huge not in context for context, _ in scorer.items)
+
+    class FailingModel:
+        def log_likelihoods(self, prefix, items):
+            raise RuntimeError("a scored text of 9000 tokens does not fit the llama.cpp context")
+
+    failing = PromptedLikelihood("fake", FailingModel, Cache(None), "Header\n", likelihood.query, "English:")
+    with pytest.raises(DataError, match="does not fit"):
+        failing.pmi([("rouge", "red")])
+
+
 @pytest.mark.slow
 def test_embedded_model_finds_the_translation_likelier(tmp_path) -> None:
     from align.likelihood import embedded_likelihood
