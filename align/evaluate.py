@@ -106,6 +106,14 @@ def _matches(tests: Sequence[_Link], refs: Sequence[_Link]) -> tuple[int, int]:
     return strict, lax
 
 
+def groups_unaligned_runs(golds: Iterable[Sequence[Bead]]) -> bool:
+    """Whether a gold writes a run of sentences left out on one side as one bead (TransRead does;
+    Text+Berg writes one bead per sentence). A run left out counts as right only if written the
+    gold's way, so an alignment scored against such a gold should group its runs the same way
+    (``align_sentences(..., group_unaligned=True)``, ``align pair --group-unaligned``)."""
+    return any(not (b.src and b.tgt) and len(b.src) + len(b.tgt) > 1 for gold in golds for b in gold)
+
+
 def score_document(gold: Sequence[Bead], pred: Sequence[Bead]) -> AlignmentScores:
     predicted = _links(pred, unaligned=True)
     p_strict, p_lax = _matches(predicted, _links(gold, unaligned=True))

@@ -551,7 +551,8 @@ class LlamaCppGenerator:
         order = sorted(range(len(prompts)), key=lambda i: len(encoded[i]))  # similar lengths together
         results: list[str] = [""] * len(prompts)
         rng = np.random.default_rng(decoding.seed)
-        for group in self._groups(order, encoded):
+        for batch in self._batches([len(encoded[i]) + self._budget(encoded[i]) for i in order]):
+            group = [order[k] for k in batch]
             for i, text in zip(group, self._complete_group([encoded[i] for i in group], decoding, rng)):
                 results[i] = text
         return results
@@ -572,20 +573,28 @@ class LlamaCppGenerator:
 
     def _token_log_probs(self, encoded: list[tuple[list[int], list[int]]]) -> list[list[float]]:
         """Each continuation token's log-probability, in batches that fit the context."""
+        batches = self._batches([len(c) + len(x) for c, x in encoded], [len(x) for _, x in encoded])
+        return [scores for batch in batches for scores in self._score_group([encoded[k] for k in batch])]
+
+    def _batches(self, cells: Sequence[int], outputs: Sequence[int] | None = None,
+                 max_outputs: int = 256) -> list[list[int]]:
+        """Consecutive item indices cut into batches of at most ``max_batch`` items whose KV cells
+        (``cells[k]`` each) fit the context beside the prefix and, where ``outputs`` is given,
+        whose scored outputs (the logits llama.cpp keeps) number at most ``max_outputs``."""
         room = self.n_ctx - len(self._prefix_tokens)
-        results: list[list[float]] = []
-        group: list[tuple[list[int], list[int]]] = []
-        for context, continuation in encoded:
-            size = len(context) + len(continuation)
-            if size > room:
-                raise RuntimeError(f"a scored text of {size} tokens does not fit the llama.cpp context")
-            outputs = sum(len(x) for _, x in group) + len(continuation)
-            tokens = sum(len(c) + len(x) for c, x in group) + size
-            if group and (len(group) >= self.max_batch or outputs > 256 or tokens > room):
-                results += self._score_group(group)
-                group = []
-            group.append((context, continuation))
-        return results + (self._score_group(group) if group else [])
+        batches: list[list[int]] = []
+        used = produced = 0
+        for k, need in enumerate(cells):
+            if need > room:
+                raise RuntimeError(f"a text of {need} tokens does not fit the llama.cpp context")
+            out = outputs[k] if outputs is not None else 0
+            if not batches or len(batches[-1]) >= self.max_batch or used + need > room or produced + out > max_outputs:
+                batches.append([])
+                used = produced = 0
+            batches[-1].append(k)
+            used += need
+            produced += out
+        return batches
 
     def _fork_prefix(self, seqs: range) -> None:
         """Sequences ``seqs`` start from the loaded prefix (sequence 0), sharing its KV cells."""
@@ -634,22 +643,6 @@ class LlamaCppGenerator:
     def _budget(prompt: list[int]) -> int:
         """Tokens to allow for a translation: rarely more than twice its source's."""
         return min(2 * len(prompt) + 16, 256)
-
-    def _groups(self, order: list[int], encoded: list[list[int]]) -> list[list[int]]:
-        """Batches of at most ``max_batch`` prompts whose tokens and budgets fit the context."""
-        room = self.n_ctx - len(self._prefix_tokens)
-        groups: list[list[int]] = []
-        used = room
-        for i in order:
-            need = len(encoded[i]) + self._budget(encoded[i])
-            if need > room:
-                raise RuntimeError(f"a prompt of {len(encoded[i])} tokens does not fit the llama.cpp context")
-            if used + need > room or len(groups[-1]) >= self.max_batch:
-                groups.append([])
-                used = 0
-            groups[-1].append(i)
-            used += need
-        return groups
 
     def _complete_group(self, prompts: list[list[int]], decoding: Decoding, rng: np.random.Generator) -> list[str]:
         base = len(self._prefix_tokens)

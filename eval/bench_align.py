@@ -56,7 +56,7 @@ from align.aligner import (  # noqa: E402
 )
 from align.cache import Cache  # noqa: E402
 from align.embed import Embedder, embed_runs, get_embedder  # noqa: E402
-from align.evaluate import AlignmentScores, score_alignment  # noqa: E402
+from align.evaluate import AlignmentScores, groups_unaligned_runs, score_alignment  # noqa: E402
 from align.formats import read_beads  # noqa: E402
 from align.likelihood import TranslationLikelihood, embedded_likelihood  # noqa: E402
 from align.records import Bead  # noqa: E402
@@ -212,13 +212,6 @@ def run_aligner(docs: Sequence[Document], align: Callable[[Document], list[Bead]
     return RunResult(score_alignment(pairs), embed_seconds, total - embed_seconds, pairs)
 
 
-def groups_unaligned_runs(docs: Sequence[Document]) -> bool:
-    """Whether the gold writes a run of sentences left out on one side as one bead (TransRead
-    does; Text+Berg writes one bead per sentence). Under Vecalign's scoring a run left out counts
-    as right only if written the gold's way, so such sets are also scored in that convention."""
-    return any(not (b.src and b.tgt) and len(b.src) + len(b.tgt) > 1 for d in docs for b in d.gold)
-
-
 def confidence_auc(embedder: Embedder) -> dict[str, float]:
     """ROC AUC of bead confidence: pairs both annotators judged "sure" against the others,
     and against pairs at least one judged "not corresponding". Each annotation file is one
@@ -337,7 +330,7 @@ def main() -> None:
             systems["align + rescoring"] = replace(rescored, align_seconds=rescored.align_seconds - likelihood.seconds)
             print(f"{name}: rescoring scored {likelihood.pairs} pairs in {likelihood.seconds:.0f} s", flush=True)
             figures.setdefault("rescoring", {})[name] = {"pairs": likelihood.pairs, "seconds": likelihood.seconds}
-        if groups_unaligned_runs(docs):
+        if groups_unaligned_runs(d.gold for d in docs):
             systems["align, runs left out grouped"] = ours.grouped()
             systems["Bertalign, runs left out grouped"] = bertalign_run.grouped()
             if "align + rescoring" in systems:

@@ -17,6 +17,7 @@ from align.evaluate import (
     format_alignment_report,
     format_bootstrap,
     format_translation_scores,
+    groups_unaligned_runs,
     paired_bootstrap,
     score_alignment,
     score_document,
@@ -72,6 +73,14 @@ def test_unaligned_beads_count_in_precision_only() -> None:
     pair_and_a_stray_null = score_document(gold, parse_beads("[0]:[0]\n[]:[5]\n"))
     assert (pair_and_a_stray_null.strict.precision, pair_and_a_stray_null.strict.recall) == (0.5, 1.0)
     assert pair_and_a_stray_null.lax.precision == 0.5
+
+
+def test_a_gold_that_writes_a_run_left_out_as_one_bead_is_told_apart() -> None:
+    per_sentence = parse_beads("[0]:[0]\n[1]:[]\n[2]:[]\n[]:[1]\n[3]:[2]\n")
+    as_runs = parse_beads("[0]:[0]\n[]:[1, 2]\n[1]:[3]\n")
+    assert not groups_unaligned_runs([GOLD_1, per_sentence])
+    assert groups_unaligned_runs([per_sentence, as_runs])
+    assert not groups_unaligned_runs([GOLD_2])  # pair beads of any size are not runs left out
 
 
 def test_report_has_documents_pooled_bead_types_and_errors() -> None:
