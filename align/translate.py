@@ -586,7 +586,7 @@ class LlamaCppGenerator:
         used = produced = 0
         for k, need in enumerate(cells):
             if need > room:
-                raise RuntimeError(f"a text of {need} tokens does not fit the llama.cpp context")
+                raise RuntimeError(f"a text that needs {need} tokens (with its room to generate) does not fit the llama.cpp context")
             out = outputs[k] if outputs is not None else 0
             if not batches or len(batches[-1]) >= self.max_batch or used + need > room or produced + out > max_outputs:
                 batches.append([])

@@ -76,7 +76,7 @@ def test_batched_log_likelihoods_equal_one_at_a_time() -> None:
     """The production setup (narrowed vocabulary, adapter), in batches of two so groups flush:
     an item scores the same whatever shares its batch, and each token is scored by the logits
     of the position before it (a shift would make a predictable count improbable)."""
-    from align.translate import EMBEDDED_ADAPTER, LlamaCppGenerator, embedded_gguf_path
+    from align.translate import EMBEDDED_ADAPTER, GREEDY, LlamaCppGenerator, embedded_gguf_path
     from align.vocabulary import EMBEDDED_VOCABULARY, read_kept_tokens
 
     generator = LlamaCppGenerator(embedded_gguf_path(), max_batch=2, n_ctx=1024, adapter=EMBEDDED_ADAPTER,
@@ -94,6 +94,11 @@ def test_batched_log_likelihoods_equal_one_at_a_time() -> None:
     with pytest.raises(ValueError):
         generator.log_likelihoods("Translate.\n\n", [("", " Hello.")])
     assert generator.log_likelihoods("Translate.\n\n", [("English:", "")]) == [0.0]
+    overlong = " word" * 1100  # more tokens than the 1,024 of this context
+    with pytest.raises(RuntimeError, match="does not fit"):
+        generator.log_likelihoods("Translate.\n\n", [("English:", overlong)])
+    with pytest.raises(RuntimeError, match="does not fit"):
+        generator.complete_lines("Translate.\n\n", [f"French:{overlong}\nEnglish:"], GREEDY)
 
 
 def test_an_item_beginning_another_with_the_same_context_is_read_off_it() -> None:
