@@ -34,7 +34,7 @@ from threadpoolctl import threadpool_limits
 from align.embed import Embedder, embed_runs, get_embedder
 from align.lexical import anchor_counts
 from align.likelihood import TranslationLikelihood
-from align.records import DEFAULT_MAX_BEAD, Bead
+from align.records import DEFAULT_MAX_BEAD, LOW_CONFIDENCE_SCORE, Bead
 
 NOT_TRANSLATIONS = "the documents do not look like translations of each other"
 LOW_CONFIDENCE = "low-confidence"
@@ -95,7 +95,7 @@ class Weights:
     # dev and in two pairs of unrelated Text+Berg documents (so wrong documents score low)
     calibration_scale: float = 0.7
     calibration_offset: float = 7.4
-    low_confidence: float = 0.5
+    low_confidence: float = LOW_CONFIDENCE_SCORE
     verdict_coverage: float = 0.25  # below this share of sentences in confident beads: verdict
 
     def coefficients(self) -> np.ndarray:
@@ -659,6 +659,28 @@ def rescore_path(found: Search, src: Sequence[str], tgt: Sequence[str], rescorin
     return done
 
 
+def dissolve_doubtful_pairs(beads: Sequence[Bead]) -> list[Bead]:
+    """Each low-confidence pair's sentences left out instead, for documents that are not
+    translations of each other: their weak pairs would be invented ones. Confident pairs stay
+    (a shared passage is still found). A sentence let go is left out with the complement of the
+    pair's confidence; within a stretch between confident pairs the source's left-out sentences
+    come first, so each side's stretch reads (and groups) as one run."""
+    kept: list[Bead] = []
+    stretch: list[Bead] = []
+    for bead in [*beads, None]:
+        if bead is not None and bead.src and bead.tgt and LOW_CONFIDENCE in bead.flags:
+            score = round(1.0 - bead.score, 4)
+            stretch += [Bead((i,), (), score) for i in bead.src] + [Bead((), (j,), score) for j in bead.tgt]
+        elif bead is not None and not (bead.src and bead.tgt):
+            stretch.append(bead)
+        else:
+            kept += [b for b in stretch if b.src] + [b for b in stretch if b.tgt]
+            stretch = []
+            if bead is not None:
+                kept.append(bead)
+    return kept
+
+
 def join_unaligned_runs(beads: Sequence[Bead]) -> list[Bead]:
     """Each run of consecutive sentences left out on one side as one bead (``[]:[5,6,7]``), as
     TransRead's gold writes them and as a reviewer reads a passage missing from the other side;
@@ -737,7 +759,8 @@ def align_sentences(
         found = search(Scorer(src_side, tgt_side, weights), max_bead, keep_gains=rescoring is not None)
     if rescoring is not None:
         found.steps = rescore_path(found, src, tgt, rescoring)
-    beads = arranged(beads_from_steps(found, weights))
+    beads = beads_from_steps(found, weights)
     confident = sum(len(x.src) + len(x.tgt) for x in beads if x.src and x.tgt and not x.flags)
-    translated = confident >= weights.verdict_coverage * (len(src) + len(tgt))
-    return Alignment(beads, None if translated else NOT_TRANSLATIONS)
+    if confident >= weights.verdict_coverage * (len(src) + len(tgt)):
+        return Alignment(arranged(beads))
+    return Alignment(arranged(dissolve_doubtful_pairs(beads)), NOT_TRANSLATIONS)

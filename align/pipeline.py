@@ -24,13 +24,12 @@ from align.formats import format_beads, write_corpus
 from align.language import require_language
 from align.likelihood import embedded_likelihood
 from align.progress import ProgressCallback, progress_bar
-from align.records import DEFAULT_MAX_BEAD, Draft, Pair, Segment
+from align.records import DEFAULT_MAX_BEAD, LOW_CONFIDENCE_SCORE, Draft, Pair, Segment
 from align.report import write_report
 from align.segment import segment
 from align.textio import atomic_writer, read_text, write_text_atomic
 from align.translate import get_translator, translate_sentences
 
-LOW_CONFIDENCE = 0.5
 DRAFT_FLAG_PREFIX = "draft:"
 
 
@@ -191,7 +190,7 @@ def run_document(source: Path, reference: Path | None, out: Path, options: RunOp
         report["low_confidence"] = [
             {"src_ids": p.src_ids, "tgt_ids": p.tgt_ids, "score": p.score, "src": p.src, "tgt": p.tgt}
             for p in sorted(pairs, key=lambda p: p.score)
-            if p.score < LOW_CONFIDENCE
+            if p.score < LOW_CONFIDENCE_SCORE
         ]
         report["draft_quality"] = draft_quality(pairs)
         lap("evaluate")
@@ -218,7 +217,7 @@ def render_report(report: dict) -> str:
         lines += [f"- pairs scored: {quality['pairs']}"]
         lines += [f"- {m['name']}: {m['score']:.1f} ({m['signature']})" for m in quality["metrics"].values()]
     if "low_confidence" in report:
-        lines += ["", f"## Low-confidence pairs (score < {LOW_CONFIDENCE})", ""]
+        lines += ["", f"## Low-confidence pairs (score < {LOW_CONFIDENCE_SCORE})", ""]
         if not report["low_confidence"]:
             lines.append("None.")
         for p in report["low_confidence"]:

@@ -40,6 +40,10 @@ class Draft:
 # at 5, 0.904 at 6, 0.902 at 7; eval/results/align.md).
 DEFAULT_MAX_BEAD = 6
 
+# A bead scored below this is flagged low-confidence, listed in the run report and shown in red
+# in review (a calibrated probability of being right, so below one half: more likely wrong).
+LOW_CONFIDENCE_SCORE = 0.5
+
 
 @dataclass(frozen=True)
 class Bead:

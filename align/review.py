@@ -39,7 +39,7 @@ from starlette.types import ASGIApp
 
 from align.errors import DataError
 from align.formats import read_corpus, write_corpus
-from align.records import Pair
+from align.records import LOW_CONFIDENCE_SCORE, Pair
 
 ASSETS = Path(__file__).with_name("review_assets")
 RUN_PAIRS = "pairs.jsonl"
@@ -48,7 +48,6 @@ STORE_SUFFIX = ".review.sqlite3"
 EXPORT_FORMATS = ("tmx", "tsv", "jsonl")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 PAGE_SIZE = 50
-LOW_CONFIDENCE = 0.5  # shown in red; the same threshold as the run report's list
 STATUSES = ("accepted", "rejected")
 # Gap between neighbouring beads' positions, so a split can slot a bead in without renumbering.
 SEQ_STEP = 1024.0
@@ -746,7 +745,7 @@ def build_app(store: ReviewStore, reviewer: str, host: str) -> ASGIApp:
             csrf=store.csrf_token,
             reviewer=reviewer,
             corpus=store.title,
-            low_confidence=LOW_CONFIDENCE,
+            low_confidence=LOW_CONFIDENCE_SCORE,
             formats=EXPORT_FORMATS,
         )
         return HTMLResponse(html)

@@ -25,6 +25,7 @@ from align.aligner import (
     align_sentences,
     bead_confidences,
     bead_types,
+    dissolve_doubtful_pairs,
     search,
     unaligned_beads,
 )
@@ -176,13 +177,36 @@ def test_join_unaligned_runs_joins_runs_on_one_side_only() -> None:
     assert join_unaligned_runs(unaligned_beads(2, 0)) == [Bead((0, 1), ())]
 
 
-def test_not_a_translation_gets_a_verdict_and_no_confident_pairs() -> None:
+def test_not_a_translation_gets_a_verdict_and_no_invented_pairs() -> None:
     src = [sentence([k], "fr") for k in range(40)]
     tgt = [sentence([1000 + k], "en") for k in range(35)]
     result = align_sentences(src, tgt, WordEmbedder())
     assert result.verdict == NOT_TRANSLATIONS
-    assert all(LOW_CONFIDENCE in b.flags for b in result.beads if b.src and b.tgt)
+    assert [b for b in result.beads if b.src and b.tgt] == []
+    assert all(b.score > 0.5 and not b.flags for b in result.beads)
     assert_coverage(result.beads, 40, 35)
+
+
+def test_a_passage_shared_by_unrelated_documents_keeps_its_pairs() -> None:
+    """Under the verdict only the doubtful pairs are let go: a shared passage is still aligned."""
+    shared = [sentence([2000 + 5 * k + w for w in range(5)], lang) for k in range(4) for lang in ("fr", "en")]
+    src = [sentence([k], "fr") for k in range(30)] + shared[0::2]
+    tgt = [sentence([1000 + k], "en") for k in range(30)] + shared[1::2]
+    result = align_sentences(src, tgt, WordEmbedder(), group_unaligned=True)
+    assert result.verdict == NOT_TRANSLATIONS
+    assert [(b.src, b.tgt) for b in result.beads if b.src and b.tgt] == [((30 + k,), (30 + k,)) for k in range(4)]
+    assert [b.src or b.tgt for b in result.beads if not (b.src and b.tgt)] == [tuple(range(30)), tuple(range(30))]
+
+
+def test_dissolving_doubtful_pairs_leaves_their_sentences_out() -> None:
+    beads = [Bead((0, 1), (0,), 0.3, (LOW_CONFIDENCE,)), Bead((2,), (1,), 0.9), Bead((3,), (), 0.8)]
+    assert dissolve_doubtful_pairs(beads) == [
+        Bead((0,), (), 0.7), Bead((1,), (), 0.7), Bead((), (0,), 0.7), Bead((2,), (1,), 0.9), Bead((3,), (), 0.8),
+    ]
+    stretch = [Bead((0,), (0,), 0.2, (LOW_CONFIDENCE,)), Bead((), (1,), 0.6), Bead((1,), (2,), 0.4, (LOW_CONFIDENCE,))]
+    assert dissolve_doubtful_pairs(stretch) == [
+        Bead((0,), (), 0.8), Bead((1,), (), 0.6), Bead((), (0,), 0.8), Bead((), (1,), 0.6), Bead((), (2,), 0.6),
+    ]
 
 
 def test_confidence_separates_right_from_wrong_pairs() -> None:
