@@ -96,7 +96,7 @@ class Weights:
     calibration_scale: float = 0.7
     calibration_offset: float = 7.4
     low_confidence: float = LOW_CONFIDENCE_SCORE
-    verdict_coverage: float = 0.25  # below this share of sentences in confident beads: verdict
+    verdict_coverage: float = 0.25  # below this share of either side's sentences in confident pairs: verdict
 
     def coefficients(self) -> np.ndarray:
         return np.array([getattr(self, name) for name in FEATURES], dtype=np.float32)
@@ -660,24 +660,30 @@ def rescore_path(found: Search, src: Sequence[str], tgt: Sequence[str], rescorin
 
 
 def dissolve_doubtful_pairs(beads: Sequence[Bead]) -> list[Bead]:
-    """Each low-confidence pair's sentences left out instead, for documents that are not
-    translations of each other: their weak pairs would be invented ones. Confident pairs stay
-    (a shared passage is still found). A sentence let go is left out with the complement of the
-    pair's confidence; within a stretch between confident pairs the source's left-out sentences
-    come first, so each side's stretch reads (and groups) as one run."""
+    """For documents that are not translations of each other: only confident pairs next to
+    another confident pair stay (a passage the two share); the others' sentences are left out,
+    since a weak pair, or a lone strong one amid unrelated text, would be invented.
+
+    A sentence let go is left out with the complement of its pair's confidence (flagged when
+    that is low). Between kept pairs the source's left-out sentences come first, so each side's
+    stretch reads, and groups, as one run."""
+    sure = [bool(b.src and b.tgt) and LOW_CONFIDENCE not in b.flags for b in beads]
+    passage = [here and any(sure[k] for k in (n - 1, n + 1) if 0 <= k < len(sure)) for n, here in enumerate(sure)]
     kept: list[Bead] = []
     stretch: list[Bead] = []
-    for bead in [*beads, None]:
-        if bead is not None and bead.src and bead.tgt and LOW_CONFIDENCE in bead.flags:
-            score = round(1.0 - bead.score, 4)
-            stretch += [Bead((i,), (), score) for i in bead.src] + [Bead((), (j,), score) for j in bead.tgt]
-        elif bead is not None and not (bead.src and bead.tgt):
-            stretch.append(bead)
-        else:
-            kept += [b for b in stretch if b.src] + [b for b in stretch if b.tgt]
-            stretch = []
-            if bead is not None:
-                kept.append(bead)
+    for bead, keep in zip([*beads, None], [*passage, True]):
+        if not keep:
+            if bead.src and bead.tgt:
+                score = round(1.0 - bead.score, 4)
+                flags = (LOW_CONFIDENCE,) if score < LOW_CONFIDENCE_SCORE else ()
+                stretch += [Bead((i,), (), score, flags) for i in bead.src] + [Bead((), (j,), score, flags) for j in bead.tgt]
+            else:
+                stretch.append(bead)
+            continue
+        kept += [b for b in stretch if b.src] + [b for b in stretch if b.tgt]
+        stretch = []
+        if bead is not None:
+            kept.append(bead)
     return kept
 
 
@@ -760,7 +766,10 @@ def align_sentences(
     if rescoring is not None:
         found.steps = rescore_path(found, src, tgt, rescoring)
     beads = beads_from_steps(found, weights)
-    confident = sum(len(x.src) + len(x.tgt) for x in beads if x.src and x.tgt and not x.flags)
-    if confident >= weights.verdict_coverage * (len(src) + len(tgt)):
+    # The better-covered side decides, so a text translated in full inside a much longer one
+    # (a statement against a whole bulletin) is not called unrelated.
+    confident = [x for x in beads if x.src and x.tgt and not x.flags]
+    covered = max(sum(len(x.src) for x in confident) / len(src), sum(len(x.tgt) for x in confident) / len(tgt))
+    if covered >= weights.verdict_coverage:
         return Alignment(arranged(beads))
     return Alignment(arranged(dissolve_doubtful_pairs(beads)), NOT_TRANSLATIONS)

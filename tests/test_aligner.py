@@ -188,7 +188,7 @@ def test_not_a_translation_gets_a_verdict_and_no_invented_pairs() -> None:
 
 
 def test_a_passage_shared_by_unrelated_documents_keeps_its_pairs() -> None:
-    """Under the verdict only the doubtful pairs are let go: a shared passage is still aligned."""
+    """Under the verdict a shared passage is still aligned."""
     shared = [sentence([2000 + 5 * k + w for w in range(5)], lang) for k in range(4) for lang in ("fr", "en")]
     src = [sentence([k], "fr") for k in range(30)] + shared[0::2]
     tgt = [sentence([1000 + k], "en") for k in range(30)] + shared[1::2]
@@ -199,9 +199,12 @@ def test_a_passage_shared_by_unrelated_documents_keeps_its_pairs() -> None:
 
 
 def test_dissolving_doubtful_pairs_leaves_their_sentences_out() -> None:
-    beads = [Bead((0, 1), (0,), 0.3, (LOW_CONFIDENCE,)), Bead((2,), (1,), 0.9), Bead((3,), (), 0.8)]
-    assert dissolve_doubtful_pairs(beads) == [
-        Bead((0,), (), 0.7), Bead((1,), (), 0.7), Bead((), (0,), 0.7), Bead((2,), (1,), 0.9), Bead((3,), (), 0.8),
+    doubtful = Bead((0, 1), (0,), 0.3, (LOW_CONFIDENCE,))
+    lone = Bead((2,), (1,), 0.9)
+    passage = [Bead((4,), (2,), 0.8), Bead((5,), (3, 4), 0.7)]
+    assert dissolve_doubtful_pairs([doubtful, lone, Bead((3,), (), 0.8), *passage]) == [
+        Bead((0,), (), 0.7), Bead((1,), (), 0.7), Bead((2,), (), 0.1, (LOW_CONFIDENCE,)), Bead((3,), (), 0.8),
+        Bead((), (0,), 0.7), Bead((), (1,), 0.1, (LOW_CONFIDENCE,)), *passage,
     ]
     stretch = [Bead((0,), (0,), 0.2, (LOW_CONFIDENCE,)), Bead((), (1,), 0.6), Bead((1,), (2,), 0.4, (LOW_CONFIDENCE,))]
     assert dissolve_doubtful_pairs(stretch) == [
