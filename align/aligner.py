@@ -530,9 +530,16 @@ def beads_from_steps(found: Search, weights: Weights) -> list[Bead]:
             confidence = 1.0 - probability(float(found.best_src[step.i - 1]))
         else:
             confidence = 1.0 - probability(float(found.best_tgt[step.j - 1]))
-        flags = (LOW_CONFIDENCE,) if confidence < weights.low_confidence else ()
-        beads.append(Bead(src_ids, tgt_ids, round(confidence, 4), flags))
+        beads.append(Bead(src_ids, tgt_ids, round(confidence, 4), confidence_flags(confidence, weights)))
     return beads
+
+
+def confidence_flags(confidence: float, weights: Weights) -> tuple[str, ...]:
+    return (LOW_CONFIDENCE,) if confidence < weights.low_confidence else ()
+
+
+def is_confident_pair(bead: Bead) -> bool:
+    return bool(bead.src and bead.tgt) and LOW_CONFIDENCE not in bead.flags
 
 
 @dataclass(frozen=True)
@@ -659,7 +666,7 @@ def rescore_path(found: Search, src: Sequence[str], tgt: Sequence[str], rescorin
     return done
 
 
-def dissolve_doubtful_pairs(beads: Sequence[Bead]) -> list[Bead]:
+def dissolve_doubtful_pairs(beads: Sequence[Bead], weights: Weights = Weights()) -> list[Bead]:
     """For documents that are not translations of each other: only confident pairs next to
     another confident pair stay (a passage the two share); the others' sentences are left out,
     since a weak pair, or a lone strong one amid unrelated text, would be invented.
@@ -667,7 +674,7 @@ def dissolve_doubtful_pairs(beads: Sequence[Bead]) -> list[Bead]:
     A sentence let go is left out with the complement of its pair's confidence (flagged when
     that is low). Between kept pairs the source's left-out sentences come first, so each side's
     stretch reads, and groups, as one run."""
-    sure = [bool(b.src and b.tgt) and LOW_CONFIDENCE not in b.flags for b in beads]
+    sure = [is_confident_pair(b) for b in beads]
     passage = [here and any(sure[k] for k in (n - 1, n + 1) if 0 <= k < len(sure)) for n, here in enumerate(sure)]
     kept: list[Bead] = []
     stretch: list[Bead] = []
@@ -675,7 +682,7 @@ def dissolve_doubtful_pairs(beads: Sequence[Bead]) -> list[Bead]:
         if not keep:
             if bead.src and bead.tgt:
                 score = round(1.0 - bead.score, 4)
-                flags = (LOW_CONFIDENCE,) if score < LOW_CONFIDENCE_SCORE else ()
+                flags = confidence_flags(score, weights)
                 stretch += [Bead((i,), (), score, flags) for i in bead.src] + [Bead((), (j,), score, flags) for j in bead.tgt]
             else:
                 stretch.append(bead)
@@ -768,8 +775,8 @@ def align_sentences(
     beads = beads_from_steps(found, weights)
     # The better-covered side decides, so a text translated in full inside a much longer one
     # (a statement against a whole bulletin) is not called unrelated.
-    confident = [x for x in beads if x.src and x.tgt and not x.flags]
+    confident = [x for x in beads if is_confident_pair(x)]
     covered = max(sum(len(x.src) for x in confident) / len(src), sum(len(x.tgt) for x in confident) / len(tgt))
     if covered >= weights.verdict_coverage:
         return Alignment(arranged(beads))
-    return Alignment(arranged(dissolve_doubtful_pairs(beads)), NOT_TRANSLATIONS)
+    return Alignment(arranged(dissolve_doubtful_pairs(beads, weights)), NOT_TRANSLATIONS)
