@@ -187,6 +187,16 @@ def test_not_a_translation_gets_a_verdict_and_no_invented_pairs() -> None:
     assert_coverage(result.beads, 40, 35)
 
 
+def test_a_text_translated_in_full_inside_a_longer_one_is_not_called_unrelated() -> None:
+    """The better-covered side decides: 8 of 8 French sentences paired is a translation, even
+    though they are 16 of 76 sentences in all."""
+    src, tgt, gold = build([(1, 1)] * 8)
+    tgt = tgt + [sentence([1000 + k], "en") for k in range(60)]
+    result = align_sentences(src, tgt, WordEmbedder(), group_unaligned=True)
+    assert result.verdict is None
+    assert links(result.beads) == links(gold) + [((), tuple(range(8, 68)))]
+
+
 def test_a_passage_shared_by_unrelated_documents_keeps_its_pairs() -> None:
     """Under the verdict a shared passage is still aligned."""
     shared = [sentence([2000 + 5 * k + w for w in range(5)], lang) for k in range(4) for lang in ("fr", "en")]
