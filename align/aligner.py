@@ -542,6 +542,11 @@ def is_confident_pair(bead: Bead) -> bool:
     return bool(bead.src and bead.tgt) and LOW_CONFIDENCE not in bead.flags
 
 
+# The weight of a whole stretch's score where it is asked for, chosen on the TransRead novels
+# (eval/results/align.md, "How the settings were chosen", item 9).
+STRETCH_WEIGHT = 0.01
+
+
 @dataclass(frozen=True)
 class Rescoring:
     """The translation-likelihood second pass (:func:`rescore_path`): a stretch of at most
@@ -561,6 +566,9 @@ class Rescoring:
     gap: float = 0.3
     span: int = 4
     rivals: int = 4  # readings compared at most
+    # × each close reading's whole stretch scored at once (TranslationLikelihood.stretch_log_likelihoods);
+    # 0 leaves it out, as it costs several times the PMI's likelihood passes
+    stretch_weight: float = 0.0
 
 
 Reading = tuple[float, tuple[Step, ...]]
@@ -617,7 +625,9 @@ def rescore_path(found: Search, src: Sequence[str], tgt: Sequence[str], rescorin
 
     Only readings whose embedding gain is within ``gap`` of the best are compared, so the
     likelihood model runs where the embeddings cannot decide; the beads of the original path's
-    close stretches are scored in one batch.
+    close stretches are scored in one batch. With a ``stretch_weight`` each reading is also
+    scored whole, its beads laid out in one prompt: the per-bead PMI of a 2-2 bead and of two
+    1-1 beads rest on different unconditional baselines, a whole stretch's English on none.
     """
 
     readings_of: dict[tuple[tuple[int, int], tuple[int, int]], list[Reading]] = {}
@@ -645,21 +655,43 @@ def rescore_path(found: Search, src: Sequence[str], tgt: Sequence[str], rescorin
         wanted = [pair for pair in dict.fromkeys(texts(s) for s in steps) if pair not in pmi]
         pmi.update(zip(wanted, rescoring.likelihood.pmi(wanted)))
 
-    def combined(reading: Reading) -> float:
-        return reading[0] + rescoring.weight * sum(pmi[texts(s)] for s in pair_steps([reading]))
+    stretch: dict[tuple[tuple[str, str], ...], float] = {}
+
+    def layout(reading: Reading) -> tuple[tuple[str, str], ...]:
+        return tuple(texts(step) for step in reading[1])
+
+    def score_stretches(readings: Sequence[Reading]) -> None:
+        if rescoring.stretch_weight:
+            wanted = [r for r in dict.fromkeys(map(layout, readings)) if r not in stretch]
+            stretch.update(zip(wanted, rescoring.likelihood.stretch_log_likelihoods(wanted)))
+
+    def chosen(close: Sequence[Reading]) -> Reading:
+        """The best reading by gain + weight × PMI (+ stretch_weight × its stretch's score, where
+        every reading has one); the first of equals: the embeddings' order breaks ties."""
+        score(pair_steps(close))
+        score_stretches(close)
+        stretches = [stretch.get(layout(r), 0.0) for r in close]
+        if any(math.isnan(value) for value in stretches):
+            stretches = [0.0] * len(close)
+        combined = [
+            gain + rescoring.weight * sum(pmi[texts(s)] for s in pair_steps([(gain, steps)])) + rescoring.stretch_weight * value
+            for (gain, steps), value in zip(close, stretches)
+        ]
+        return close[combined.index(max(combined))]
 
     corners = [(0, 0)] + [(s.i, s.j) for s in found.steps]
-    score(pair_steps([r for k in range(len(found.steps)) for r in window_readings(corners[k], found.steps[k : k + 2])]))
+    first_pass = [r for k in range(len(found.steps)) for r in window_readings(corners[k], found.steps[k : k + 2])]
+    score(pair_steps(first_pass))
+    score_stretches(first_pass)
     done: list[Step] = []
     pending = list(found.steps)
     corner = (0, 0)
     while pending:
         close = window_readings(corner, pending[:2])
         if close:
-            score(pair_steps(close))
-            chosen = max(close, key=combined)  # the first of equals: the embeddings' order breaks ties
-            if _pair_key(chosen[1]) != _pair_key(pending[:2]):
-                pending[:2] = chosen[1]
+            best = chosen(close)
+            if _pair_key(best[1]) != _pair_key(pending[:2]):
+                pending[:2] = best[1]
         step = pending.pop(0)
         done.append(step)
         corner = (step.i, step.j)

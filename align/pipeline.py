@@ -15,7 +15,7 @@ from typing import Callable, Sequence
 
 import jsonlines
 
-from align.aligner import Alignment, Rescoring, align_sentences
+from align.aligner import STRETCH_WEIGHT, Alignment, Rescoring, align_sentences
 from align.cache import Cache
 from align.embed import get_embedder
 from align.errors import DataError
@@ -43,6 +43,7 @@ class RunOptions:
     max_bead: int = DEFAULT_MAX_BEAD  # most sentences in one bead, both sides together
     group_unaligned: bool = False  # a run of sentences left out on one side: one bead
     rescore: bool = False  # re-decide close stretches by translation likelihood (align.likelihood)
+    stretches: bool = False  # rescoring also scores each close stretch whole (implies rescore)
     languages: tuple[str, str] = ("fr", "en")  # of source and target (rescoring is French→English only)
     doc: str | None = None  # document name in the corpus rows; default: from the source file name
     exports: bool = True  # per-document corpus.tsv, corpus.tmx and report.html (batch merges instead)
@@ -51,6 +52,7 @@ class RunOptions:
     notify: Callable[[str], None] = lambda message: None
 
     def __post_init__(self) -> None:
+        self.rescore = self.rescore or self.stretches
         if self.rescore and self.languages != ("fr", "en"):  # refused before any work is done
             raise DataError("--rescore: the translation likelihood is French→English only")
 
@@ -82,7 +84,8 @@ def align_lines(
     return align_sentences(
         src, tgt, embedder, drafts=drafts, draft_embedder=draft_embedder, max_bead=options.max_bead,
         group_unaligned=options.group_unaligned,
-        rescoring=Rescoring(embedded_likelihood(options.cache)) if options.rescore else None,
+        rescoring=Rescoring(embedded_likelihood(options.cache), stretch_weight=STRETCH_WEIGHT if options.stretches else 0.0)
+        if options.rescore else None,
     )
 
 

@@ -385,6 +385,17 @@ def _carriers(encoded: Sequence[tuple[list[int], list[int]]]) -> list[int]:
     return carriers
 
 
+def _runs_by_flag(flags: Sequence[bool]) -> list[tuple[int, int, bool]]:
+    """Maximal runs of equal flags as (start, end, flag)."""
+    runs: list[tuple[int, int, bool]] = []
+    for index, flag in enumerate(flags):
+        if runs and runs[-1][2] == flag:
+            runs[-1] = (runs[-1][0], index + 1, flag)
+        else:
+            runs.append((index, index + 1, flag))
+    return runs
+
+
 class LlamaCppGenerator:
     """Batched decoding with llama.cpp: the shared prompt prefix is evaluated once and shared
     by every sequence in the KV cache, then all sequences advance one token per step."""
@@ -568,13 +579,26 @@ class LlamaCppGenerator:
         encoded = [(self._tokenize(c, add_bos=False), self._tokenize(x, add_bos=False)) for c, x in items]
         carriers = _carriers(encoded)
         scored = sorted({carriers[k] for k, (_, x) in enumerate(encoded) if x})
-        token_scores = dict(zip(scored, self._token_log_probs([encoded[k] for k in scored]), strict=True))
+        spans = [[(encoded[k][0], False), (encoded[k][1], True)] for k in scored]
+        token_scores = dict(zip(scored, self._token_log_probs(spans), strict=True))
         return [float(sum(token_scores[carriers[k]][: len(x)])) if x else 0.0 for k, (_, x) in enumerate(encoded)]
 
-    def _token_log_probs(self, encoded: list[tuple[list[int], list[int]]]) -> list[list[float]]:
-        """Each continuation token's log-probability, in batches that fit the context."""
-        batches = self._batches([len(c) + len(x) for c, x in encoded], [len(x) for _, x in encoded])
-        return [scores for batch in batches for scores in self._score_group([encoded[k] for k in batch])]
+    def segment_log_likelihoods(self, prefix: str, items: Sequence[Sequence[tuple[str, bool]]]) -> list[float]:
+        """Σ log P(token | prefix + everything before it) over the tokens of each item's scored
+        segments, in nats: an item is a text cut into (segment, scored) parts, such as a few-shot
+        layout whose English lines alone are scored. Its first segment gives the context and is
+        never scored. Logits are asked only where a scored token follows."""
+        if any(not segments or not segments[0][0] or segments[0][1] for segments in items):
+            raise ValueError("segment_log_likelihoods needs an unscored context first in every item")
+        self._load_prefix(prefix)
+        spans = [[(self._tokenize(text, add_bos=False), scored) for text, scored in segments] for segments in items]
+        return [float(sum(scores)) for scores in self._token_log_probs(spans)]
+
+    def _token_log_probs(self, spans: list[list[tuple[list[int], bool]]]) -> list[list[float]]:
+        """The log-probability of each scored token of each item, in batches that fit the context."""
+        cells = [sum(len(tokens) for tokens, _ in item) for item in spans]
+        outputs = [sum(len(tokens) for tokens, scored in item if scored) for item in spans]
+        return [scores for batch in self._batches(cells, outputs) for scores in self._score_group([spans[k] for k in batch])]
 
     def _batches(self, cells: Sequence[int], outputs: Sequence[int] | None = None,
                  max_outputs: int = 256) -> list[list[int]]:
@@ -606,38 +630,47 @@ class LlamaCppGenerator:
         for seq in seqs:
             self._llama_cpp.llama_memory_seq_rm(self.memory, seq, -1, -1)
 
-    def _score_group(self, group: list[tuple[list[int], list[int]]]) -> list[list[float]]:
-        """One batch of sequences: their contexts without outputs, then the scored tokens (each
-        predicted from the one before it) with outputs, so narrowed decoding keeps causal order."""
+    def _score_group(self, group: list[list[tuple[list[int], bool]]]) -> list[list[float]]:
+        """One batch of sequences, decoded in phases that alternate between runs of tokens
+        without outputs and runs whose outputs score the token after each (narrowed decoding
+        cannot mix the two in one call); each output phase's scores are read before the next."""
         base = len(self._prefix_tokens)
         seqs = range(1, len(group) + 1)
-        self._allow_extra([context + continuation for context, continuation in group])
+        tokens = [[t for part, _ in item for t in part] for item in group]
+        scored = [[flag for part, flag in item for _ in part] for item in group]
+        self._allow_extra(tokens)
         self._fork_prefix(seqs)
-        reading, scored = [], []
-        for seq, (context, continuation) in zip(seqs, group):
-            reading += [(t, base + i, seq, False) for i, t in enumerate(context[:-1])]
-            inputs = context[-1:] + continuation[:-1]
-            scored += [(t, base + len(context) - 1 + i, seq, True) for i, t in enumerate(inputs)]
-        if reading:
-            self._decode(reading)
-        self._decode(scored)
-        results, output = [], 0
-        for context, continuation in group:
-            # the distribution a token is drawn from: narrowed, the kept tokens and the item's own
-            # (not its batch-mates'), which is also far fewer scores to sum than the full vocabulary
-            support: Any = slice(None)
-            if self._narrow is not None:
-                support = np.concatenate([self._narrow.kept, np.intersect1d(self._extra, context + continuation)])
-            scores = []
-            for token in continuation:
-                logits = self._logits(output)
-                values = logits[support].astype(np.float64)
-                top = values.max()
-                scores.append(float(logits[token] - top - np.log(np.exp(values - top).sum())))
-                output += 1
-            results.append(scores)
+        # the runs of each sequence's decoded tokens (all but its last) by whether the next is scored
+        runs = [_runs_by_flag(flags[1:]) for flags in scored]
+        results: list[list[float]] = [[] for _ in group]
+        wanted = False
+        while any(runs):
+            phase = [(k, runs[k].pop(0)) for k in range(len(group)) if runs[k] and runs[k][0][2] == wanted]
+            if phase:
+                self._decode([(tokens[k][t], base + t, k + 1, wanted) for k, (start, end, _) in phase for t in range(start, end)])
+            if wanted:
+                output = 0
+                for k, (start, end, _) in phase:
+                    support = self._support(tokens[k])
+                    for t in range(start, end):
+                        results[k].append(self._log_prob(output, tokens[k][t + 1], support))
+                        output += 1
+            wanted = not wanted
         self._release(seqs)
         return results
+
+    def _support(self, tokens: list[int]) -> Any:
+        """The tokens a scored token's distribution is over: all of them, or narrowed the kept
+        tokens and the item's own (not its batch-mates'), which is also far fewer scores to sum."""
+        if self._narrow is None:
+            return slice(None)
+        return np.concatenate([self._narrow.kept, np.intersect1d(self._extra, tokens)])
+
+    def _log_prob(self, output: int, token: int, support: Any) -> float:
+        logits = self._logits(output)
+        values = logits[support].astype(np.float64)
+        top = values.max()
+        return float(logits[token] - top - np.log(np.exp(values - top).sum()))
 
     @staticmethod
     def _budget(prompt: list[int]) -> int:

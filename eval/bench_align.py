@@ -29,7 +29,9 @@ German–French), so they are combined as the aligner does by default, untuned.
 With ``--rescore`` the novels are also aligned with the second pass that re-decides close
 stretches by French→English translation likelihood under the embedded Gemma 3 270M
 (``align.likelihood``); the likelihood's seconds are reported apart from the alignment's, and
-its log-likelihoods are kept in the same cache.
+its log-likelihoods are kept in the same cache. ``--stretches`` adds a run whose rescoring also
+scores each close stretch's readings whole (``Rescoring.stretch_weight``), which costs several
+times the likelihood passes.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ import time
 import tracemalloc
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -52,7 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from align.aligner import (  # noqa: E402
-    Band, Rescoring, align_sentences, bead_confidences, bead_types, best_path, join_unaligned_runs, unaligned_beads,
+    STRETCH_WEIGHT, Band, Rescoring, align_sentences, bead_confidences, bead_types, best_path, join_unaligned_runs, unaligned_beads,
 )
 from align.cache import Cache  # noqa: E402
 from align.embed import Embedder, embed_runs, get_embedder  # noqa: E402
@@ -138,18 +140,25 @@ class TimedEmbedder:
 
 
 class TimedLikelihood:
-    """Counts the seconds and pairs of translation-likelihood scoring (``--rescore``)."""
+    """Counts the seconds, pairs and stretch readings of translation-likelihood scoring (``--rescore``)."""
 
     def __init__(self, inner: TranslationLikelihood):
-        self.inner, self.name, self.seconds, self.pairs = inner, inner.name, 0.0, 0
+        self.inner, self.name, self.seconds, self.pairs, self.readings = inner, inner.name, 0.0, 0, 0
 
     def pmi(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
+        self.pairs += len(pairs)
+        return self._timed(self.inner.pmi, pairs)
+
+    def stretch_log_likelihoods(self, readings: Sequence[Sequence[tuple[str, str]]]) -> list[float]:
+        self.readings += len(readings)
+        return self._timed(self.inner.stretch_log_likelihoods, readings)
+
+    def _timed(self, score: Callable[[Any], list[float]], items: Any) -> list[float]:
         start = time.perf_counter()
         try:
-            return self.inner.pmi(pairs)
+            return score(items)
         finally:
             self.seconds += time.perf_counter() - start
-            self.pairs += len(pairs)
 
 
 def gale_church(src: Sequence[str], tgt: Sequence[str], max_bead: int = 4) -> list[Bead]:
@@ -298,6 +307,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     parser.add_argument("--drafts", action="store_true", help="also align the novels with English drafts")
     parser.add_argument("--rescore", action="store_true", help="also align with translation-likelihood rescoring")
+    parser.add_argument("--stretches", action="store_true",
+                        help=f"with --rescore, also with close stretches scored whole (stretch weight {STRETCH_WEIGHT})")
     args = parser.parse_args()
 
     if args.cold and args.cache.exists():
@@ -323,18 +334,23 @@ def main() -> None:
         bertalign_run = run_aligner(docs, lambda d: bertalign(d.src, d.tgt, timer), timer)
         baseline = run_aligner(docs, lambda d: gale_church(d.src, d.tgt), None)
         systems = {"align (this)": ours, "Bertalign algorithm": bertalign_run, "Gale–Church": baseline}
-        if args.rescore and name.startswith("TransRead"):
+        rescorings = {"align + rescoring": 0.0, "align + rescoring + stretches": STRETCH_WEIGHT}
+        for system, stretch_weight in rescorings.items() if args.rescore and name.startswith("TransRead") else ():
+            if stretch_weight and not args.stretches:
+                continue
             likelihood = TimedLikelihood(embedded_likelihood(cache))
-            rescoring = Rescoring(likelihood)
+            rescoring = Rescoring(likelihood, stretch_weight=stretch_weight)
             rescored = run_aligner(docs, lambda d: align_sentences(d.src, d.tgt, timer, rescoring=rescoring).beads, timer)
-            systems["align + rescoring"] = replace(rescored, align_seconds=rescored.align_seconds - likelihood.seconds)
-            print(f"{name}: rescoring scored {likelihood.pairs} pairs in {likelihood.seconds:.0f} s", flush=True)
-            figures.setdefault("rescoring", {})[name] = {"pairs": likelihood.pairs, "seconds": likelihood.seconds}
+            systems[system] = replace(rescored, align_seconds=rescored.align_seconds - likelihood.seconds)
+            print(f"{name}, {system}: {likelihood.pairs} pairs and {likelihood.readings} stretch readings asked,"
+                  f" {likelihood.seconds:.0f} s of likelihood", flush=True)
+            figures.setdefault("rescoring", {}).setdefault(name, {})[system] = {
+                "pairs": likelihood.pairs, "readings": likelihood.readings, "seconds": likelihood.seconds}
         if groups_unaligned_runs(d.gold for d in docs):
             systems["align, runs left out grouped"] = ours.grouped()
             systems["Bertalign, runs left out grouped"] = bertalign_run.grouped()
-            if "align + rescoring" in systems:
-                systems["align + rescoring, grouped"] = systems["align + rescoring"].grouped()
+            for system in [s for s in systems if s in rescorings]:
+                systems[f"{system}, grouped"] = systems[system].grouped()
         lines += [_row(name, system, result) for system, result in systems.items()]
         figures["sets"][name] = {
             system: {**result.scores.to_dict(), "embed_seconds": result.embed_seconds, "align_seconds": result.align_seconds}

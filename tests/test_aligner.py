@@ -7,6 +7,7 @@ embed like their union, as real sentence embedders roughly do.
 
 from __future__ import annotations
 
+import math
 import re
 import tracemalloc
 import zlib
@@ -365,16 +366,22 @@ def test_leaving_out_a_sentence_between_matched_ones_costs_more_than_one_in_a_bl
 
 
 class TablePMI:
-    """Fake translation likelihood: a PMI per (source run, target run), 0 for any other pair."""
+    """Fake translation likelihood: a PMI per (source run, target run), 0 for any other pair,
+    and a score per stretch reading (a tuple of such pairs), 0 for any other."""
 
     name = "table"
 
-    def __init__(self, table: dict[tuple[str, str], float]):
+    def __init__(self, table: dict[tuple[str, str], float], stretches: dict | None = None):
         self.table, self.asked = table, []
+        self.stretches, self.asked_stretches = stretches or {}, []
 
     def pmi(self, pairs):
         self.asked += pairs
         return [self.table.get(pair, 0.0) for pair in pairs]
+
+    def stretch_log_likelihoods(self, readings):
+        self.asked_stretches += readings
+        return [self.stretches.get(reading, 0.0) for reading in readings]
 
 
 def hand_made_search(one_to_two_gain: float):
@@ -410,6 +417,23 @@ def test_rescoring_lets_translation_likelihood_decide_a_close_stretch() -> None:
     # and wins only when the likelihood says so: here PMI favours the 1-1 pairs
     likelihood = TablePMI({("un deux", "one two"): 5.0, ("un deux", "one"): 10.0, ("rien", "two"): 8.0})
     assert rescore_path(found, src, tgt, Rescoring(likelihood, weight=0.02, gap=0.15)) == found.steps
+
+
+def test_a_stretch_scored_whole_can_decide_where_the_pmi_cannot() -> None:
+    from align.aligner import Rescoring, rescore_path
+
+    src, tgt = ["un deux", "rien"], ["one", "two"]
+    found = hand_made_search(0.95)
+    merged, pairs = (("un deux", "one two"), ("rien", "")), (("un deux", "one"), ("rien", "two"))
+    likelihood = TablePMI({}, {merged: -5.0, pairs: -20.0})
+    assert rescore_path(found, src, tgt, Rescoring(likelihood, gap=0.15)) == found.steps
+    assert likelihood.asked_stretches == []  # off by default: never scored
+    chosen = rescore_path(found, src, tgt, Rescoring(likelihood, gap=0.15, stretch_weight=0.01))
+    assert [(s.kind, s.i, s.j) for s in chosen] == [((1, 2), 1, 2), ((1, 0), 2, 2)]  # 0.95 - 0.05 > 1.0 - 0.2
+    assert set(likelihood.asked_stretches) == {merged, pairs}
+    # a reading too long to score (NaN) leaves the whole stretch to the gain and the PMI
+    likelihood = TablePMI({}, {merged: -5.0, pairs: math.nan})
+    assert rescore_path(found, src, tgt, Rescoring(likelihood, gap=0.15, stretch_weight=0.01)) == found.steps
 
 
 def test_rescoring_asks_for_each_candidate_pair_once_and_keeps_coverage() -> None:

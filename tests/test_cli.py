@@ -188,16 +188,19 @@ def test_pair_group_unaligned_gives_one_bead_per_run_left_out(tmp_path):
 
 
 @pytest.mark.slow
-def test_pair_rescore_keeps_the_seed_gold():
-    """With translation-likelihood rescoring the seed still aligns as its gold says."""
-    lines = invoke("pair", "--rescore", SEED_FR, SEED_EN).stdout.splitlines()
+@pytest.mark.parametrize("rescore", ["--rescore", "--stretches"])
+def test_pair_rescore_keeps_the_seed_gold(rescore):
+    """With translation-likelihood rescoring, of pairs or also of whole stretches, the seed
+    still aligns as its gold says."""
+    lines = invoke("pair", rescore, SEED_FR, SEED_EN).stdout.splitlines()
     gold = [f"{list(b.src)}:{list(b.tgt)}" for b in read_beads(SEED_GOLD)]
     assert lines == gold
 
 
-def test_pair_rescore_refuses_other_language_pairs(presegmented):
+@pytest.mark.parametrize("rescore", ["--rescore", "--stretches"])
+def test_pair_rescore_refuses_other_language_pairs(presegmented, rescore):
     fr, en = presegmented
-    result = invoke("pair", "--presegmented", "--rescore", "--tgt-lang", "de", fr, en)
+    result = invoke("pair", "--presegmented", rescore, "--tgt-lang", "de", fr, en)
     assert_one_line_error(result, mentions="French→English only")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from align.cache import Cache
@@ -17,7 +19,24 @@ class CountingScorer:
 
     def log_likelihoods(self, prefix, items):
         self.items += items
-        return [-len(x) + 5.0 * len(set(c.split()) & set(x.split())) for c, x in items]
+        return [self.score(c, x) for c, x in items]
+
+    @staticmethod
+    def score(context, continuation):
+        return -len(continuation) + 5.0 * len(set(context.split()) & set(continuation.split()))
+
+    def segment_log_likelihoods(self, prefix, items):
+        """The same score for each scored segment, the text before it as its context."""
+        self.items += items
+        values = []
+        for segments in items:
+            before, total = "", 0.0
+            for text, scored in segments:
+                if scored:
+                    total += self.score(before, text)
+                before += text
+            values.append(total)
+        return values
 
 
 def test_pmi_is_conditional_minus_unconditional_and_cached(tmp_path) -> None:
@@ -57,6 +76,29 @@ def test_overlong_pairs_get_no_likelihood_and_model_failures_are_one_line_errors
         failing.pmi([("rouge", "red")])
 
 
+def test_a_stretch_is_laid_out_bead_by_bead_scored_on_its_english_and_cached(tmp_path) -> None:
+    from align.likelihood import MAX_PAIR_CHARS
+
+    scorer = CountingScorer()
+    likelihood = PromptedLikelihood("fake", lambda: scorer, Cache(tmp_path / "cache.sqlite3"), "Header\n",
+                                    lambda fr: f"French: {fr}\nEnglish:", "English:")
+    merged = (("rouge bleu", "red blue"), ("vert", ""), ("", "green"))
+    pairs = (("rouge", "red"), ("bleu vert", "blue green"))
+    huge = (("mot " * (MAX_PAIR_CHARS // 4), "word"),)
+    values = likelihood.stretch_log_likelihoods([merged, pairs, huge])
+    assert scorer.items[0] == (
+        ("French: rouge bleu\nEnglish:", False), (" red blue", True),
+        ("\n\nFrench: vert\nEnglish:\n\nFrench: \nEnglish:", False), (" green", True),
+    )
+    assert scorer.items[1] == (("French: rouge\nEnglish:", False), (" red", True),
+                               ("\n\nFrench: bleu vert\nEnglish:", False), (" blue green", True))
+    assert len(scorer.items) == 2 and math.isnan(values[2])  # the over-long reading is never scored
+    assert values[:2] == [-9.0 - 6.0, -4.0 - 11.0]  # the fake's score of each English run, summed
+    again = PromptedLikelihood("fake", lambda: scorer, Cache(tmp_path / "cache.sqlite3"), "Header\n", likelihood.query, "English:")
+    assert again.stretch_log_likelihoods([pairs]) == [values[1]] and len(scorer.items) == 2
+    assert again.pmi([("red", "red")]) == [5.0]  # pairs and stretches are cached apart
+
+
 @pytest.mark.slow
 def test_embedded_model_finds_the_translation_likelier(tmp_path) -> None:
     from align.likelihood import embedded_likelihood
@@ -91,6 +133,15 @@ def test_batched_log_likelihoods_equal_one_at_a_time() -> None:
     assert together[0] > together[1]  # the French line makes "Hello." likelier
     assert all(value < 0 for value in together) and together[2] < together[3]
     assert together[4] > -3.0, together[4]
+    # segments: English lines scored between unscored French ones, batched with a plain item
+    layout = [("French: Bonjour.\nEnglish:", False), (" Hello.", True), ("\n\nFrench: Merci beaucoup, Zanzibar.\nEnglish:", False),
+              (" Thank you very much, Zanzibar.", True)]
+    segmented = generator.segment_log_likelihoods("Translate.\n\n", [[(thanks, False), (" Thank you", True)], layout])
+    second = generator.log_likelihoods("Translate.\n\n", [("French: Bonjour.\nEnglish: Hello.\n\n" + thanks, " Thank you very much, Zanzibar.")])
+    assert segmented == pytest.approx([together[3], together[0] + second[0]], rel=0.05, abs=0.2)
+    assert segmented[1] - together[0] > together[2]  # the example before makes the second line likelier still
+    with pytest.raises(ValueError):
+        generator.segment_log_likelihoods("Translate.\n\n", [[(" Hello.", True)]])
     with pytest.raises(ValueError):
         generator.log_likelihoods("Translate.\n\n", [("", " Hello.")])
     assert generator.log_likelihoods("Translate.\n\n", [("English:", "")]) == [0.0]
