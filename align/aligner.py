@@ -542,9 +542,9 @@ def is_confident_pair(bead: Bead) -> bool:
     return bool(bead.src and bead.tgt) and LOW_CONFIDENCE not in bead.flags
 
 
-# The weight of a whole stretch's score where it is asked for, chosen on the TransRead novels
-# (eval/results/align.md, "How the settings were chosen", item 9).
-STRETCH_WEIGHT = 0.01
+# The weight of a whole stretch's score where it is asked for: the choice of five of seven
+# leave-one-novel-out folds on the TransRead novels (eval/results/align.md, "Whole-stretch scoring").
+STRETCH_WEIGHT = 0.0075
 
 
 @dataclass(frozen=True)
