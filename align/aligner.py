@@ -542,9 +542,10 @@ def is_confident_pair(bead: Bead) -> bool:
     return bool(bead.src and bead.tgt) and LOW_CONFIDENCE not in bead.flags
 
 
-# The weight of a whole stretch's score where it is asked for: the choice of five of seven
-# leave-one-novel-out folds on the TransRead novels (eval/results/align.md, "Whole-stretch scoring").
+# The weight of a whole stretch's score where it is asked for, and of its French-less baseline:
+# chosen by leave-one-novel-out on the TransRead novels (eval/results/align.md, "Whole-stretch scoring").
 STRETCH_WEIGHT = 0.0075
+STRETCH_BASELINE = 0.5
 
 
 @dataclass(frozen=True)
@@ -569,6 +570,9 @@ class Rescoring:
     # × each close reading's whole stretch scored at once (TranslationLikelihood.stretch_log_likelihoods);
     # 0 leaves it out, as it costs several times the PMI's likelihood passes
     stretch_weight: float = 0.0
+    # × the same layout's score with the French left out, subtracted: what the bead structure
+    # alone makes likely (a merged bead's English runs on in one line), not what the French says
+    stretch_baseline: float = STRETCH_BASELINE
 
 
 Reading = tuple[float, tuple[Step, ...]]
@@ -660,17 +664,29 @@ def rescore_path(found: Search, src: Sequence[str], tgt: Sequence[str], rescorin
     def layout(reading: Reading) -> tuple[tuple[str, str], ...]:
         return tuple(texts(step) for step in reading[1])
 
+    def blanked(beads: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        return tuple(("", tgt) for _, tgt in beads)
+
     def score_stretches(readings: Sequence[Reading]) -> None:
         if rescoring.stretch_weight:
-            wanted = [r for r in dict.fromkeys(map(layout, readings)) if r not in stretch]
+            layouts = list(map(layout, readings))
+            if rescoring.stretch_baseline:
+                layouts += [blanked(beads) for beads in layouts]
+            wanted = [r for r in dict.fromkeys(layouts) if r not in stretch]
             stretch.update(zip(wanted, rescoring.likelihood.stretch_log_likelihoods(wanted)))
 
+    def stretch_score(reading: Reading) -> float:
+        beads = layout(reading)
+        baseline = stretch[blanked(beads)] if rescoring.stretch_baseline else 0.0
+        return stretch[beads] - rescoring.stretch_baseline * baseline
+
     def chosen(close: Sequence[Reading]) -> Reading:
-        """The best reading by gain + weight × PMI (+ stretch_weight × its stretch's score, where
-        every reading has one); the first of equals: the embeddings' order breaks ties."""
+        """The best reading by gain + weight × PMI (+ stretch_weight × its stretch's score less
+        its baseline, where every reading has one); the first of equals: the embeddings' order
+        breaks ties."""
         score(pair_steps(close))
         score_stretches(close)
-        stretches = [stretch.get(layout(r), 0.0) for r in close]
+        stretches = [stretch_score(r) if rescoring.stretch_weight else 0.0 for r in close]
         if any(math.isnan(value) for value in stretches):
             stretches = [0.0] * len(close)
         combined = [

@@ -430,7 +430,14 @@ def test_a_stretch_scored_whole_can_decide_where_the_pmi_cannot() -> None:
     assert likelihood.asked_stretches == []  # off by default: never scored
     chosen = rescore_path(found, src, tgt, Rescoring(likelihood, gap=0.15, stretch_weight=0.01))
     assert [(s.kind, s.i, s.j) for s in chosen] == [((1, 2), 1, 2), ((1, 0), 2, 2)]  # 0.95 - 0.05 > 1.0 - 0.2
-    assert set(likelihood.asked_stretches) == {merged, pairs}
+    blank_merged, blank_pairs = (("", "one two"), ("", "")), (("", "one"), ("", "two"))
+    assert set(likelihood.asked_stretches) == {merged, pairs, blank_merged, blank_pairs}
+    # the baseline takes off what the layout alone, French left out, makes likely
+    likelihood = TablePMI({}, {merged: -5.0, pairs: -20.0, blank_merged: 0.0, blank_pairs: -40.0})
+    assert rescore_path(found, src, tgt, Rescoring(likelihood, gap=0.15, stretch_weight=0.01, stretch_baseline=0.5)) == found.steps
+    chosen = rescore_path(found, src, tgt, Rescoring(likelihood, gap=0.15, stretch_weight=0.01, stretch_baseline=0.0))
+    assert [s.kind for s in chosen] == [(1, 2), (1, 0)]
+    assert blank_merged not in likelihood.asked_stretches[-2:]  # no baseline: never asked
     # a reading too long to score (NaN) leaves the whole stretch to the gain and the PMI
     likelihood = TablePMI({}, {merged: -5.0, pairs: math.nan})
     assert rescore_path(found, src, tgt, Rescoring(likelihood, gap=0.15, stretch_weight=0.01)) == found.steps
