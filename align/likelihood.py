@@ -14,8 +14,9 @@ reading of a short stretch of the path has a close rival.
 
 Optionally each of those rival readings is also scored whole: its beads laid out as the prompt
 lays out examples, the English alone scored. Every reading of a stretch holds the same English,
-so these scores compare as they are; on the novels, added to the PMI, they lift strict F1
-further (eval/results/align.md), at about 1.6 times the PMI's cost.
+so these scores compare as they are; less part of the same layout's score without its French
+(``Rescoring.stretch_baseline``) and added to the PMI, they lift strict F1 on the novels further
+(eval/results/align.md), at about 2.6 times the PMI's cost.
 """
 
 from __future__ import annotations
