@@ -690,8 +690,8 @@ def rescore_path(found: Search, src: Sequence[str], tgt: Sequence[str], rescorin
         if any(math.isnan(value) for value in stretches):
             stretches = [0.0] * len(close)
         combined = [
-            gain + rescoring.weight * sum(pmi[texts(s)] for s in pair_steps([(gain, steps)])) + rescoring.stretch_weight * value
-            for (gain, steps), value in zip(close, stretches)
+            reading[0] + rescoring.weight * sum(pmi[texts(s)] for s in pair_steps([reading])) + rescoring.stretch_weight * value
+            for reading, value in zip(close, stretches)
         ]
         return close[combined.index(max(combined))]
 

@@ -334,10 +334,8 @@ def main() -> None:
         bertalign_run = run_aligner(docs, lambda d: bertalign(d.src, d.tgt, timer), timer)
         baseline = run_aligner(docs, lambda d: gale_church(d.src, d.tgt), None)
         systems = {"align (this)": ours, "Bertalign algorithm": bertalign_run, "Gale–Church": baseline}
-        rescorings = {"align + rescoring": 0.0, "align + rescoring + stretches": STRETCH_WEIGHT}
+        rescorings = {"align + rescoring": 0.0} | ({"align + rescoring + stretches": STRETCH_WEIGHT} if args.stretches else {})
         for system, stretch_weight in rescorings.items() if args.rescore and name.startswith("TransRead") else ():
-            if stretch_weight and not args.stretches:
-                continue
             likelihood = TimedLikelihood(embedded_likelihood(cache))
             rescoring = Rescoring(likelihood, stretch_weight=stretch_weight)
             rescored = run_aligner(docs, lambda d: align_sentences(d.src, d.tgt, timer, rescoring=rescoring).beads, timer)
