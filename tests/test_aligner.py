@@ -473,3 +473,23 @@ def test_rescoring_a_banded_search_stays_in_the_band_and_keeps_coverage() -> Non
     rescored = align_sentences(src, tgt, WordEmbedder(), rescoring=Rescoring(RandomPMI({}), weight=0.05, gap=10.0))
     assert_coverage(rescored.beads, len(src), len(tgt))
     assert links(rescored.beads) != links(plain.beads)
+
+
+def test_stretches_are_scored_only_where_gain_and_pmi_leave_the_choice_close() -> None:
+    from align.aligner import Rescoring, rescore_path
+
+    src, tgt = ["un deux", "rien"], ["one", "two"]
+    found = hand_made_search(0.95)  # the two readings' gains differ by 0.05, their PMIs by 0
+    merged, pairs = (("un deux", "one two"), ("rien", "")), (("un deux", "one"), ("rien", "two"))
+    likelihood = TablePMI({}, {merged: -5.0, pairs: -20.0})
+    wide = Rescoring(likelihood, gap=0.15, stretch_weight=0.01, stretch_baseline=0.0, stretch_margin=0.06)
+    assert [s.kind for s in rescore_path(found, src, tgt, wide)] == [(1, 2), (1, 0)]
+    assert set(likelihood.asked_stretches) == {merged, pairs}
+    likelihood.asked_stretches.clear()
+    narrow = Rescoring(likelihood, gap=0.15, stretch_weight=0.01, stretch_baseline=0.0, stretch_margin=0.04)
+    assert rescore_path(found, src, tgt, narrow) == found.steps
+    assert likelihood.asked_stretches == []
+    # a PMI that brings the readings within the margin has their stretches read
+    likelihood = TablePMI({("un deux", "one two"): 2.0}, {merged: -5.0, pairs: -20.0})
+    narrow = Rescoring(likelihood, weight=0.02, gap=0.15, stretch_weight=0.01, stretch_baseline=0.0, stretch_margin=0.04)
+    assert [s.kind for s in rescore_path(found, src, tgt, narrow)] == [(1, 2), (1, 0)]
