@@ -694,8 +694,10 @@ def rescore_path(found: Search, src: Sequence[str], tgt: Sequence[str], rescorin
     def contested(close: Sequence[Reading]) -> bool:
         """Whether the stretch score is read for these readings: the best two by gain + PMI lie
         within ``stretch_margin`` (their PMIs scored already)."""
+        if not rescoring.stretch_weight:
+            return False
         first, second = sorted(map(by_pmi, close), reverse=True)[:2]
-        return rescoring.stretch_weight > 0 and first - second <= rescoring.stretch_margin
+        return first - second <= rescoring.stretch_margin
 
     def chosen(close: Sequence[Reading]) -> Reading:
         """The best reading by gain + weight × PMI (+ stretch_weight × its stretch's score less
