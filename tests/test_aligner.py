@@ -414,6 +414,12 @@ def test_rescoring_lets_translation_likelihood_decide_a_close_stretch() -> None:
     assert [(s.kind, s.i, s.j) for s in chosen] == [((1, 2), 1, 2), ((1, 0), 2, 2)]
     # the rival is compared only when its embedding gain is close enough
     assert rescore_path(found, src, tgt, Rescoring(likelihood, weight=0.02, gap=0.01)) == found.steps
+    # and only within stretches of at most ``span`` sentences a side (this one spans 2), from at
+    # most ``rivals`` readings (one is the current path's: nothing to compare)
+    asked = len(likelihood.asked)
+    assert rescore_path(found, src, tgt, Rescoring(likelihood, weight=0.02, gap=0.15, span=1)) == found.steps
+    assert rescore_path(found, src, tgt, Rescoring(likelihood, weight=0.02, gap=0.15, rivals=1)) == found.steps
+    assert len(likelihood.asked) == asked
     # and wins only when the likelihood says so: here PMI favours the 1-1 pairs
     likelihood = TablePMI({("un deux", "one two"): 5.0, ("un deux", "one"): 10.0, ("rien", "two"): 8.0})
     assert rescore_path(found, src, tgt, Rescoring(likelihood, weight=0.02, gap=0.15)) == found.steps
