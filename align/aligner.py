@@ -566,8 +566,8 @@ class Rescoring:
     novels, leave-one-novel-out choice over the same range matched these defaults.
 
     ``span`` 6 and ``rivals`` 8 (from 4 and 4) let a stretch hold longer beads and more rival
-    readings: on the novels strict F1 rises with ``--stretches`` (0.9543 → 0.9565, no novel
-    loses) and with the PMI alone (0.9504 → 0.9523), lax falls by about 0.0005; every
+    readings: on the novels strict F1 rises with ``--stretches`` (0.9543 → 0.9553 cold, 0.9565
+    warm; no novel loses) and with the PMI alone (0.9504 → 0.9519 cold), lax falls by about 0.0006; every
     leave-one-novel-out fold chose them (eval/results/align.md, "Longer stretches").
     """
 
@@ -577,7 +577,7 @@ class Rescoring:
     span: int = 6
     rivals: int = 8  # readings compared at most
     # × each close reading's whole stretch scored at once (TranslationLikelihood.stretch_log_likelihoods);
-    # 0 leaves it out, as it adds about 70 % to the PMI's likelihood passes
+    # 0 leaves it out, as it about doubles the PMI's likelihood passes
     stretch_weight: float = 0.0
     # × the same layout's score with the French left out, subtracted: what the bead structure
     # alone makes likely (a merged bead's English runs on in one line), not what the French says

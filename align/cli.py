@@ -29,7 +29,7 @@ group_unaligned_option = click.option(
 rescore_option = click.option(
     "--rescore", is_flag=True,
     help="French-English: re-decide the merges and omissions the embeddings leave close by "
-    "translation likelihood under the embedded gemma3-270m (slow: about 0.3 s a sentence on 2 cores).",
+    "translation likelihood under the embedded gemma3-270m (slow: about 0.25 s a sentence on 2 cores).",
 )
 stretches_option = click.option(
     "--stretches", is_flag=True,

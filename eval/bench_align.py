@@ -31,7 +31,7 @@ stretches by French→English translation likelihood under the embedded Gemma 3 
 (``align.likelihood``); the likelihood's seconds are reported apart from the alignment's, and
 its log-likelihoods are kept in the same cache. ``--stretches`` adds a run whose rescoring also
 scores each close stretch's readings whole (``Rescoring.stretch_weight``) where gain and PMI
-leave the choice within ``Rescoring.stretch_margin``, which adds about 70 % to the likelihood passes.
+leave the choice within ``Rescoring.stretch_margin``, which about doubles the likelihood passes.
 """
 
 from __future__ import annotations
