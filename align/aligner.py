@@ -91,10 +91,19 @@ class Weights:
     skip_isolated: float = 2.0
     merge_loss: float = 1.0
     merge_margin: float = 0.05
-    # confidence = logistic(scale × (quality − offset)), fitted on the beads found in Text+Berg
-    # dev and in two pairs of unrelated Text+Berg documents (so wrong documents score low)
-    calibration_scale: float = 0.7
-    calibration_offset: float = 7.4
+    # A pair bead's confidence in a translation: logistic(scale × (quality − offset) + extra ×
+    # sentences beyond a 1-1 bead), the probability that a pair the search found is exactly right,
+    # a logistic regression on the 394 pair beads found in Text+Berg dev (eval/results/align.md,
+    # "Calibrated confidence")
+    calibration_scale: float = 0.213
+    calibration_offset: float = -0.78
+    calibration_extra: float = -0.234
+    # The general calibration, logistic(scale × (quality − offset)), fitted on the beads found in
+    # Text+Berg dev and in two pairs of unrelated Text+Berg documents, so that pairs of unrelated
+    # documents score low: it decides the verdict, scores pairs under it, and scores a sentence left
+    # out by how likely its best 1-1 candidate is wrong (mostly unrelated text)
+    general_scale: float = 0.7
+    general_offset: float = 7.4
     low_confidence: float = LOW_CONFIDENCE_SCORE
     verdict_coverage: float = 0.25  # below this share of either side's sentences in confident pairs: verdict
 
@@ -510,26 +519,35 @@ def evidence(texts: Sequence[str], embedder: Embedder, exact_runs: Sequence[int]
     )
 
 
-def _calibrated(weights: Weights) -> Callable[[float], float]:
-    """Quality → probability that the bead is right."""
-    return lambda quality: _sigmoid(weights.calibration_scale * (quality - weights.calibration_offset))
+def _calibrated(weights: Weights, in_translation: bool = True) -> Callable[[float, BeadType], float]:
+    """(quality, bead type) → probability that the bead is right: in a translation, or in general
+    (documents that may be unrelated, see ``Weights``)."""
+
+    def probability(quality: float, kind: BeadType) -> float:
+        if not in_translation:
+            return _sigmoid(weights.general_scale * (quality - weights.general_offset))
+        extra = sum(kind) - 2
+        return _sigmoid(weights.calibration_scale * (quality - weights.calibration_offset) + weights.calibration_extra * extra)
+
+    return probability
 
 
-def beads_from_steps(found: Search, weights: Weights) -> list[Bead]:
-    """Beads with confidences: a pair's is its calibrated probability of being right; an
-    unaligned sentence's is the probability that its best 1-1 candidate is wrong."""
+def beads_from_steps(found: Search, weights: Weights, in_translation: bool = True) -> list[Bead]:
+    """Beads with confidences: a pair's is its calibrated probability of being right (in a
+    translation, or in general); an unaligned sentence's is the general probability that its best
+    1-1 candidate is wrong."""
 
-    probability = _calibrated(weights)
+    probability, general = _calibrated(weights, in_translation), _calibrated(weights, in_translation=False)
     beads = []
     for step in found.steps:
         a, b = step.kind
         src_ids, tgt_ids = step.sentences()
         if a and b:
-            confidence = probability(step.quality)
+            confidence = probability(step.quality, step.kind)
         elif a:
-            confidence = 1.0 - probability(float(found.best_src[step.i - 1]))
+            confidence = 1.0 - general(float(found.best_src[step.i - 1]), (1, 1))
         else:
-            confidence = 1.0 - probability(float(found.best_tgt[step.j - 1]))
+            confidence = 1.0 - general(float(found.best_tgt[step.j - 1]), (1, 1))
         beads.append(Bead(src_ids, tgt_ids, round(confidence, 4), confidence_flags(confidence, weights)))
     return beads
 
@@ -790,8 +808,9 @@ def bead_confidences(
     embedder: Embedder,
     weights: Weights = Weights(),
 ) -> list[float]:
-    """Confidence of given pair beads (e.g. a reviewed or gold alignment), scored as the
-    aligner scores its own, with margins taken against in-band neighbours of their path."""
+    """Confidence of given pair beads (e.g. a reviewed or gold alignment), with margins taken
+    against in-band neighbours of their path; calibrated in general, since beads the search did
+    not choose may be anything, where the in-translation calibration holds for its own choices."""
     if any(not b.src or not b.tgt for b in beads):
         raise ValueError("bead_confidences scores pair beads only")
     src_side, tgt_side = evidence(src, embedder), evidence(tgt, embedder)
@@ -806,8 +825,8 @@ def bead_confidences(
                 if (len(bead.src), len(bead.tgt)) == kind:
                     cell = band.index(np.array([max(bead.src) + 1]), np.array([max(bead.tgt) + 1]))[0]
                     confidences.append((index, float(quality[cell])))
-    probability = _calibrated(weights)
-    return [probability(quality) for _, quality in sorted(confidences)]
+    probability = _calibrated(weights, in_translation=False)
+    return [probability(quality, (len(beads[index].src), len(beads[index].tgt))) for index, quality in sorted(confidences)]
 
 
 def align_sentences(
@@ -843,11 +862,12 @@ def align_sentences(
         found = search(Scorer(src_side, tgt_side, weights), max_bead, keep_gains=rescoring is not None)
     if rescoring is not None:
         found.steps = rescore_path(found, src, tgt, rescoring)
-    beads = beads_from_steps(found, weights)
     # The better-covered side decides, so a text translated in full inside a much longer one
-    # (a statement against a whole bulletin) is not called unrelated.
-    confident = [x for x in beads if is_confident_pair(x)]
+    # (a statement against a whole bulletin) is not called unrelated. That is judged on the
+    # general confidences, which hold whether or not the documents are translations.
+    general = beads_from_steps(found, weights, in_translation=False)
+    confident = [x for x in general if is_confident_pair(x)]
     covered = max(sum(len(x.src) for x in confident) / len(src), sum(len(x.tgt) for x in confident) / len(tgt))
     if covered >= weights.verdict_coverage:
-        return Alignment(arranged(beads))
-    return Alignment(arranged(dissolve_doubtful_pairs(beads, weights)), NOT_TRANSLATIONS)
+        return Alignment(arranged(beads_from_steps(found, weights)))
+    return Alignment(arranged(dissolve_doubtful_pairs(general, weights)), NOT_TRANSLATIONS)

@@ -61,7 +61,7 @@ from align.embed import Embedder, embed_runs, get_embedder  # noqa: E402
 from align.evaluate import AlignmentScores, groups_unaligned_runs, score_alignment  # noqa: E402
 from align.formats import read_beads  # noqa: E402
 from align.likelihood import TranslationLikelihood, embedded_likelihood  # noqa: E402
-from align.records import Bead  # noqa: E402
+from align.records import LOW_CONFIDENCE_SCORE, Bead  # noqa: E402
 from bertalign_baseline import bertalign  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "align"
@@ -243,6 +243,25 @@ def confidence_auc(embedder: Embedder) -> dict[str, float]:
     }
 
 
+def calibration(pairs: Sequence[tuple[Sequence[Bead], Sequence[Bead]]]) -> dict[str, float]:
+    """How well the found pair beads' confidences match how often they are right (strict): the
+    expected calibration error over ten bins, the mean confidence against the share right, and the
+    share flagged low-confidence with how many of those are right after all."""
+    scored = []
+    for gold, pred in pairs:
+        links = {(g.src, g.tgt) for g in gold}
+        scored += [(bead.score, (bead.src, bead.tgt) in links) for bead in pred if bead.src and bead.tgt]
+    confidence, right = np.array([c for c, _ in scored]), np.array([r for _, r in scored], dtype=float)
+    bins = np.minimum((confidence * 10).astype(int), 9)
+    error = sum(abs(confidence[bins == b].mean() - right[bins == b].mean()) * (bins == b).sum() for b in np.unique(bins))
+    flagged = confidence < LOW_CONFIDENCE_SCORE
+    return {
+        "pairs": len(scored), "ece": float(error / len(scored)), "mean_confidence": float(confidence.mean()),
+        "right": float(right.mean()), "flagged": float(flagged.mean()),
+        "flagged_right": float(right[flagged].mean()) if flagged.any() else math.nan,
+    }
+
+
 def _auc(positive: np.ndarray, negative: np.ndarray) -> float:
     """Probability that a random positive outscores a random negative (ties count half)."""
     values = np.concatenate([positive, negative])
@@ -355,6 +374,7 @@ def main() -> None:
             for system, result in systems.items()
         }
         print(*lines[-len(systems):], sep="\n", flush=True)
+        figures["sets"][name]["align (this)"]["calibration"] = calibration(ours.pairs)
     if args.drafts:
         name = next(n for n in sets if n.startswith("TransRead"))
         drafted, translate_seconds = with_drafts(sets[name], cache)
@@ -382,6 +402,11 @@ def main() -> None:
         f"\nconfidence ROC AUC on {auc['pairs']} pairs: sure/sure vs rest {auc['sure_vs_rest']:.3f}, "
         f"sure/sure vs not-corresponding {auc['sure_vs_not_corresponding']:.3f}"
     )
+    print("\n| set | pair beads | calibration error | mean confidence | right (strict) | flagged low | flagged that are right |")
+    print("|---|---|---|---|---|---|---|")
+    for name, systems in figures["sets"].items():
+        c = systems["align (this)"]["calibration"]
+        print(f"| {name} | {c['pairs']:,} | {c['ece']:.3f} | {c['mean_confidence']:.3f} | {c['right']:.3f} | {c['flagged']:.3f} | {c['flagged_right']:.2f} |")
     print("\n| sentences a side | align s | ms / sentence | peak MB |\n|---|---|---|---|")
     for row in figures["scaling"]:
         print(f"| {row['sentences']:,} | {row['align_seconds']:.2f} | {row['ms_per_sentence']:.3f} | {row['peak_mb']:.0f} |")

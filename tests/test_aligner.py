@@ -22,10 +22,13 @@ from align.aligner import (
     Band,
     Evidence,
     Scorer,
+    Search,
+    Step,
     Weights,
     align_sentences,
     bead_confidences,
     bead_types,
+    beads_from_steps,
     dissolve_doubtful_pairs,
     search,
     unaligned_beads,
@@ -230,6 +233,22 @@ def test_confidence_separates_right_from_wrong_pairs() -> None:
     embedder = WordEmbedder()
     assert min(bead_confidences(src, tgt, right, embedder)) > 0.9
     assert max(bead_confidences(src, tgt, wrong, embedder)) < 0.5
+
+
+def test_found_pairs_are_calibrated_for_translations_and_left_out_sentences_in_general() -> None:
+    """A middling pair the search chose in a translation is more likely right than not (most such
+    pairs are, eval/results/align.md "Calibrated confidence"), a merged one a little less so; the
+    general calibration, which unrelated documents shaped, calls the same pair doubtful. A
+    sentence left out is scored by the general calibration either way."""
+    steps = [Step((1, 1), 1, 1, 2.0), Step((2, 1), 3, 2, 2.0), Step((1, 0), 4, 2, 0.0), Step((1, 1), 5, 3, 12.0)]
+    found = Search(steps, Band.full(5, 3), np.array([9.0, 9.0, 9.0, -3.0, 12.0]), np.full(3, 9.0), bead_types(6))
+    in_translation, general = beads_from_steps(found, Weights()), beads_from_steps(found, Weights(), in_translation=False)
+    assert [(b.src, b.tgt) for b in in_translation] == [(b.src, b.tgt) for b in general]
+    one, merged, left_out, strong = in_translation
+    assert 0.5 < merged.score < one.score < 0.7 and not one.flags and not merged.flags
+    assert strong.score > 0.9
+    assert general[0].score < 0.05 and general[0].flags == (LOW_CONFIDENCE,)
+    assert left_out == general[2] and left_out.score > 0.99  # its best candidate (quality -3) is unrelated
 
 
 def test_drafts_rescue_a_useless_cross_lingual_embedder() -> None:
