@@ -9,7 +9,8 @@ Design, in the spirit of Vecalign but with its own scoring:
 * **Bead quality** is linear in the run cosine, its margin over the k best in-band
   alternatives of the same bead type on each side (which makes scores comparable across
   documents and embedders), a length-ratio term and anchor overlap. A calibrated logistic of
-  it is the bead's confidence.
+  it is the bead's confidence: how often such a pair is right in a translation, or, for the
+  not-a-translation verdict and sentences left out, in general (unrelated documents included).
 * **Search** is a dynamic programme over bead boundaries restricted to a band. The band comes
   from aligning a coarsened copy of the documents (neighbouring sentences pooled, recursively)
   and widening its path, so time and memory grow linearly with document length. The fine
