@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Callable, Sequence
+from typing import Sequence
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -520,17 +520,15 @@ def evidence(texts: Sequence[str], embedder: Embedder, exact_runs: Sequence[int]
     )
 
 
-def _calibrated(weights: Weights, in_translation: bool = True) -> Callable[[float, BeadType], float]:
-    """(quality, bead type) → probability that the bead is right: in a translation, or in general
-    (documents that may be unrelated, see ``Weights``)."""
+def _confidence_in_translation(quality: float, kind: BeadType, weights: Weights) -> float:
+    """Probability that a pair bead of ``kind`` the search found in a translation is right."""
+    extra = sum(kind) - 2
+    return _sigmoid(weights.calibration_scale * (quality - weights.calibration_offset) + weights.calibration_extra * extra)
 
-    def probability(quality: float, kind: BeadType) -> float:
-        if not in_translation:
-            return _sigmoid(weights.general_scale * (quality - weights.general_offset))
-        extra = sum(kind) - 2
-        return _sigmoid(weights.calibration_scale * (quality - weights.calibration_offset) + weights.calibration_extra * extra)
 
-    return probability
+def _confidence_in_general(quality: float, weights: Weights) -> float:
+    """Probability that a pair bead is right in documents that may be unrelated (see ``Weights``)."""
+    return _sigmoid(weights.general_scale * (quality - weights.general_offset))
 
 
 def beads_from_steps(found: Search, weights: Weights, in_translation: bool = True) -> list[Bead]:
@@ -538,17 +536,18 @@ def beads_from_steps(found: Search, weights: Weights, in_translation: bool = Tru
     translation, or in general); an unaligned sentence's is the general probability that its best
     1-1 candidate is wrong."""
 
-    probability, general = _calibrated(weights, in_translation), _calibrated(weights, in_translation=False)
     beads = []
     for step in found.steps:
         a, b = step.kind
         src_ids, tgt_ids = step.sentences()
-        if a and b:
-            confidence = probability(step.quality, step.kind)
+        if a and b and in_translation:
+            confidence = _confidence_in_translation(step.quality, step.kind, weights)
+        elif a and b:
+            confidence = _confidence_in_general(step.quality, weights)
         elif a:
-            confidence = 1.0 - general(float(found.best_src[step.i - 1]), (1, 1))
+            confidence = 1.0 - _confidence_in_general(float(found.best_src[step.i - 1]), weights)
         else:
-            confidence = 1.0 - general(float(found.best_tgt[step.j - 1]), (1, 1))
+            confidence = 1.0 - _confidence_in_general(float(found.best_tgt[step.j - 1]), weights)
         beads.append(Bead(src_ids, tgt_ids, round(confidence, 4), confidence_flags(confidence, weights)))
     return beads
 
@@ -826,8 +825,7 @@ def bead_confidences(
                 if (len(bead.src), len(bead.tgt)) == kind:
                     cell = band.index(np.array([max(bead.src) + 1]), np.array([max(bead.tgt) + 1]))[0]
                     confidences.append((index, float(quality[cell])))
-    probability = _calibrated(weights, in_translation=False)
-    return [probability(quality, (len(beads[index].src), len(beads[index].tgt))) for index, quality in sorted(confidences)]
+    return [_confidence_in_general(quality, weights) for _, quality in sorted(confidences)]
 
 
 def align_sentences(
