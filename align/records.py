@@ -7,12 +7,20 @@ from dataclasses import asdict, dataclass, field
 
 @dataclass(frozen=True)
 class Segment:
-    """A sentence with its character span ``[start, end)`` in the original text."""
+    """A sentence with its character span ``[start, end)`` in the document's (extracted) text.
+
+    ``block``, ``kind`` and ``locator`` say which block of the document it comes from and where
+    that is in the original file (page, chapter, cue time …); a sentence that runs over several
+    blocks (subtitle cues) names the first, and its locator lists them all.
+    """
 
     id: int
     text: str
     start: int
     end: int
+    block: int | None = None
+    kind: str | None = None
+    locator: dict | None = None
 
     @property
     def line(self) -> str:
