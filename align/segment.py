@@ -2,11 +2,12 @@
 
 Every later stage (drafting, embedding, alignment) works on these sentences, so a wrong split
 here becomes a wrong bead there. The segmenter is rule-based: line structure first (a blank
-line, a heading, a list item or a stray one-word line always stands alone), then one scan for
-candidates (terminal punctuation; ';' or ':' before a capital; an unpunctuated gap before a
-capital, where a heading lost its line break), each kept or rejected by looking at the word
-before it (abbreviation, initial, number, heading in capitals) and the word after it (lower
-case, sentence starter). Plain ``re`` and set look-ups keep it well above 20,000 sentences per
+line, a heading, a list item or a stray one-word line always stands alone; where lines are
+whole paragraphs, every line break ends a unit), then one scan for candidates (terminal
+punctuation; ';' or ':'; an unpunctuated gap before a capital, where a heading lost its line
+break), each kept or rejected by looking at the word before it (abbreviation, initial, number,
+unit, heading in capitals), the word after it (lower case, sentence starter, common noun) and,
+for ';' and ':', whether they part the items of a list run into one line. Plain ``re`` and set look-ups keep it well above 20,000 sentences per
 second on one core; eval/bench_segment.py measures it against pySBD, punkt and spaCy.
 """
 
@@ -53,6 +54,11 @@ class LanguageRules:
     clause_starters: frozenset[str]
     """Capitalised after ';' or ':', these open a new sentence (the UD French convention;
     running French text has a lower-case word there)."""
+    enumeration_items: bool
+    """Whether a list run into one line is split as its lines would be: each ';' ends an
+    item and the ':' before them ends the introduction (a single ';' between two clauses
+    does not split). French sets an enumeration's items on lines of their own, each but the
+    last ending in ';', and those line ends already end a segment."""
     lower_case_starts: bool
     """Whether a full stop after an ordinary word ends the sentence even before a lower-case
     word (French UD text has them: "à" for "À", which French keyboards make hard to type)."""
@@ -85,7 +91,7 @@ _FRENCH = LanguageRules(
         """
         M MM Mme Mmes Mlle Mlles Mgr Mgrs Me Dr Drs Pr Prof St Ste Sts Stes Vve Mr Mrs
         Gén Gal Col Cdt Cne Lt Sgt Adj
-        cf c.-à-d p.ex ex av apr env vs resp réf var
+        cf c.-à-d c-à-d p.ex ex av apr env vs resp réf var
         """
     ),
     abbreviations=_words(
@@ -100,6 +106,7 @@ _FRENCH = LanguageRules(
     sentence_starters=_FRENCH_STARTERS,
     name_particles=_words("le la les l' de du d' des"),
     clause_starters=_FRENCH_STARTERS,
+    enumeration_items=True,
     lower_case_starts=True,
     run_in_starters=_words(
         """
@@ -137,6 +144,7 @@ _ENGLISH = LanguageRules(
     ),
     name_particles=_words("de la le van von"),
     clause_starters=frozenset(),
+    enumeration_items=False,
     lower_case_starts=False,
     run_in_starters=frozenset(),
     run_in_common_nouns=False,
@@ -157,13 +165,13 @@ _WRAP_WIDTHS = range(40, 121)  # hard-wrapped prose; shorter lines are items, lo
 # Places where a sentence may end, in text order:
 # - stop: terminal punctuation, then closing quotes or brackets (French puts a no-break space
 #   before »), then whitespace or the end of the run;
-# - clause: a semicolon or colon before a capital;
+# - clause: a semicolon, or a colon before a capital;
 # - gap: the space between a word and a capitalised word, with no punctuation (run-in heading).
 # The leading look-ahead is a cheap filter that makes the scan three times faster.
 _CANDIDATE = re.compile(
     r"(?=[.!?…;:\s])(?:"
     r"(?P<stop>(?:\.{2,}|…|[.!?])[.!?…]*(?:[\s\u00a0\u202f]?[»”]|[\"’')\]])*)(?=\s|$)"
-    r"|(?P<clause>[;:])(?=\s+(?:[A-ZÀ-Þ]|[-–—•]\s))"
+    r"|(?P<clause>;(?=\s)|:(?=\s+(?:[A-ZÀ-Þa-zà-ÿ]|[-–—•]\s)))"
     r"|(?<=[\w)%])(?P<gap>\s+)(?=[A-ZÀ-Þ]))"
 )
 # A dash or bullet standing alone before a word: a list item run into the text.
@@ -174,11 +182,14 @@ _CAPITALS_WORD = re.compile(
 )
 _CAPITALISED_WORD = re.compile(r"[A-ZÀ-Þ]['’]?[a-zà-ÿ]")  # Voie, N'utilisez
 _TERMINAL = re.compile(r"[.!?…]")
+_FULL_STOP = re.compile(r"[.!?…][»”\"’')\]]*\s")
+_UP_TO_LAST_FULL_STOP = re.compile(r".*" + _FULL_STOP.pattern, re.DOTALL)
+_LIST_REACH = 400  # characters searched on each side of a ';' or ':' for the list's items
 _COMMON_NOUN_START = re.compile(r"([A-ZÀ-Þ][a-zà-ÿ]+),?\s+[a-zà-ÿ]")
 _LOWER_CASE_WORD = re.compile(r"(?<![\w-])[a-zà-ÿ][a-zà-ÿ]*(?![\w-])")
 _OPENERS = "«“\"'‘([{—–-¿¡ \u00a0\u202f"
 _CLOSERS = "»”\"’')]}"
-_NEXT_WORD = re.compile(r"[^\W\d_]+['’]?|\d")
+_NEXT_WORD = re.compile(r"[^\W\d_]++(?!\d)['’]?|\d")  # not the letters of CE1 or A4
 _INITIAL = re.compile(r"(?:[A-ZÀ-Þ]h?\.-?)*[A-ZÀ-Þ]h?")  # J, J.-P, Ch
 _DOTTED = re.compile(r"(?:[^\W\d_]{1,2}\.-?)+[^\W\d_]{1,2}")
 _SINGLE_LOWER = re.compile(r"[a-zà-ÿ]")
@@ -239,9 +250,11 @@ def _runs(text: str) -> Iterator[tuple[int, int]]:
     """Stretches of text in which sentences may continue across line ends."""
     for block in _blocks(text):
         wrap_width = _wrap_width(block)
+        # Lines longer than any hard wrap are whole paragraphs: every break was typed.
+        typed_breaks = max(end - start for start, end in block) > _WRAP_WIDTHS[-1]
         run_start = block[0][0]
         for previous, line in zip(block, block[1:]):
-            if _line_ends_unit(text, previous, line, wrap_width):
+            if typed_breaks or _line_ends_unit(text, previous, line, wrap_width):
                 yield run_start, previous[1]
                 run_start = line[0]
         yield run_start, block[-1][1]
@@ -285,7 +298,7 @@ def _sentence_spans(
         if (
             match.start() < sentence_start
             or boundary >= end
-            or not _is_boundary(text, sentence_start, match, end, rules)
+            or not _is_boundary(text, (start, end), sentence_start, match, rules)
         ):
             continue
         if match.lastgroup == "stop":
@@ -319,14 +332,23 @@ def _skip_space(text: str, position: int, end: int) -> int:
 
 
 def _is_boundary(
-    text: str, sentence_start: int, match: re.Match[str], end: int, rules: LanguageRules
+    text: str,
+    run: tuple[int, int],
+    sentence_start: int,
+    match: re.Match[str],
+    rules: LanguageRules,
 ) -> bool:
     """Decide one candidate ``match`` inside the sentence begun at ``sentence_start``."""
     if match.lastgroup == "gap":
         return _run_in_heading_ends(text, sentence_start, match, rules)
+    end = run[1]
     next_start = _skip_space(text, match.end(), end)
     if _INLINE_BULLET.match(text, next_start):
         return True  # "… suivants : - si vous …" and "… (voir 6.1). - si vous …"
+    if match.lastgroup == "clause" and rules.enumeration_items and _ends_list_part(
+        text, run, match
+    ):
+        return True
     next_text = text[next_start : next_start + 40].lstrip(_OPENERS)
     if not next_text:
         return False
@@ -337,7 +359,46 @@ def _is_boundary(
     if match.lastgroup == "stop":
         return _stop_ends_sentence(text, sentence_start, match, next_text, rules)
     # a clause mark: ';' or ':'
-    return _first_word(next_text) in rules.clause_starters
+    if _first_word(next_text) in rules.clause_starters:
+        return True
+    # French writes lower case after ':' but for a name, a quotation or a new sentence:
+    # a capitalised common noun there opens one (Tableau 4 : Effets indésirables …), unless
+    # it opens a title inside brackets or quotes ((voir Annexe I : Résumé des …)).
+    return (
+        match.group() == ":"
+        and rules.run_in_common_nouns
+        and _capitalised_common_noun(text, next_text, rules)
+        and not _inside_brackets(text, sentence_start, match.start())
+    )
+
+
+def _inside_brackets(text: str, start: int, position: int) -> bool:
+    """Whether a bracket, guillemet or straight quote opened since ``start`` is still open."""
+    before = text[start:position]
+    return (
+        before.count("(") > before.count(")")
+        or before.count("«") > before.count("»")
+        or before.count('"') % 2 == 1
+    )
+
+
+def _ends_list_part(text: str, run: tuple[int, int], mark: re.Match[str]) -> bool:
+    """Whether a ';' or ':' ends a part of a list run into one line, as a line end would: the
+    list has two or more ';' between two full stops, each ending an item, and the first ':'
+    before them ends the list's introduction (« Le comité : président : X ; trésorière : Y ;
+    secrétaire : Z. »). A single ';' joins two clauses and stays inside the sentence."""
+    window_start = max(run[0], mark.start() - _LIST_REACH)
+    window_end = min(run[1], mark.end() + _LIST_REACH)
+    before = _UP_TO_LAST_FULL_STOP.match(text, window_start, mark.start())
+    span_start = before.end() if before else window_start
+    next_stop = _FULL_STOP.search(text, mark.end(), window_end)
+    span_end = next_stop.start() if next_stop else window_end
+    if mark.group() == ";":
+        return text.count(";", span_start, span_end) >= 2
+    return (
+        text.find(":", span_start) == mark.start()
+        and text.count(";", mark.end(), span_end) >= 2
+    )
 
 
 def _run_in_heading_ends(
@@ -353,7 +414,7 @@ def _run_in_heading_ends(
     """
     next_text = text[gap.end() : gap.end() + 40]
     word = _word_before(text, sentence_start, gap.start())
-    if word[:1].islower():  # not after a name (Kim Jong Il)
+    if _without_elision(word)[:1].islower():  # not after a name (Kim Jong Il, d'Edmond)
         if _TERMINAL.search(word):
             return False
         return _first_word(next_text) in rules.run_in_starters or (
@@ -369,8 +430,16 @@ def _run_in_heading_ends(
 
 def _common_noun_starts(text: str, word: str, next_text: str, rules: LanguageRules) -> bool:
     """After the content ``word``, a capitalised noun then a lower-case word: Voie d'accès."""
+    return word.casefold() not in rules.sentence_starters and _capitalised_common_noun(
+        text, next_text, rules
+    )
+
+
+def _capitalised_common_noun(text: str, next_text: str, rules: LanguageRules) -> bool:
+    """``next_text`` opens with a capitalised noun, then a lower-case word, and ``text`` also
+    writes the noun in lower case elsewhere: a common noun, capitalised only to open."""
     match = _COMMON_NOUN_START.match(next_text)
-    if not match or word.casefold() in rules.sentence_starters:
+    if not match:
         return False
     noun = match.group(1)
     lowered = noun[0].lower() + noun[1:]
@@ -386,14 +455,20 @@ def _lower_case_words(text: str) -> frozenset[str]:
 def _lower_case_start(
     text: str, sentence_start: int, punct_start: int, next_text: str, rules: LanguageRules
 ) -> bool:
-    """A full stop after an ordinary word (no abbreviation) or a closing bracket, before a
-    lower-case word."""
+    """A full stop after an ordinary word (no abbreviation), a unit after a number or a
+    closing bracket, before a lower-case word."""
     if not rules.lower_case_starts or not _first_word(next_text):
         return False
     word = _word_before(text, sentence_start, punct_start)
-    return word.endswith(")") or (
-        len(word) > 2
-        and word.isalpha()
+    if word.endswith(")"):
+        return True
+    unit = word.lstrip("°").isalpha() and _after_number(  # 25 °C. à conserver, 3 mg. puis
+        text, sentence_start, punct_start - len(word)
+    )
+    word = _without_elision(word)  # d'années, l'emploi; arrière-grand-mère, l'Isle-sur-le-Doubs
+    ordinary = len(word) > 2 and all(len(part) > 1 and part.isalpha() for part in word.split("-"))
+    return (
+        (ordinary or unit)
         and not _listed(word, rules.abbreviations)
         and not _listed(word, rules.never_final)
     )
@@ -424,6 +499,8 @@ def _stop_ends_sentence(
     elided = _ELIDED.fullmatch(word)
     if elided and next_word.isdigit() and _listed(elided.group(1), rules.abbreviations):
         return False  # "l'art. 5": before a number the word is the abbreviation, not "art"
+    if len(word) == 1 and _after_number(text, sentence_start, punct_start - 1):
+        return next_word in rules.sentence_starters  # 30 F., 220 V.: a unit, not an initial
     if _INITIAL.fullmatch(word):
         return next_word in rules.sentence_starters and next_word not in rules.name_particles
     if _looks_abbreviated(word):
@@ -437,6 +514,18 @@ def _word_before(text: str, sentence_start: int, word_end: int) -> str:
     while position > sentence_start and not text[position - 1].isspace():
         position -= 1
     return text[position:word_end].lstrip(_OPENERS)
+
+
+def _after_number(text: str, sentence_start: int, word_start: int) -> bool:
+    """Whether the word starting at ``word_start`` follows a number (30 F, 220 V, 2° C)."""
+    before = text[max(sentence_start, word_start - 20) : word_start].split()
+    return bool(before) and before[-1].rstrip("°")[-1:].isdigit()
+
+
+def _without_elision(word: str) -> str:
+    """The word after an elided article or pronoun: d'Edmond -> Edmond, l'emploi -> emploi."""
+    elided = _ELIDED.fullmatch(word)
+    return elided.group(1) if elided else word
 
 
 def _first_word(text: str) -> str:

@@ -196,6 +196,60 @@ FRENCH_CASES = [
         ['" Le chef, tu es une bête ! "', "Les serveurs sont accueillants."],
         id="spaced-straight-quote-closes",
     ),
+    # Cases met in the Sequoia documents laid out as lines (fulldocs-lines).
+    pytest.param(
+        "Il a présidé la société de pêche durant une dizaine d'années. à l'âge de 12 ans, il "
+        "était entré à l'usine. Elle reste fière d'être arrière-grand-mère. à la maison de "
+        "retraite, elle lit. Une atteinte rénale (c-à-d. augmentation de la créatinine) existe.",
+        ["Il a présidé la société de pêche durant une dizaine d'années.",
+         "à l'âge de 12 ans, il était entré à l'usine.",
+         "Elle reste fière d'être arrière-grand-mère.", "à la maison de retraite, elle lit.",
+         "Une atteinte rénale (c-à-d. augmentation de la créatinine) existe."],
+        id="lower-case-start-after-elided-or-hyphenated-word",
+    ),
+    pytest.param(
+        "Les élèves de la classe de CE1 de l'école Notre-Dame ont chanté. Le maire les a "
+        "félicités sous la présidence d'Edmond Maire, à la mairie.",
+        ["Les élèves de la classe de CE1 de l'école Notre-Dame ont chanté.",
+         "Le maire les a félicités sous la présidence d'Edmond Maire, à la mairie."],
+        id="no-run-in-before-a-code-or-after-an-elided-name",
+    ),
+    pytest.param(
+        "Le voleur a pris le porte-monnaie, soit 30 F. De retour au village, il a été arrêté. "
+        "Il faut rester sous le seuil de 2° C. De nombreux experts en doutent. Le flacon se "
+        "conserve à 25 °C. à conserver au réfrigérateur après ouverture.",
+        ["Le voleur a pris le porte-monnaie, soit 30 F.",
+         "De retour au village, il a été arrêté.", "Il faut rester sous le seuil de 2° C.",
+         "De nombreux experts en doutent.", "Le flacon se conserve à 25 °C.",
+         "à conserver au réfrigérateur après ouverture."],
+        id="unit-after-a-number-is-no-initial",
+    ),
+    pytest.param(
+        "Étaient représentées : la Fédération nationale des déportés et internés ; la "
+        "Confédération nationale des combattants volontaires ; enfin, l'Union nationale des "
+        "orphelins. Le comité est inchangé : président : Luc Martin ; trésorière : Marie "
+        "Durand ; secrétaire : Anne Petit. Angiox est un anticoagulant ; il empêche le sang "
+        "de coaguler.",
+        ["Étaient représentées :", "la Fédération nationale des déportés et internés ;",
+         "la Confédération nationale des combattants volontaires ;",
+         "enfin, l'Union nationale des orphelins.", "Le comité est inchangé :",
+         "président : Luc Martin ;", "trésorière : Marie Durand ;",
+         "secrétaire : Anne Petit.",
+         "Angiox est un anticoagulant ; il empêche le sang de coaguler."],
+        id="list-run-into-a-line-splits-at-its-semicolons-a-single-one-does-not",
+    ),
+    pytest.param(
+        "Les effets sont résumés dans le tableau 4. Tableau 4 : Effets indésirables observés "
+        "pendant l'étude. Remarque : Chypre est entré dans la zone euro. Le produit est soumis "
+        "à prescription (voir Annexe I : Résumé des caractéristiques du produit). Un résumé "
+        "est joint.",
+        ["Les effets sont résumés dans le tableau 4.", "Tableau 4 :",
+         "Effets indésirables observés pendant l'étude.",
+         "Remarque : Chypre est entré dans la zone euro.",
+         "Le produit est soumis à prescription (voir Annexe I : Résumé des caractéristiques "
+         "du produit).", "Un résumé est joint."],
+        id="capitalised-common-noun-after-a-colon-outside-brackets",
+    ),
 ]
 
 ENGLISH_CASES = [
@@ -272,6 +326,25 @@ def test_line_structure_headings_items_and_blank_lines() -> None:
         "sur un autre paragraphe.", "- premier point ;", "- second point.", "1. Un",
         "2. Deux", "Chapitre 1", "Il était une fois.", "Les effets sont :", "nausées ;",
         "vomissements ;", "maux de tête.",
+    ]
+
+
+def test_every_line_break_ends_a_unit_where_lines_are_whole_paragraphs() -> None:
+    """Lines longer than any hard wrap were typed one per paragraph, so a break followed by a
+    lower-case word is a table cell or list line, not a wrapped sentence."""
+    paragraph = (
+        "Les effets indésirables observés chez les patients traités au cours des études "
+        "cliniques menées en Europe et aux États-Unis sont présentés ci-dessous par organe."
+    )
+    cells = "Douleur dorsale, douleur à l'aine\ndouleur au site d'injection\nTroubles " \
+        "cardiaques\nbradycardie"
+    assert sentences(f"{paragraph}\n{cells}") == [
+        paragraph, "Douleur dorsale, douleur à l'aine", "douleur au site d'injection",
+        "Troubles cardiaques", "bradycardie",
+    ]
+    assert sentences(cells) == [  # short lines alone: a lower-case line may continue one
+        "Douleur dorsale, douleur à l'aine\ndouleur au site d'injection",
+        "Troubles cardiaques\nbradycardie",
     ]
 
 
