@@ -121,6 +121,32 @@ def test_docx_footnotes_are_footnote_blocks_after_the_body(tmp_path):
     assert [b.text for b in document.blocks[:-1]] == seed_paragraphs()
 
 
+def test_docx_lists_links_text_boxes_once_and_no_table_of_contents(tmp_path):
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.add_paragraph("Sommaire", style="TOC Heading")
+    document.add_paragraph("Premier point.", style="List Bullet")
+    linked = document.add_paragraph("Voir le ")
+    linked._p.append(parse_xml(f'<w:hyperlink {nsdecls("w", "r")} r:id="rId99"><w:r><w:t>lien</w:t></w:r></w:hyperlink>'))
+    linked.add_run(".")
+    boxed = document.add_paragraph("Avant la zone.")
+    box = '<w:txbxContent><w:p><w:r><w:t>Texte de la zone.</w:t></w:r></w:p></w:txbxContent>'
+    boxed._p.append(parse_xml(
+        f'<w:r {nsdecls("w")} xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+        f'<mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>{box}</w:drawing></mc:Choice>'
+        f'<mc:Fallback><w:pict>{box}</w:pict></mc:Fallback></mc:AlternateContent></w:r>'))
+    path = tmp_path / "rich.docx"
+    document.save(path)
+    blocks = read_document(path).blocks
+    assert [(b.text, b.kind) for b in blocks] == [
+        ("Premier point.", "list-item"), ("Voir le lien.", "paragraph"), ("Avant la zone.", "paragraph"),
+        ("Texte de la zone.", "paragraph")]
+    assert blocks[0].locator == {"paragraph": 2, "style": "List Bullet"}
+
+
 def test_docx_translation_keeps_heading_styles_run_styles_and_table(tmp_path):
     import docx
 
@@ -411,3 +437,13 @@ def test_markdown_is_told_by_its_suffix_and_a_binary_md_is_refused(tmp_path):
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
     with pytest.raises(DataError, match="PNG image"):
         read_document(png)
+
+
+def test_markdown_with_crlf_line_ends_is_written_back_whole(tmp_path):
+    source = tmp_path / "crlf.md"
+    source.write_bytes("## Titre ##\r\n\r\n1. Une phrase\r\n   sur deux lignes.\r\n2. Deux.\r\n".encode())
+    document = read_document(source)
+    assert [b.text for b in document.blocks] == ["Titre", "Une phrase sur deux lignes.", "Deux."]
+    out = tmp_path / "draft.md"
+    writer_for("markdown").write(document, {0: "Title", 1: "A sentence on two lines.", 2: "Two."}, str(out))
+    assert out.read_text(encoding="utf-8") == "## Title ##\n\n1. A sentence on two lines.\n2. Two.\n"

@@ -138,14 +138,16 @@ def _relationships(archive: zipfile.ZipFile, path: str, rels: str) -> dict[str, 
 
 
 def _styles(root, w: str) -> tuple[dict, dict]:
-    """Style id -> display name, and style id -> block kind (following ``basedOn``)."""
+    """Style id -> display name, and style id -> block kind (following ``basedOn``); a style
+    that numbers its paragraphs ("List Bullet") makes list items."""
     if root is None:
         return {}, {}
-    names, based_on = {}, {}
+    names, based_on, numbered = {}, {}, {}
     for style in root.iter(f"{{{w}}}style"):
         style_id = style.get(f"{{{w}}}styleId")
         label = style.find(f"{{{w}}}name")
         parent = style.find(f"{{{w}}}basedOn")
+        numbered[style_id] = style.find(f"{{{w}}}pPr/{{{w}}}numPr") is not None
         names[style_id] = _display(label.get(f"{{{w}}}val") if label is not None else style_id)
         if parent is not None:
             based_on[style_id] = parent.get(f"{{{w}}}val")
@@ -161,6 +163,8 @@ def _styles(root, w: str) -> tuple[dict, dict]:
                 kinds[style_id] = "toc"
             elif lowered in _STYLE_KINDS:
                 kinds[style_id] = _STYLE_KINDS[lowered]
+            elif lowered.startswith("list ") or numbered.get(current):
+                kinds[style_id] = "list-item"
             current = based_on.get(current)
     return names, kinds
 
@@ -243,7 +247,7 @@ class _Walker:
         elif "table" in context:
             kind = "table-cell"
             locator |= {"table": context["table"], "row": context["row"], "cell": context["cell"]}
-        elif style_kind in ("title", "heading", "caption", "quote"):
+        elif style_kind is not None:
             kind = style_kind
         elif properties is not None and properties.find(self.tags["numPr"]) is not None:
             kind = "list-item"

@@ -42,7 +42,7 @@ def read(path: str) -> Document:
 
 
 def write(document: Document, texts: Mapping[int, str], path: str) -> None:
-    source = read_text(document.path).text
+    source = read_text(document.path).text.replace("\r\n", "\n")
     lines = source.split("\n")
     found = [(text, (token, kind)) for text, kind, _, token in _blocks(source)]
     cursor: dict[int, int] = {}  # line -> where the next cell on it may start
@@ -51,7 +51,10 @@ def write(document: Document, texts: Mapping[int, str], path: str) -> None:
         first_line, last_line = token.map
         content = token.content.split("\n")
         line = lines[first_line]
-        start = line.find(content[0], cursor.get(first_line, 0))
+        # A cell is found left to right; other blocks end their first line (but for a heading's
+        # closing #s), so searching from the right skips a marker that looks the same ("1. 1").
+        start = (line.find(content[0], cursor.get(first_line, 0)) if kind == "table-cell"
+                 else line.rfind(content[0]))
         if start < 0:  # never expected: the inline source always appears on its first line
             start = len(line) - len(line.lstrip())
         translation = _escaped(single_line(texts.get(block.id) or block.text), in_table=kind == "table-cell")
