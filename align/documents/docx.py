@@ -23,7 +23,7 @@ from lxml import etree
 
 from align.documents import safety
 from align.documents.model import Document, Probe, RawBlock, build_document
-from align.documents.rewrite import match_blocks, replace_members, single_line
+from align.documents.rewrite import replace_members, translated_units
 from align.textio import write_bytes_atomic
 
 name = "docx"
@@ -63,8 +63,8 @@ def write(document: Document, texts: Mapping[int, str], path: str) -> None:
         for root in parts.roots.values():
             _accept_changes(root, parts.w)
         found = [(paragraph.text, paragraph) for paragraph in _paragraphs(parts)]
-        for block, paragraph in match_blocks(document, found):
-            paragraph.replace(single_line(texts.get(block.id) or block.text), parts.w)
+        for translation, paragraph in translated_units(document, texts, found):
+            paragraph.replace(translation, parts.w)
         data = replace_members(archive, {member: _serialize(root) for member, root in parts.roots.items()})
     write_bytes_atomic(path, data)
 
@@ -106,7 +106,7 @@ class _Parts:
     def load(cls, archive: zipfile.ZipFile, path: str) -> "_Parts":
         main = _relationships(archive, path, "_rels/.rels").get("officeDocument", "word/document.xml")
         root = _parse(archive, path, main)
-        w = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
+        w = etree.QName(root).namespace or ""
         related = _relationships(archive, path, posixpath.join(posixpath.dirname(main), "_rels",
                                                                posixpath.basename(main) + ".rels"))
         roots, notes = {main: root}, []

@@ -18,7 +18,7 @@ import re
 from typing import Iterator, Mapping
 
 from align.documents.model import Document, Probe, RawBlock, build_document
-from align.documents.rewrite import match_blocks, single_line
+from align.documents.rewrite import translated_units
 from align.textio import read_text, write_text_atomic
 
 name = "markdown"
@@ -47,7 +47,7 @@ def write(document: Document, texts: Mapping[int, str], path: str) -> None:
     found = [(text, (token, kind)) for text, kind, _, token in _blocks(source)]
     cursor: dict[int, int] = {}  # line -> where the next cell on it may start
     dropped: set[int] = set()
-    for block, (token, kind) in match_blocks(document, found):
+    for translation, (token, kind) in translated_units(document, texts, found):
         first_line, last_line = token.map
         content = token.content.split("\n")
         line = lines[first_line]
@@ -57,7 +57,7 @@ def write(document: Document, texts: Mapping[int, str], path: str) -> None:
                  else line.rfind(content[0]))
         if start < 0:  # never expected: the inline source always appears on its first line
             start = len(line) - len(line.lstrip())
-        translation = _escaped(single_line(texts.get(block.id) or block.text), in_table=kind == "table-cell")
+        translation = _escaped(translation, in_table=kind == "table-cell")
         rest = line[start + len(content[0]):] if len(content) == 1 else ""
         lines[first_line] = line[:start] + translation + rest
         cursor[first_line] = start + len(translation)

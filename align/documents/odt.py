@@ -23,7 +23,7 @@ from lxml import etree
 
 from align.documents import safety
 from align.documents.model import Document, Probe, RawBlock, build_document
-from align.documents.rewrite import match_blocks, replace_members, single_line
+from align.documents.rewrite import replace_members, translated_units
 from align.textio import write_bytes_atomic
 
 name = "odt"
@@ -79,8 +79,8 @@ def write(document: Document, texts: Mapping[int, str], path: str) -> None:
         root = _content(archive, document.path)
         _accept_changes(root)
         found = [(paragraph.text, paragraph) for paragraph in _paragraphs(root)]
-        for block, paragraph in match_blocks(document, found):
-            paragraph.replace(single_line(texts.get(block.id) or block.text))
+        for translation, paragraph in translated_units(document, texts, found):
+            paragraph.replace(translation)
         content = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
         data = replace_members(archive, {"content.xml": content})
     write_bytes_atomic(path, data)

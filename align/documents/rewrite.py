@@ -12,21 +12,24 @@ import io
 import zipfile
 from typing import Mapping, Sequence, TypeVar
 
-from align.documents.model import Block, Document
+from align.documents.model import Document
 from align.errors import DataError
 
 Unit = TypeVar("Unit")
 
 
-def match_blocks(document: Document, units: Sequence[tuple[str, Unit]]) -> list[tuple[Block, Unit]]:
-    """Pair each block with the unit (``(text, handle)``, blank ones included) it was read from."""
+def translated_units(document: Document, texts: Mapping[int, str],
+                     units: Sequence[tuple[str, Unit]]) -> list[tuple[str, Unit]]:
+    """Each block's translation, as one line (its source text where none is given), with the
+    unit (``(text, handle)`` as the writer found it, blank ones included) it was read from."""
     found = [(text.strip(), handle) for text, handle in units if text.strip()]
     if len(found) != len(document.blocks) or any(
         text != block.text for (text, _), block in zip(found, document.blocks)
     ):
         raise DataError(f"{document.path}: the file changed since it was read; read it again before writing "
                         "its translation")
-    return [(block, handle) for block, (_, handle) in zip(document.blocks, found)]
+    return [(" ".join((texts.get(block.id) or block.text).split()), handle)
+            for block, (_, handle) in zip(document.blocks, found)]
 
 
 def replace_members(archive: zipfile.ZipFile, replacements: Mapping[str, bytes]) -> bytes:
@@ -39,7 +42,3 @@ def replace_members(archive: zipfile.ZipFile, replacements: Mapping[str, bytes])
             out.writestr(info, data if data is not None else archive.read(info.filename))
     return buffer.getvalue()
 
-
-def single_line(text: str) -> str:
-    """A translation as one line: block texts are written where one line of text was."""
-    return " ".join(text.split())
