@@ -31,7 +31,7 @@ def make_epub(path: Path) -> Path:
     one = epub.EpubHtml(title="Chapitre 1", file_name="text/ch1.xhtml", lang="fr")
     one.content = f"<h1>{title}</h1><p>{first}</p><div>\n  {second}\n</div><nav><p>Menu</p></nav>"
     two = epub.EpubHtml(title="Chapitre 2", file_name="text/ch2.xhtml", lang="fr")
-    two.content = (f"<p>{third}</p><blockquote><p>{fourth}</p></blockquote>"
+    two.content = (f'<p>{third}<a epub:type="noteref" href="#n1">1</a></p><blockquote><p>{fourth}</p></blockquote>'
                    '<aside epub:type="footnote"><p>Texte de la note.</p></aside>')
     book.add_item(one)
     book.add_item(two)

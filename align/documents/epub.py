@@ -165,9 +165,10 @@ def _flush(pending: list[str], kind: str) -> Iterator[tuple[str, str]]:
 
 
 def _inline_text(element) -> str:
-    """An inline element's text with whitespace collapsed as a browser shows it; <br> breaks the line."""
+    """An inline element's text with whitespace collapsed as a browser shows it; <br> breaks the
+    line; a note reference's number is left out (the note is a block of its own)."""
     local = _local(element)
-    if local in _SKIPPED_TAGS or local is None:
+    if local in _SKIPPED_TAGS or local is None or "noteref" in (element.get(_OPS_TYPE) or "").split():
         return ""
     if local == "br":
         return "\n"

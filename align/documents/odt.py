@@ -186,10 +186,10 @@ class _Walker:
         elif "table" in context:
             kind = "table-cell"
             locator |= {"table": context["table"], "row": context["row"], "cell": context["cell"]}
+        elif element.tag == _H:  # also when outline numbering puts headings in a list
+            kind = "title" if style.lower() == "title" else "heading"
         elif context.get("list"):
             kind = "list-item"
-        elif element.tag == _H:
-            kind = "title" if style.lower() == "title" else "heading"
         else:
             kind = _STYLE_KINDS.get(style.lower(), "heading" if style.lower().startswith("heading") else "paragraph")
         return _Paragraph(element, "".join(pieces), kind, locator, slots)
