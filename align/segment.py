@@ -59,6 +59,9 @@ class LanguageRules:
     item and the ':' before them ends the introduction (a single ';' between two clauses
     does not split). French sets an enumeration's items on lines of their own, each but the
     last ending in ';', and those line ends already end a segment."""
+    clause_openers: frozenset[str]
+    """Subject pronouns and conjunctions: after ';' they open a clause of the same sentence
+    (… éclata ; il est difficile …), not a list item."""
     lower_case_starts: bool
     """Whether a full stop after an ordinary word ends the sentence even before a lower-case
     word (French UD text has them: "à" for "À", which French keyboards make hard to type)."""
@@ -107,6 +110,8 @@ _FRENCH = LanguageRules(
     name_particles=_words("le la les l' de du d' des"),
     clause_starters=_FRENCH_STARTERS,
     enumeration_items=True,
+    clause_openers=_words("il ils elle elles on je j' tu nous vous ce c' ça cela ceci "
+                          "et ou mais donc car ni or"),
     lower_case_starts=True,
     run_in_starters=_words(
         """
@@ -145,6 +150,7 @@ _ENGLISH = LanguageRules(
     name_particles=_words("de la le van von"),
     clause_starters=frozenset(),
     enumeration_items=False,
+    clause_openers=frozenset(),
     lower_case_starts=False,
     run_in_starters=frozenset(),
     run_in_common_nouns=False,
@@ -184,6 +190,7 @@ _CAPITALISED_WORD = re.compile(r"[A-ZÀ-Þ]['’]?[a-zà-ÿ]")  # Voie, N'utilis
 _TERMINAL = re.compile(r"[.!?…]")
 _FULL_STOP = re.compile(r"[.!?…][»”\"’')\]]*\s")
 _UP_TO_LAST_FULL_STOP = re.compile(r".*" + _FULL_STOP.pattern, re.DOTALL)
+_SEMICOLON = re.compile(r";(?=\s)")
 _LIST_REACH = 400  # characters searched on each side of a ';' or ':' for the list's items
 _COMMON_NOUN_START = re.compile(r"([A-ZÀ-Þ][a-zà-ÿ]+),?\s+[a-zà-ÿ]")
 _LOWER_CASE_WORD = re.compile(r"(?<![\w-])[a-zà-ÿ][a-zà-ÿ]*(?![\w-])")
@@ -346,7 +353,7 @@ def _is_boundary(
     if _INLINE_BULLET.match(text, next_start):
         return True  # "… suivants : - si vous …" and "… (voir 6.1). - si vous …"
     if match.lastgroup == "clause" and rules.enumeration_items and _ends_list_part(
-        text, run, match
+        text, run, match, rules
     ):
         return True
     next_text = text[next_start : next_start + 40].lstrip(_OPENERS)
@@ -382,23 +389,31 @@ def _inside_brackets(text: str, start: int, position: int) -> bool:
     )
 
 
-def _ends_list_part(text: str, run: tuple[int, int], mark: re.Match[str]) -> bool:
+def _ends_list_part(
+    text: str, run: tuple[int, int], mark: re.Match[str], rules: LanguageRules
+) -> bool:
     """Whether a ';' or ':' ends a part of a list run into one line, as a line end would: the
-    list has two or more ';' between two full stops, each ending an item, and the first ':'
-    before them ends the list's introduction (« Le comité : président : X ; trésorière : Y ;
-    secrétaire : Z. »). A single ';' joins two clauses and stays inside the sentence."""
+    list has two or more ';' between two full stops, each ending an item (no clause opener
+    after it), and the first ':' before them ends the list's introduction (« Le comité :
+    président : X ; trésorière : Y ; secrétaire : Z. »). A single ';' joins two clauses and
+    stays inside the sentence."""
     window_start = max(run[0], mark.start() - _LIST_REACH)
     window_end = min(run[1], mark.end() + _LIST_REACH)
     before = _UP_TO_LAST_FULL_STOP.match(text, window_start, mark.start())
     span_start = before.end() if before else window_start
     next_stop = _FULL_STOP.search(text, mark.end(), window_end)
     span_end = next_stop.start() if next_stop else window_end
+    item_ends = [
+        semicolon.start()
+        for semicolon in _SEMICOLON.finditer(text, span_start, span_end)
+        if _first_word(text[semicolon.end() : semicolon.end() + 40].lstrip(_OPENERS))
+        not in rules.clause_openers
+    ]
     if mark.group() == ";":
-        return text.count(";", span_start, span_end) >= 2
-    return (
-        text.find(":", span_start) == mark.start()
-        and text.count(";", mark.end(), span_end) >= 2
-    )
+        return mark.start() in item_ends and len(item_ends) >= 2
+    return text.find(":", span_start) == mark.start() and sum(
+        position > mark.start() for position in item_ends
+    ) >= 2
 
 
 def _run_in_heading_ends(
@@ -414,11 +429,13 @@ def _run_in_heading_ends(
     """
     next_text = text[gap.end() : gap.end() + 40]
     word = _word_before(text, sentence_start, gap.start())
-    if _without_elision(word)[:1].islower():  # not after a name (Kim Jong Il, d'Edmond)
+    if word[:1].islower():  # not after a name (Kim Jong Il)
         if _TERMINAL.search(word):
             return False
         return _first_word(next_text) in rules.run_in_starters or (
-            rules.run_in_common_nouns and _common_noun_starts(text, word, next_text, rules)
+            rules.run_in_common_nouns
+            and _without_elision(word)[:1].islower()  # a surname follows d'Edmond (Maire)
+            and _common_noun_starts(text, word, next_text, rules)
         )
     previous_words = text[max(sentence_start, gap.start() - 80) : gap.start()].split()[-2:]
     return (
@@ -499,9 +516,9 @@ def _stop_ends_sentence(
     elided = _ELIDED.fullmatch(word)
     if elided and next_word.isdigit() and _listed(elided.group(1), rules.abbreviations):
         return False  # "l'art. 5": before a number the word is the abbreviation, not "art"
-    if len(word) == 1 and _after_number(text, sentence_start, punct_start - 1):
-        return next_word in rules.sentence_starters  # 30 F., 220 V.: a unit, not an initial
     if _INITIAL.fullmatch(word):
+        if len(word) == 1 and _after_number(text, sentence_start, punct_start - 1):
+            return next_word in rules.sentence_starters  # 30 F., 220 V.: a unit, not an initial
         return next_word in rules.sentence_starters and next_word not in rules.name_particles
     if _looks_abbreviated(word):
         return next_word in rules.sentence_starters

@@ -209,19 +209,23 @@ FRENCH_CASES = [
     ),
     pytest.param(
         "Les élèves de la classe de CE1 de l'école Notre-Dame ont chanté. Le maire les a "
-        "félicités sous la présidence d'Edmond Maire, à la mairie.",
+        "félicités sous la présidence d'Edmond Maire, à la mairie. Découvrez les secrets de "
+        "l'Antiquité Ils sont gardés par la vieille ville.",
         ["Les élèves de la classe de CE1 de l'école Notre-Dame ont chanté.",
-         "Le maire les a félicités sous la présidence d'Edmond Maire, à la mairie."],
-        id="no-run-in-before-a-code-or-after-an-elided-name",
+         "Le maire les a félicités sous la présidence d'Edmond Maire, à la mairie.",
+         "Découvrez les secrets de l'Antiquité", "Ils sont gardés par la vieille ville."],
+        id="no-run-in-before-a-code-or-a-surname-after-an-elided-name",
     ),
     pytest.param(
         "Le voleur a pris le porte-monnaie, soit 30 F. De retour au village, il a été arrêté. "
         "Il faut rester sous le seuil de 2° C. De nombreux experts en doutent. Le flacon se "
-        "conserve à 25 °C. à conserver au réfrigérateur après ouverture.",
+        "conserve à 25 °C. à conserver au réfrigérateur après ouverture. Le sommeil "
+        "s'améliore de 53 %. Boeing conteste ces chiffres.",
         ["Le voleur a pris le porte-monnaie, soit 30 F.",
          "De retour au village, il a été arrêté.", "Il faut rester sous le seuil de 2° C.",
          "De nombreux experts en doutent.", "Le flacon se conserve à 25 °C.",
-         "à conserver au réfrigérateur après ouverture."],
+         "à conserver au réfrigérateur après ouverture.",
+         "Le sommeil s'améliore de 53 %.", "Boeing conteste ces chiffres."],
         id="unit-after-a-number-is-no-initial",
     ),
     pytest.param(
@@ -229,14 +233,17 @@ FRENCH_CASES = [
         "Confédération nationale des combattants volontaires ; enfin, l'Union nationale des "
         "orphelins. Le comité est inchangé : président : Luc Martin ; trésorière : Marie "
         "Durand ; secrétaire : Anne Petit. Angiox est un anticoagulant ; il empêche le sang "
-        "de coaguler.",
+        "de coaguler. La guerre éclata ; il est difficile de dire si le traité fut rompu ; "
+        "ou si tout était prévu.",
         ["Étaient représentées :", "la Fédération nationale des déportés et internés ;",
          "la Confédération nationale des combattants volontaires ;",
          "enfin, l'Union nationale des orphelins.", "Le comité est inchangé :",
          "président : Luc Martin ;", "trésorière : Marie Durand ;",
          "secrétaire : Anne Petit.",
-         "Angiox est un anticoagulant ; il empêche le sang de coaguler."],
-        id="list-run-into-a-line-splits-at-its-semicolons-a-single-one-does-not",
+         "Angiox est un anticoagulant ; il empêche le sang de coaguler.",
+         "La guerre éclata ; il est difficile de dire si le traité fut rompu ; ou si tout "
+         "était prévu."],
+        id="list-run-into-a-line-splits-at-its-semicolons-clauses-do-not",
     ),
     pytest.param(
         "Les effets sont résumés dans le tableau 4. Tableau 4 : Effets indésirables observés "
