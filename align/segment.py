@@ -7,8 +7,9 @@ whole paragraphs, every line break ends a unit), then one scan for candidates (t
 punctuation; ';' or ':'; an unpunctuated gap before a capital, where a heading lost its line
 break), each kept or rejected by looking at the word before it (abbreviation, initial, number,
 unit, heading in capitals), the word after it (lower case, sentence starter, common noun) and,
-for ';' and ':', whether they part the items of a list run into one line. Plain ``re`` and set look-ups keep it well above 20,000 sentences per
-second on one core; eval/bench_segment.py measures it against pySBD, punkt and spaCy.
+for ';' and ':', whether they part the items of a list run into one line. Plain ``re`` and set
+look-ups keep it well above 20,000 sentences per second on one core; eval/bench_segment.py
+measures it against pySBD, punkt and spaCy.
 """
 
 from __future__ import annotations
