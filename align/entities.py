@@ -1,0 +1,435 @@
+"""Named entities on both sides of a French→English translation, and whether each is rendered.
+
+A translation that invents an entity ("Head of the European Union", "Indian Ocean" for
+Indopacifique) or drops one is wrong in a way a reader cannot see. Without a tagger or a
+bilingual lexicon, an English capitalised word counts as *supported* when the French source
+holds a word spelt like it (accents, endings and small spelling changes forgiven: Bruxelles →
+Brussels, Indopacifique → Indo-Pacific), a country, acronym or exonym from the tables below, or
+one of the French words :data:`RENDERINGS` lists for it (janvier → January, ministre →
+Minister). Unsupported capitalised words are entities the translation added; French names with
+no such counterpart in the English are entities it lost. The tables were grown from the words
+that tripped the check on human translations of WMT newstest2013 (``eval/bench_fidelity.py``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+# French acronyms that change in English, with the English forms that count as kept.
+ACRONYM_GLOSSARY: dict[str, tuple[str, ...]] = {
+    "RPDC": ("DPRK", "North Korea", "North Korean"),
+    "ONU": ("UN", "U.N.", "United Nations"),
+    "UE": ("EU", "European Union"),
+    "OTAN": ("NATO",),
+    "FMI": ("IMF", "International Monetary Fund"),
+    "OMS": ("WHO", "World Health Organization", "World Health Organisation"),
+    "OMC": ("WTO", "World Trade Organization", "World Trade Organisation"),
+    "BCE": ("ECB", "European Central Bank"),
+    "AIEA": ("IAEA", "International Atomic Energy Agency"),
+    "OCDE": ("OECD",),
+    "PIB": ("GDP", "gross domestic product"),
+    "ONG": ("NGO", "non-governmental organisation", "non-governmental organization"),
+    "SIDA": ("AIDS",),
+    "VIH": ("HIV",),
+    "TVA": ("VAT", "value added tax"),
+    "PME": ("SME", "small and medium"),
+    "CPI": ("ICC", "International Criminal Court", "CPI", "consumer price"),
+    "CIJ": ("ICJ", "International Court of Justice"),
+    "HCR": ("UNHCR", "refugee agency"),
+    "PNUD": ("UNDP",),
+    "UA": ("AU", "African Union"),
+    "OPEP": ("OPEC",),
+    "ADN": ("DNA",),
+    "ARN": ("RNA",),
+    "OGM": ("GMO", "genetically modified"),
+    "EI": ("IS", "ISIS", "Islamic State"),
+    "EIIL": ("ISIL", "ISIS"),
+    "PDG": ("CEO", "chief executive", "chairman"),
+    "RDC": ("DRC", "Democratic Republic of the Congo", "Democratic Republic of Congo"),
+    "RCA": ("CAR", "Central African Republic"),
+    "EAU": ("UAE", "United Arab Emirates"),
+    "URSS": ("USSR", "Soviet Union"),
+    "CEDEAO": ("ECOWAS",),
+    "RU": ("UK", "United Kingdom", "Britain"),
+    "NU": ("UN", "United Nations"),
+    "CSNU": ("UNSC", "Security Council"),
+    "BEI": ("EIB",),
+    "CE": ("EC", "European Commission"),
+    "PS": ("PS", "Socialist"),
+    "UMP": ("UMP",),
+    "FN": ("FN", "National Front"),
+}
+
+
+@dataclass(frozen=True)
+class Country:
+    """A country a small model confuses with others (seen: "RPDC" → "Russian", → "China").
+
+    ``names`` are its French names with their English renderings, matched as whole words (for
+    the missing-name check and for glossing a source before a constrained retry); ``cues`` are
+    accent-free word prefixes of any French reference to it (adjectives, capitals), so that a
+    draft naming it is not flagged as adding it; ``english`` are the English words naming it.
+    """
+
+    name: str
+    names: tuple[tuple[str, str], ...]
+    cues: tuple[str, ...]
+    english: tuple[str, ...]
+
+
+COUNTRIES: tuple[Country, ...] = (
+    Country("North Korea",
+            (("République populaire démocratique de Corée", "Democratic People's Republic of Korea"),
+             ("Corée du Nord", "North Korea")),
+            ("coree du nord", "nord-core", "rpdc", "pyongyang", "republique populaire democratique de coree"),
+            ("North Korea", "North Korean", "DPRK", "Pyongyang", "Democratic People's Republic of Korea")),
+    Country("South Korea",
+            (("République de Corée", "Republic of Korea"), ("Corée du Sud", "South Korea")),
+            ("coree du sud", "sud-core", "republique de coree", "seoul"),
+            ("South Korea", "South Korean", "Republic of Korea", "Seoul")),
+    Country("Russia", (("Russie", "Russia"),), ("russ", "moscou", "kremlin", "urss", "soviet"),
+            ("Russia", "Russian", "Moscow", "Kremlin", "Soviet", "USSR")),
+    Country("China", (("Chine", "China"),), ("chin", "pekin", "beijing"), ("China", "Chinese", "Beijing")),
+    Country("Japan", (("Japon", "Japan"),), ("japon", "tokyo", "nippon"), ("Japan", "Japanese", "Tokyo")),
+    Country("Ukraine", (("Ukraine", "Ukraine"),), ("ukrain", "kiev", "kyiv"),
+            ("Ukraine", "Ukrainian", "Kiev", "Kyiv")),
+    Country("Germany", (("Allemagne", "Germany"),), ("allema", "berlin"), ("Germany", "German", "Berlin")),
+    Country("Iran", (("Iran", "Iran"),), ("iran", "teheran"), ("Iran", "Iranian", "Tehran")),
+    Country("Iraq", (("Irak", "Iraq"),), ("irak", "iraq", "bagdad"), ("Iraq", "Iraqi", "Baghdad")),
+    Country("Syria", (("Syrie", "Syria"),), ("syri", "damas"), ("Syria", "Syrian", "Damascus")),
+    Country("Israel", (("Israël", "Israel"),), ("israel", "tel-aviv", "tel aviv", "jerusalem"),
+            ("Israel", "Israeli")),
+    Country("India", (("Inde", "India"),), ("inde", "indien", "new delhi"), ("India", "Indian")),
+    Country("Turkey", (("Turquie", "Turkey"),), ("turqu", "ankara", "turc"),
+            ("Turkey", "Turkish", "Ankara", "Turk")),
+    Country("Spain", (("Espagne", "Spain"),), ("espagn", "madrid"), ("Spain", "Spanish", "Madrid")),
+    Country("Italy", (("Italie", "Italy"),), ("itali", "rome", "romain"), ("Italy", "Italian", "Rome")),
+    Country("Poland", (("Pologne", "Poland"),), ("polo", "varsovie"), ("Poland", "Polish", "Warsaw")),
+    Country("Mexico", (("Mexique", "Mexico"),), ("mexi",), ("Mexico", "Mexican")),
+    Country("Brazil", (("Brésil", "Brazil"),), ("bresil", "brasil"), ("Brazil", "Brazilian")),
+    Country("Canada", (("Canada", "Canada"),), ("canad", "ottawa", "quebec"), ("Canada", "Canadian", "Ottawa")),
+    Country("Australia", (("Australie", "Australia"),), ("australi", "canberra", "sydney"),
+            ("Australia", "Australian", "Canberra")),
+    Country("New Zealand", (("Nouvelle-Zélande", "New Zealand"),), ("nouvelle-zeland", "neo-zeland", "wellington"),
+            ("New Zealand",)),
+    Country("United Kingdom", (("Royaume-Uni", "United Kingdom"),),
+            ("royaume-uni", "britan", "bretagne", "londres", "angleterre", "anglais", "ecoss", "gallois"),
+            ("United Kingdom", "UK", "Britain", "British", "London")),
+    Country("United States", (("États-Unis", "United States"),),
+            ("etats-unis", "americ", "ameriq", "washington", "maison blanche", "new york", "e.-u", "usa"),
+            ("United States", "US", "U.S.", "USA", "America", "American", "Washington")),
+)
+
+# English capitalised words, each with the accent-free French word prefixes that render it where
+# spelling alone does not show it: calendar words, demonyms, exonyms, titles and institutions,
+# and the English acronyms of French full names.
+_RENDERINGS_TEXT = """
+january:janv february:fevr march:mars april:avril may:mai june:juin july:juil august:aout
+september:sept october:oct november:nov december:dec monday:lundi tuesday:mardi
+wednesday:mercredi thursday:jeudi friday:vendredi saturday:samedi sunday:dimanche
+christmas:noel easter:paques
+english:anglais angleterre england:angleterre anglais scottish:ecoss scotland:ecoss welsh:gallois
+wales:galles irish:irland ireland:irland dutch:neerland holland pays-bas netherlands:neerland pays-bas holland
+swiss:suiss switzerland:suiss greek:grec greece:grec swedish:suedo suede sweden:suede danish:danois
+denmark:danemark norwegian:norveg norway:norveg finnish:finland belgian:belg austrian:autrich
+austria:autrich hungarian:hongr hungary:hongr czech:tcheque portuguese:portug arab:arab arabic:arab
+egyptian:egypt lebanese:liban lebanon:liban saudi:saoudi pakistani:pakistan palestinian:palestin
+african:afriq africa:afriq asian:asie asiatiq asia:asie european:europ europe:europ
+western:occident ouest eastern:orient est french:franc france:franc frenchman:franc
+quebecer:quebec quebecers:quebec montrealer:montreal parisian:parisien paris
+soviet:sovie urss catalonia:catalogn brussels:bruxelles warsaw:varsovie antwerp:anvers basel:bale
+lisbon:lisbonne mecca:mecque cornwall:cornouaill dover:douvres venice:venise geneva:geneve
+vienna:vienne hague:haye cairo:caire algiers:alger mediterranean:mediterran
+north:nord northern:nord south:sud southern:sud east:est orient west:ouest occident
+new:nouve neuf saint:saint st:saint peters great:grand united:uni unis etats states:etat union:union
+kingdom:royaume republic:republi people:peupl populaire democratic:democrat
+president:presiden minister:ministr ministry:minist prime:premier chancellor:chancel
+secretary:secretair ministr general:general foreign:etrang exterieur affairs:affaire
+office:bureau office home:interieur defence:defense defense:defense interior:interieur
+health:sante education:educat enseign treasury:tresor economy:econom senator:senat
+congressman:congres house:maison chambre representatives:represent representative:represent
+parliament:parlement parliamentary:parlement council:conseil court:cour tribunal
+government:gouvern governor:gouvern mayor:maire city:ville cite hall:mairie hotel army:armee
+navy:marine force:force forces:force world:mond cup:coupe league:ligue championship:championn
+games:jeux university:universit school:ecole hospital:hopital museum:musee agency:agence
+bank:banque reserve:reserv fund:fonds stock:bourse exchange:bourse echange church:eglise
+muslim:musulman islam jewish:juif juive jew:juif christian:chretien god:dieu pope:pape
+bishop:eveque king:roi queen:reine emperor:empereur war:guerre sea:mer river:fleuve riviere
+lake:lac island:ile islands:iles mount:mont mountain:montagn gulf:golfe bay:baie valley:vallee
+state:etat states:etat id:identit attorney:avocat procureur care:soin
+greater:grand director:direct sea:mer holy:saint sacre sainte
+brothers:frere brotherhood:frere confrer westerners:occident jews:juif land:terre earth:terre korea:coree korean:coree bc:av jc ad:apres jc street:rue square:place station:gare station airport:aeroport high:haut head:chef
+un:onu nations eu:ue union us:etats-unis americ usa:etats-unis americ uk:royaume-uni britann
+nato:otan imf:fmi who:oms wto:omc ecb:bce gdp:pib ngo:ong aids:sida hiv:vih vat:tva
+"""
+
+
+def _parse_renderings(text: str) -> dict[str, tuple[str, ...]]:
+    """``"may:mai wales:galles"`` → {"may": ("mai",), "wales": ("galles",)}; a word without a
+    colon adds one more prefix to the entry before it."""
+    table: dict[str, list[str]] = {}
+    current = ""
+    for item in text.split():
+        if ":" in item:
+            current, item = item.split(":", 1)
+        table.setdefault(current, []).append(item)
+    return {word: tuple(prefixes) for word, prefixes in table.items()}
+
+
+RENDERINGS: dict[str, tuple[str, ...]] = _parse_renderings(_RENDERINGS_TEXT)
+
+# Capitalised French words that are not names (institutions, titles, days) or that English
+# renders differently; they are never required verbatim in the translation.
+_FRENCH_NOT_NAMES = frozenset(
+    """
+    assemblée parlement gouvernement président présidente ministre ministres premier première
+    conseil sécurité nations unies union européenne européen état états etat etats république
+    populaire démocratique cour charte commission chambre sénat congrès cabinet garde sceaux
+    monsieur madame mademoiselle m mme mlle dr docteur saint sainte haut haute secrétaire général
+    générale affaires étrangères étrangère intérieur justice défense nord sud est ouest orient
+    royaume uni unis fédération fédéral fédérale mer océan golfe mont lac île îles pays bas
+    bourse banque centrale fonds monétaire international internationale organisation mondiale
+    parti socialiste républicain républicains démocrate démocrates national nationale front
+    dieu église eglise pape roi reine prince princesse empire guerre mondiale seconde
+    lundi mardi mercredi jeudi vendredi samedi dimanche noël pâques internet web
+    centre ministère université musée société institut agence office palais maison blanche
+    suprême constitutionnel constitutionnelle grand grande petit nouveau nouvelle vieux ancien
+    professeur maître capitaine colonel lieutenant sergent commandant mondial coupe
+    ligue championnat jeux olympiques festival prix trésor hôpital école lycée collège
+    dre laboratoire laboratoires procureur administration révérend père mère frère sœur la le les
+    """.split()
+)
+
+# Capitalised English words that name nothing by themselves.
+_ENGLISH_NOT_NAMES = frozenset(
+    """
+    i i'm i've i'd i'll mr mrs ms dr sir madam miss ok okay the a an in on at of for to and or but
+    if as by with from this that these those it its he she we they you his her our their my your
+    there here when while after before since although though however yet so not no
+    """.split()
+)
+
+# Lower-case words that join the capitalised words of one name ("Head of the European Union").
+_CONNECTORS = frozenset("of the for de du des la le van von der den al el bin ben da di del".split())
+
+_WORD_RE = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;«»\"“”(…—–-]\s*)$")
+_POSSESSIVE_RE = re.compile(r"['’]s?$")
+# French elided articles and conjunctions ("l'Union", "d'Israël", "jusqu'à")
+_ELISION_RE = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu|quoiqu)['’](?=\w)", re.IGNORECASE)
+_ELIDED_RE = re.compile(r"\b((?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu|quoiqu)['’])(?=\w)", re.IGNORECASE)
+_MIN_FUZZY_RATIO = 75  # rapidfuzz ratio (0-100) for two spellings of one name
+_MIN_PREFIX = 4  # or this many leading letters in common, at least half the shorter word
+
+
+def fold(text: str) -> str:
+    """Lower-case without accents, so "Kinshasa" matches whatever accents English keeps."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _key(word: str) -> str:
+    """A word compared across languages: folded, without elision, possessive or hyphens."""
+    return _POSSESSIVE_RE.sub("", _ELISION_RE.sub("", fold(word))).replace("-", "").replace("'", "").replace("’", "").replace(".", "")
+
+
+def _is_acronym(word: str) -> bool:
+    letters = word.replace(".", "")
+    return len(letters) >= 2 and letters.isupper() and letters.isalpha()
+
+
+def _spelt_alike(word: str, candidates: frozenset[str]) -> bool:
+    """``word`` (a key) is one of ``candidates`` or a near spelling of one (Bruxelles/Brussels)."""
+    if word in candidates:
+        return True
+    if len(word) < 4:
+        return False
+    longer = [c for c in candidates if len(c) >= 4]
+    if len(word) >= 6 and any(word[:5] in c for c in longer):  # Americans / Afro-Américains
+        return True
+    for candidate in longer:
+        shared = len(_common_prefix(word, candidate))
+        if shared >= _MIN_PREFIX and shared * 2 >= min(len(word), len(candidate)):
+            return True
+    return process.extractOne(word, longer, scorer=fuzz.ratio, score_cutoff=_MIN_FUZZY_RATIO) is not None
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Capitalised words that form one name in a text, with the span's text for messages."""
+
+    text: str
+    words: tuple[str, ...]
+
+
+def mentions(text: str, connectors: frozenset[str] = _CONNECTORS) -> list[Mention]:
+    """Runs of capitalised words ("Head of the European Union", "Ri Yong Ho", "DPRK").
+
+    A sentence's first word is left out unless it is an acronym: it is capitalised because it
+    starts the sentence. A headline (no lower-case word of three letters or more) has no mentions.
+    """
+    tokens = [(m.group(0), m.start(), m.end()) for m in _WORD_RE.finditer(text)]
+    if len(tokens) >= 3 and not any(len(t[0]) >= 3 and t[0].islower() for t in tokens):
+        return []  # a headline in capitals or Title Case
+    found: list[Mention] = []
+    run: list[tuple[str, int, int]] = []
+    pending: list[tuple[str, int, int]] = []  # connectors seen since the run's last word
+
+    def close() -> None:
+        names = [t for t in run if t[0][0].isupper()]
+        if _SENTENCE_START_RE.search(text[: names[0][1]]) and not _is_acronym(names[0][0]):
+            names = names[1:]  # capitalised because it starts the sentence
+        kept = [t for t in names if len(t[0]) > 1 and fold(t[0]) not in _ENGLISH_NOT_NAMES]
+        if kept:
+            found.append(Mention(text[kept[0][1] : kept[-1][2]], tuple(t[0] for t in kept)))
+
+    for token in tokens:
+        word, start, _ = token
+        joined = bool(run) and text[(pending or run)[-1][2] : start].strip(" '’") == ""
+        if word[0].isupper():
+            if not joined and run:
+                close()
+                run = []
+            run += pending + [token]
+            pending = []
+        elif joined and word.lower() in connectors and len(pending) < 2:
+            pending.append(token)
+        else:
+            if run:
+                close()
+            run, pending = [], []
+    if run:
+        close()
+    return found
+
+
+_FRENCH_CONNECTORS = frozenset("de du des la le les l d".split())
+
+
+def french_mentions(text: str) -> list[Mention]:
+    """:func:`mentions` of a French text, elided articles split off ("l'Union" → "l' Union")."""
+    return mentions(_ELIDED_RE.sub(r"\1 ", text), _FRENCH_CONNECTORS)
+_ALL_COUNTRY_KEYS = frozenset(_key(w) for c in COUNTRIES for form in c.english for w in _WORD_RE.findall(form))
+
+
+def referred_countries(source: str) -> list[Country]:
+    """Countries any French word refers to (Corée du Nord, nord-coréen, Pyongyang, RPDC)."""
+    words = fold(source)
+    return [c for c in COUNTRIES if any(re.search(rf"(?<!\w){re.escape(cue)}", words) for cue in c.cues)]
+
+
+def _contains(text: str, form: str) -> bool:
+    """Whole-word, plural-tolerant match; case-insensitive unless ``form`` is an acronym."""
+    flags = 0 if form.isupper() else re.IGNORECASE
+    return re.search(rf"(?<!\w){re.escape(form)}(?:s|'s|’s)?(?!\w)", text, flags) is not None
+
+
+def _initials(text: str) -> set[str]:
+    """Initials of every run of two or more capitalised words ("European Central Bank" → ECB)."""
+    runs = [m.words for m in mentions(text)] + [m.words for m in french_mentions(text)]
+    found = set()
+    for words in runs:
+        letters = "".join(w[0] for w in words)
+        found |= {letters[i:j] for i in range(len(letters)) for j in range(i + 2, len(letters) + 1)}
+    return found
+
+
+def _acronym_kept(acronym: str, other: str, other_acronyms: set[str]) -> bool:
+    """``acronym`` survives in ``other`` as is, with its letters reordered (English puts the
+    adjective first: "MS", modèle standard → "SM"), or spelt out there."""
+    letters = acronym.replace(".", "")
+    return (
+        letters in other_acronyms
+        or "".join(sorted(letters)) in {"".join(sorted(a)) for a in other_acronyms}
+        or letters in _initials(other)
+    )
+
+
+def _acronyms_in(text: str) -> set[str]:
+    return {w.replace(".", "") for w in _WORD_RE.findall(text) if _is_acronym(w)}
+
+
+def added_entities(source: str, target: str) -> list[str]:
+    """Names in the English ``target`` that nothing in the French ``source`` renders, then
+    countries it names that the source does not refer to."""
+    source_keys = frozenset(_key(w) for w in _WORD_RE.findall(source))
+    named = referred_countries(source)
+    given = {_key(w) for c in named for form in c.english for w in _WORD_RE.findall(form)}
+    given |= {
+        _key(w) for acronym in _acronyms_in(source) for form in ACRONYM_GLOSSARY.get(acronym, ())
+        for w in _WORD_RE.findall(form)
+    }
+    source_acronyms = _acronyms_in(source)
+
+    def rendered(word: str) -> bool:
+        key = _key(word)
+        if key in given or key in _ALL_COUNTRY_KEYS:  # countries: see added_countries
+            return True
+        prefixes = [p.replace("-", "") for p in RENDERINGS.get(key, ())]
+        if any(k.startswith(p) for p in prefixes for k in source_keys):
+            return True
+        if _is_acronym(word):
+            return _acronym_kept(word, source, source_acronyms) or word.replace(".", "") in _initials(target)
+        return _spelt_alike(key, source_keys)
+
+    added = [m.text for m in mentions(target) if not all(rendered(w) for w in m.words)]
+    return list(dict.fromkeys(added + added_countries(source, target, named)))
+
+
+def missing_entities(source: str, target: str) -> list[str]:
+    """Names in the French ``source`` that the English ``target`` renders in no way, then
+    countries the source names that the target does not."""
+    target_keys = frozenset(_key(w) for w in _WORD_RE.findall(target))
+    prefixes = tuple(p.replace("-", "") for key in target_keys for p in RENDERINGS.get(key, ()))
+    target_acronyms = _acronyms_in(target)
+
+    def rendered(word: str) -> bool:
+        key = _key(word)
+        if word in ACRONYM_GLOSSARY:
+            return any(_contains(target, form) for form in ACRONYM_GLOSSARY[word])
+        if fold(word) in _FRENCH_NOT_NAMES or _is_country_word(fold(word)):
+            return True  # countries: see missing_countries
+        if _is_acronym(word):
+            return _acronym_kept(word, target, target_acronyms)
+        return key.startswith(prefixes) or _spelt_alike(key, target_keys)
+
+    missing = [m.text for m in french_mentions(source) if not all(rendered(w) for w in m.words)]
+    return list(dict.fromkeys(missing + missing_countries(source, target)))
+
+
+def added_countries(source: str, target: str, referred: list[Country] | None = None) -> list[str]:
+    """Countries the target names although nothing in the source refers to them."""
+    referred = referred_countries(source) if referred is None else referred
+    # "Democratic People's Republic of Korea" holds "Republic of Korea": names of the countries
+    # the source refers to are taken out before looking for the others.
+    rest = target
+    for form in sorted((f for c in referred for f in c.english), key=len, reverse=True):
+        rest = re.sub(rf"(?<!\w){re.escape(form)}", " ", rest, flags=0 if form.isupper() else re.IGNORECASE)
+    return [c.name for c in COUNTRIES if c not in referred and any(_contains(rest, f) for f in c.english)]
+
+
+def missing_countries(source: str, target: str) -> list[str]:
+    """Countries the source names (Allemagne, Corée du Nord) that the target names in no way."""
+    words = fold(source)
+    return [
+        c.name
+        for c in COUNTRIES
+        if any(re.search(rf"(?<!\w){re.escape(fold(french))}(?!\w)", words) for french, _ in c.names)
+        and not any(_contains(target, form) for form in c.english)
+    ]
+
+
+def _is_country_word(folded_word: str) -> bool:
+    return any(folded_word.startswith(cue) for c in COUNTRIES for cue in c.cues)

@@ -1,0 +1,238 @@
+"""Fidelity flags on perturbed human translations: precision and recall per flag.
+
+Each French→English reference pair is checked as it is (any flag there is a false flag) and
+after one perturbation of its English at a time, each meant to trip one flag:
+
+    drop-clause      a clause of at least a quarter of the words is cut      → omission
+    swap-entity      a name the source has is replaced by another set's name  → entity-added, entity-missing
+    invent-entity    ", according to <name>" or " in <name>" is appended     → entity-added
+    change-number    a number the source has is changed                      → number-changed
+    remove-negation  a "not", "n't", "never", "no" … is taken out            → negation-lost
+    add-sentence     another reference sentence is appended                  → addition
+
+Only flags the perturbation adds are scored (a flag the original already has was counted once,
+as a false flag on the original): the expected flag is a true positive; flags the cut or added
+text may rightly cause (a number dropped with its clause) are left out; any other is a false
+positive. Tune on newstest2013, report on newstest2014 and NTREX.
+
+    .venv/bin/python eval/bench_fidelity.py --set newstest2013 --limit 1000 [--embedder use]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from align.entities import _key, fold, mentions  # noqa: E402
+from align.fidelity import FIDELITY_FLAGS, _ENGLISH_NEGATION_RE, _numbers_in, check_pairs, number_readings  # noqa: E402
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "translate"
+SETS = {
+    "newstest2013": (DATA / "wmt" / "newstest2013.fra", DATA / "wmt" / "newstest2013.eng"),
+    "newstest2014": (DATA / "wmt" / "newstest2014.fra", DATA / "wmt" / "newstest2014.eng"),
+    "ntrex": (DATA / "ntrex128" / "newstest2019-ref.fra.txt", DATA / "ntrex128" / "newstest2019-src.eng.txt"),
+}
+
+EXPECTED = {
+    "drop-clause": {"omission"},
+    "swap-entity": {"entity-added", "entity-missing"},
+    "invent-entity": {"entity-added"},
+    "change-number": {"number-changed"},
+    "remove-negation": {"negation-lost"},
+    "add-sentence": {"addition"},
+}
+# Flags the cut or added text may rightly cause besides the expected one.
+COLLATERAL = {
+    "drop-clause": {"entity-missing", "number-changed", "negation-lost"},
+    "swap-entity": {"omission", "addition"},
+    "invent-entity": {"addition"},
+    "change-number": set(),
+    "remove-negation": set(),
+    "add-sentence": {"entity-added"},
+}
+
+_CLAUSE_SPLIT = re.compile(r"(?<=[,;:])\s+|\s+(?=\b(?:and|but|which|who|while|because|although|whereas|after|before|when)\b)")
+_NEGATIONS = [
+    (re.compile(r"\b(is|are|was|were|do|does|did|has|have|had|could|would|should|will|can|may|must)\s+not\b"), r"\1"),
+    (re.compile(r"\b(is|are|was|were|do|does|did|has|have|had|could|would|should)n['’]t\b"), r"\1"),
+    (re.compile(r"\bcan['’]t\b|\bcannot\b"), "can"),
+    (re.compile(r"\bwon['’]t\b"), "will"),
+    (re.compile(r"\bnever\b"), "always"),
+    (re.compile(r"\bnot\s+"), ""),
+    (re.compile(r"\bno longer\b"), "still"),
+    (re.compile(r"\bnothing\b"), "something"),
+    (re.compile(r"\bno\b"), "some"),
+    (re.compile(r"\bwithout\b"), "with"),
+]
+
+
+@dataclass
+class Sample:
+    line: int
+    kind: str  # "original" or a perturbation
+    source: str
+    target: str
+
+
+def drop_clause(english: str, rng: random.Random) -> str | None:
+    clauses = [c for c in _CLAUSE_SPLIT.split(english) if c]
+    words = len(english.split())
+    candidates = [i for i, c in enumerate(clauses) if len(c.split()) >= max(4, words / 4) and len(clauses) > 1]
+    if not candidates:
+        return None
+    i = rng.choice(candidates)
+    kept = " ".join(clauses[:i] + clauses[i + 1 :]).strip(" ,;:")
+    return kept[:1].upper() + kept[1:] + ("" if kept.endswith((".", "?", "!", '"')) else ".")
+
+
+def swap_entity(french: str, english: str, pool: list[str], rng: random.Random) -> str | None:
+    french_keys = {_key(w) for w in re.findall(r"\w+", french)}
+    rendered = [m for m in mentions(english) if all(_key(w) in french_keys for w in m.words)]
+    if not rendered:
+        return None
+    old = rng.choice(rendered).text
+    new = rng.choice([p for p in pool if not ({_key(w) for w in p.split()} & french_keys)])
+    return english.replace(old, new, 1)
+
+
+def invent_entity(french: str, english: str, pool: list[str], rng: random.Random) -> str:
+    french_keys = {_key(w) for w in re.findall(r"\w+", french)}
+    new = rng.choice([p for p in pool if not ({_key(w) for w in p.split()} & french_keys)])
+    body = english.rstrip(" .!?\"”")
+    end = english[len(body):] or "."
+    return body + (f", according to {new}" if rng.random() < 0.5 else f" in {new}") + end
+
+
+def change_number(french: str, english: str, rng: random.Random) -> str | None:
+    source_values = {v for _, readings in _numbers_in(french) for v in readings}
+    numbers = [m for m in re.finditer(r"\d+(?:[.,]\d+)*", english) if number_readings(m.group(0)) & source_values]
+    if not numbers:
+        return None
+    m = rng.choice(numbers)
+    digits = m.group(0)
+    positions = [i for i, c in enumerate(digits) if c.isdigit()]
+    i = rng.choice(positions)
+    changed = digits[:i] + str((int(digits[i]) + rng.randint(1, 8)) % 10) + digits[i + 1 :]
+    if changed[0] == "0" and len(changed) > 1:
+        changed = "1" + changed[1:]
+    return english[: m.start()] + changed + english[m.end() :]
+
+
+def remove_negation(french: str, english: str, rng: random.Random) -> str | None:
+    if not _ENGLISH_NEGATION_RE.search(english):
+        return None
+    for pattern, replacement in _NEGATIONS:
+        if pattern.search(english):
+            return pattern.sub(replacement, english, count=1)
+    return None
+
+
+def add_sentence(english: str, others: list[str], rng: random.Random) -> str:
+    other = rng.choice([o for o in others if len(o.split()) >= 6 and o != english])
+    return english.rstrip() + " " + other
+
+
+def build_samples(french: list[str], english: list[str], seed: int) -> list[Sample]:
+    rng = random.Random(seed)
+    pool = [m.text for e in english for m in mentions(e) if len(m.words) >= 1 and not m.text.isupper()]
+    samples = []
+    for i, (fr, en) in enumerate(zip(french, english)):
+        samples.append(Sample(i, "original", fr, en))
+        made = {
+            "drop-clause": drop_clause(en, rng),
+            "swap-entity": swap_entity(fr, en, pool, rng),
+            "invent-entity": invent_entity(fr, en, pool, rng),
+            "change-number": change_number(fr, en, rng),
+            "remove-negation": remove_negation(fr, en, rng),
+            "add-sentence": add_sentence(en, english, rng),
+        }
+        samples += [Sample(i, kind, fr, text) for kind, text in made.items() if text and text != en]
+    return samples
+
+
+def _kinds(flags: tuple[str, ...]) -> set[str]:
+    return {f.split(":", 1)[0] for f in flags}
+
+
+def score(samples: list[Sample], flags: list[tuple[str, ...]]) -> dict:
+    original = {s.line: set(f) for s, f in zip(samples, flags) if s.kind == "original"}
+    tp, fp, expected_n, found_n = Counter(), Counter(), Counter(), Counter()
+    flagged_originals = 0
+    false_by_kind: dict[str, list[str]] = defaultdict(list)
+    for sample, sample_flags in zip(samples, flags):
+        if sample.kind == "original":
+            flagged_originals += bool(_kinds(sample_flags) & set(FIDELITY_FLAGS))
+            for kind in _kinds(sample_flags):
+                fp[kind] += 1
+                false_by_kind[kind].append(f"{sample_flags} | {sample.source} | {sample.target}")
+            continue
+        before = original[sample.line]
+        new = {f for f in sample_flags if f not in before and f.split(":", 1)[0] not in _kinds(tuple(before)) | set()}
+        new_kinds = _kinds(tuple(new))
+        for flag in EXPECTED[sample.kind]:
+            expected_n[flag] += 1
+            found_n[flag] += flag in new_kinds
+        for kind in new_kinds:
+            if kind in EXPECTED[sample.kind]:
+                tp[kind] += 1
+            elif kind not in COLLATERAL[sample.kind]:
+                fp[kind] += 1
+    per_flag = {}
+    for flag in FIDELITY_FLAGS:
+        precision = tp[flag] / (tp[flag] + fp[flag]) if tp[flag] + fp[flag] else 0.0
+        recall = found_n[flag] / expected_n[flag] if expected_n[flag] else 0.0
+        per_flag[flag] = {"precision": precision, "recall": recall, "tp": tp[flag], "fp": fp[flag], "n": expected_n[flag]}
+    originals = sum(1 for s in samples if s.kind == "original")
+    return {
+        "per_flag": per_flag,
+        "originals": originals,
+        "flagged_originals": flagged_originals,
+        "false_flag_rate": flagged_originals / originals,
+        "false_examples": false_by_kind,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--set", dest="sets", action="append", choices=sorted(SETS))
+    parser.add_argument("--limit", type=int, default=1000, help="first N sentence pairs of each set")
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--embedder", choices=["none", "use"], default="none")
+    parser.add_argument("--show-false", type=int, default=0, help="print N false flags on originals per flag")
+    args = parser.parse_args()
+    embedder = None
+    if args.embedder == "use":
+        from align.embed import get_embedder
+
+        embedder = get_embedder("use")
+    for name in args.sets or ["newstest2013"]:
+        fr_path, en_path = SETS[name]
+        french = fr_path.read_text(encoding="utf-8").splitlines()[: args.limit]
+        english = en_path.read_text(encoding="utf-8").splitlines()[: args.limit]
+        samples = build_samples(french, english, args.seed)
+        clock = time.perf_counter()
+        flags = check_pairs([s.source for s in samples], [s.target for s in samples], embedder)
+        seconds = time.perf_counter() - clock
+        result = score(samples, flags)
+        print(f"## {name}: {result['originals']} references, {len(samples) - result['originals']} perturbed, "
+              f"embedder {args.embedder}, {seconds:.1f} s ({1000 * seconds / len(samples):.2f} ms a pair)")
+        print(f"references flagged: {result['flagged_originals']} ({100 * result['false_flag_rate']:.1f} %)")
+        print("| flag | precision | recall | true | false | perturbed |")
+        print("| --- | --- | --- | --- | --- | --- |")
+        for flag, r in result["per_flag"].items():
+            print(f"| {flag} | {r['precision']:.3f} | {r['recall']:.3f} | {r['tp']} | {r['fp']} | {r['n']} |")
+        for flag, examples in result["false_examples"].items():
+            for example in examples[: args.show_false]:
+                print(f"  false {flag}: {example}")
+
+
+if __name__ == "__main__":
+    main()
