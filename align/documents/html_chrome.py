@@ -1,0 +1,166 @@
+"""Site chrome that main-content extractors leave in a web page's text, as phrase rules.
+
+trafilatura finds the article well but lets through some of the page around it: share and
+download buttons, "À lire aussi" headers, cookie and newsletter notices, comment forms, bylines,
+dates, image credits, legal footers. Each rule below names one such kind of chrome, in French
+and English, and says why it is chrome. A rule must match a block's *whole* text (after
+whitespace is normalised) and is bounded in length, so a paragraph of an article that merely
+mentions cookies or newsletters is never dropped. The rules were written from what chrome looks
+like in general, not from the pages they are measured on (eval/bench_html.py reports what each
+rule removes, and that none fires on the seed statement or the statements in ../shared).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_MONTHS = (
+    r"(?:janv(?:ier)?|f[ée]vr(?:ier)?|mars|avr(?:il)?|mai|juin|juil(?:let)?|ao[uû]t|sept(?:embre)?|oct(?:obre)?"
+    r"|nov(?:embre)?|d[ée]c(?:embre)?|jan(?:uary)?|feb(?:ruary)?|march|mar|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|october|november|december)\.?"
+)
+_DATE = (
+    rf"(?:(?:lun|mar|mer|jeu|ven|sam|dim|mon|tue|wed|thu|fri|sat|sun)\w*\.?,? )?"
+    rf"(?:\d{{1,2}}(?:er|st|nd|rd|th)? {_MONTHS},? \d{{4}}|{_MONTHS} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}"
+    rf"|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+)
+_TIME = r"(?:,? (?:à|at|-|–)? ?\d{1,2}(?:[:h.]\d{2})?(?: ?(?:am|pm|utc|gmt|cet|cest|et|bst))?)?"
+_NAME = r"[A-ZÀ-Ý][\w'’.-]*(?: (?:and|et|&|de|du|des|van|von|le|la|[A-ZÀ-Ý][\w'’.-]*))*"
+_SOCIAL = r"(?:facebook|twitter|x|linkedin|whatsapp|messenger|telegram|reddit|pinterest|instagram|bluesky|mastodon|e-?mail|courriel|sms)"
+
+
+@dataclass(frozen=True)
+class ChromeRule:
+    name: str
+    pattern: re.Pattern[str]
+    reason: str
+
+
+def _rule(name: str, pattern: str, reason: str, *, case_sensitive: bool = False) -> ChromeRule:
+    flags = 0 if case_sensitive else re.IGNORECASE
+    return ChromeRule(name, re.compile(pattern, flags), reason)
+
+
+RULES: tuple[ChromeRule, ...] = (
+    _rule(
+        "share-button",
+        rf"(?:(?:partager|partagez|share|imprimer|print|tweet(?:er)?|envoyer|send|copier le lien|copy link|{_SOCIAL})"
+        rf"(?: (?:sur|on|via|par|by|à|to|with|this|cet|cette|l'|l’|la|le|the|article|page|lien|link|story|{_SOCIAL})){{0,3}}"
+        r"[\s:!.,|•·/]*){1,8}",
+        "share, print and e-mail buttons and social-network links keep their label as text",
+    ),
+    _rule(
+        "download-button",
+        r"(?:t[ée]l[ée]charger|download|version pdf|pdf version|pdf)(?: (?:le|la|les|l'|l’|the|this|en|as|au format|"
+        r"format|pdf|fichier|file|document|article|version|citation|image))*[\s:.]*",
+        "download buttons and PDF links",
+    ),
+    _rule(
+        "see-also",
+        r"(?:(?:à |a )?(?:lire|voir|écouter|regarder) (?:aussi|également|la suite|plus)|sur le même sujet|dans la même rubrique)"
+        r"(?:[\s:»›>|–-]+.{0,80})?"
+        r"|(?:(?:nos |les |des )?articles? (?:liés|similaires|connexes|associés|recommandés)|(?:les )?plus lus"
+        r"|read (?:more|also|next|the full story)|see (?:also|more)|related(?: (?:articles?|stories|coverage|content|topics|posts?|videos?|links?))?"
+        r"|more (?:stories|on this (?:story|topic)|like this)|more from [\w .'’-]{1,40}|explore further|latest on|most (?:read|popular|viewed)"
+        r"|recommended(?: for you| stories| reading)?|you (?:may|might) also (?:like|be interested in)|vous aimerez aussi)"
+        r"(?:\s*[:»›>|–-][\s:»›>|–-]*.{0,80})?[\s.]*",
+        "labels of related-article boxes ('À lire aussi', 'Related coverage', 'Latest on: …'), with the short link "
+        "text that follows them (after a colon or arrow; French 'À lire aussi' often without one)",
+    ),
+    _rule(
+        "cookie-notice",
+        r"(?=.*\b(?:cookies?|traceurs)\b)(?=.*\b(?:nous utilisons|ce site|notre site|this (?:web)?site|we use|our site|en poursuivant"
+        r"|by continuing|accepte[rz]?|accept|tout accepter|refuser|reject|param[ée]trer|manage|gérer|settings|préférences|preferences)\b)"
+        r".{0,400}",
+        "cookie-consent banners: cookies named with the banner's own words (we use, accept, settings), at most 400 characters",
+    ),
+    _rule(
+        "newsletter-notice",
+        r"(?=.*\b(?:newsletters?|lettre d'information|lettre d’information|infolettre|briefing|inbox|boîte (?:mail|de réception))\b)"
+        r"(?=.*\b(?:abonnez-vous|inscrivez-vous|s'inscrire|s’inscrire|abonner|recevez|recevoir|subscribe|sign up|get|receive|delivered"
+        r"|daily|weekly|free|gratuite?)\b).{0,300}",
+        "newsletter sign-up boxes: a newsletter named together with the call to subscribe, at most 300 characters",
+    ),
+    _rule(
+        "data-consent",
+        r"(?=.*\b(?:privacy|confidentialit[ée]|donn[ée]es personnelles|personal (?:data|information)|my information|mes données)\b)"
+        r"(?=.*\b(?:i agree|j'accepte|j’accepte|i consent|je consens|my information|mes données|en cochant|by (?:clicking|submitting|signing up)"
+        r"|en (?:cliquant|soumettant|vous inscrivant))\b).{0,300}",
+        "consent check-boxes under sign-up forms: privacy named in the reader's first person ('I agree my information…')",
+    ),
+    _rule(
+        "comment-form",
+        r"(?:.{0,40}(?:votre adresse (?:e-?mail|de messagerie|de courriel|électronique) ne sera pas publiée|your email address will not be published"
+        r"|(?:les )?champs obligatoires sont (?:indiqués|marqués)|required fields are marked|laisser un (?:commentaire|réponse)|"
+        r"leave a (?:comment|reply)|annuler la réponse|cancel reply|post(?:er)? (?:a |un )?comment(?:aire)?|publier (?:le|un) commentaire).{0,160}"
+        r"|(?:\d+ )?(?:commentaires?|comments?|réagir|réagissez|répondre|reply|signaler|report)[\s:.()\d]*)",
+        "comment forms and comment counters (comments themselves are left out by the extractor)",
+    ),
+    _rule(
+        "byline",
+        rf"(?:[Pp]ar|[Bb]y|BY|PAR|[ÉEé]crit par|[Ww]ritten by|[Pp]osted by|[Pp]ublié par|[Pp]ropos recueillis par|[Rr]eporting by)\s+{_NAME}"
+        rf"(?:\s*[,|•·–-]\s*(?:{_NAME}|{_DATE}{_TIME}|[\w .'’]{{1,40}}))?\s*",
+        "bylines: an author's name standing alone above or below the article",
+        case_sensitive=True,
+    ),
+    _rule(
+        "date-line",
+        rf"(?:(?:publié|mis à jour|modifié|actualisé|posted|published|updated|last updated|first published|date)"
+        rf"(?: le| on| at)?\s*:?\s*)?{_DATE}{_TIME}(?:\s*[|•·–-]\s*(?:mis à jour|updated|modifié|actualisé)\b.{{0,40}})?\s*",
+        "date and time stamps of publication or update standing alone",
+    ),
+    _rule(
+        "reading-time",
+        r"(?:(?:temps de )?lecture\s*:?\s*\d+ ?(?:min\w*|mn)|(?:reading time\s*:?\s*)?\d+ ?(?:min\w*|mn) (?:read|de lecture|lecture)"
+        r"|reading time\s*:?\s*.{0,20})\.?",
+        "reading-time badges ('4 Min Read', 'Lecture : 3 min')",
+    ),
+    _rule(
+        "image-credit",
+        r"(?:image|photo|illustration|cr[ée]dits?(?: photo)?|credits?|photograph|picture|visuel|infographie)s?"
+        r"(?: (?:d'illustration|illustrative|d’illustration|de une|de couverture|en une))?\s*:.{0,200}",
+        "image captions' credit lines ('Photo : AFP', 'Image illustrative : … en licence Creative Commons')",
+    ),
+    _rule(
+        "legal-footer",
+        r".{0,40}(?:©|\(c\) ?\d{4}|copyright (?:©|\d{4})|all rights reserved|tous droits réservés).{0,120}"
+        r"|(?:mentions légales|legal notice|terms (?:of (?:use|service)|and conditions)|conditions générales(?: d'utilisation)?"
+        r"|politique de confidentialité|privacy policy|cookie policy|our (?:editorial )?standards|nos engagements"
+        r"|charte (?:éditoriale|de déontologie))(?:[\s:|•·]+.{0,60})?",
+        "copyright lines, legal links and editorial-standards badges of the page footer",
+    ),
+    _rule(
+        "browser-notice",
+        r"(?=.*\b(?:you are using|vous utilisez|your browser|votre navigateur|enable javascript|activer javascript|activez javascript"
+        r"|javascript is disabled|javascript est désactivé)\b).{0,300}",
+        "outdated-browser and enable-JavaScript notices, which address the reader's browser",
+    ),
+    _rule(
+        "navigation-label",
+        r"(?:accueil|home|menu|rechercher|recherche|search|suivant|précédent|next|previous|prev|retour(?: en haut)?|back to top"
+        r"|haut de page|aller au contenu|skip to (?:main )?content|fermer|close|connexion|se connecter|log ?in|sign in"
+        r"|s'abonner|s’abonner|abonnement|subscribe|advertisement|publicité|sponsored|contenu sponsorisé|annonce|ad)"
+        r"[\s:»›>«‹<|.]*",
+        "navigation, log-in and advertisement labels",
+    ),
+    _rule(
+        "feedback-link",
+        r"(?:(?:send |give )?feedback(?: to (?:the )?editors?)?|signaler (?:une erreur|un abus|une faute)|report (?:an? )?(?:error|typo|mistake)"
+        r"|corriger|suggest a correction|contact(?:ez)?[- ](?:us|nous|la rédaction|the editors?))[\s:.!]*",
+        "feedback and error-report links at the end of articles",
+    ),
+)
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+def chrome_rule(text: str) -> ChromeRule | None:
+    """The first rule whose pattern matches the whole of ``text``, or None for content."""
+    normalised = _normalise(text)
+    for rule in RULES:
+        if rule.pattern.fullmatch(normalised):
+            return rule
+    return None

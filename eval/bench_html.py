@@ -1,0 +1,224 @@
+"""Web pages: main-content extraction against the extractors it builds on.
+
+Run from the project root::
+
+    .venv/bin/python eval/bench_html.py            # prints the tables, updates eval/results/documents.md
+    .venv/bin/python eval/bench_html.py --no-write
+
+The six saved pages of ../shared/data/documents/html come with strings an extractor must keep
+(``with``: article text) and must drop (``without``: site chrome), from trafilatura's own test
+fixtures. Every extractor reads the same decoded page: trafilatura (default, favor_precision,
+favor_recall), readability-lxml, jusText (with the page language's stop list), and align's HTML
+reader (trafilatura plus the title h1 and the chrome rules of align/documents/html_chrome.py).
+A string counts as kept when it occurs in the extracted text, whitespace and soft hyphens
+normalised. Six pages are few, so the script also reports what every chrome rule removed and
+runs the rules over about 3,900 sentences that are article text (UD French GSD and PUD in French
+and English, the seed statement): every rule that fires there is a false positive.
+The HTML section of eval/results/documents.md (between its markers) is replaced; other
+sections are left as they are.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Callable
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from align.documents import html as html_reader  # noqa: E402
+from align.documents.html_chrome import RULES, chrome_rule  # noqa: E402
+from align.textio import read_text, write_text_atomic  # noqa: E402
+
+SHARED = PROJECT_ROOT.parent / "shared" / "data"
+PAGES = SHARED / "documents" / "html"
+RESULTS = PROJECT_ROOT / "eval" / "results" / "documents.md"
+SECTION_START = "<!-- html:start (eval/bench_html.py writes this section) -->"
+SECTION_END = "<!-- html:end -->"
+CONTENT_SENTENCES = (
+    SHARED / "segment" / "ud-french-gsd" / "segtest" / "fr_gsd-ud-dev.sents.txt",
+    SHARED / "segment" / "ud-french-gsd" / "segtest" / "fr_gsd-ud-test.sents.txt",
+    SHARED / "segment" / "ud-pud-fr-en" / "pud.fr",
+    SHARED / "segment" / "ud-pud-fr-en" / "pud.en",
+    PROJECT_ROOT / "source" / "dprk-troops-2024-11-05.fr.txt",
+)
+STOPLISTS = {"fr": "French", "en": "English"}
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.replace("\u00ad", "").split())
+
+
+def trafilatura_with(**options) -> Callable[[str, str], str]:
+    def run(page: str, lang: str) -> str:
+        import trafilatura
+
+        return trafilatura.extract(page, include_comments=False, **options) or ""
+    return run
+
+
+def readability_lxml(page: str, lang: str) -> str:
+    import lxml.html
+    from readability import Document
+
+    return lxml.html.fromstring(Document(page).summary()).text_content()
+
+
+def justext_paragraphs(page: str, lang: str) -> str:
+    import justext
+
+    paragraphs = justext.justext(page.encode("utf-8"), justext.get_stoplist(STOPLISTS[lang]))
+    return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
+
+
+def align_reader(page: str, lang: str) -> str:
+    return "\n".join(block.text for block in html_reader.extract(page).blocks)
+
+
+EXTRACTORS: dict[str, Callable[[str, str], str]] = {
+    "trafilatura": trafilatura_with(),
+    "trafilatura favor_precision": trafilatura_with(favor_precision=True),
+    "trafilatura favor_recall": trafilatura_with(favor_recall=True),
+    "readability-lxml": readability_lxml,
+    "jusText": justext_paragraphs,
+    "align (trafilatura + title + chrome rules)": align_reader,
+}
+
+
+def evaluate(expectations: dict, pages: dict[str, str]) -> dict:
+    """Per extractor and page: kept/dropped counts, the misses, and seconds per page."""
+    results: dict = {}
+    for extractor, run in EXTRACTORS.items():
+        rows = {}
+        for page_name, expected in expectations.items():
+            started = time.perf_counter()
+            text = normalise(run(pages[page_name], expected["lang"]))
+            seconds = time.perf_counter() - started
+            missed = [s for s in expected["with"] if normalise(s) not in text]
+            leaked = [s for s in expected["without"] if normalise(s) in text]
+            rows[page_name] = {
+                "kept": len(expected["with"]) - len(missed), "with": len(expected["with"]),
+                "dropped": len(expected["without"]) - len(leaked), "without": len(expected["without"]),
+                "missed": missed, "leaked": leaked, "seconds": seconds,
+            }
+        results[extractor] = rows
+    return results
+
+
+def reader_speed(paths: list[Path], repeats: int) -> dict:
+    """align's reader on each page file (decode, parse, extract, locate), best of ``repeats``."""
+    per_page, blocks = {}, 0
+    for path in paths:
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            document = html_reader.read(str(path))
+            times.append(time.perf_counter() - started)
+        per_page[path.name] = (min(times), len(document.blocks), sum(1 for b in document.blocks if b.locator.get("path")))
+        blocks += len(document.blocks)
+    total = sum(seconds for seconds, _, _ in per_page.values())
+    return {"per_page": per_page, "pages_per_s": len(paths) / total, "blocks_per_s": blocks / total}
+
+
+def rules_on_content() -> tuple[int, list[tuple[str, str, str]]]:
+    """How many article-text lines the chrome rules would drop (each one a false positive)."""
+    hits, count = [], 0
+    for path in CONTENT_SENTENCES:
+        for line in read_text(path).text.splitlines():
+            if not line.strip():
+                continue
+            count += 1
+            rule = chrome_rule(line)
+            if rule is not None:
+                hits.append((path.name, rule.name, line.strip()))
+    return count, hits
+
+
+def pooled(rows: dict) -> tuple[int, int, int, int]:
+    return (sum(r["kept"] for r in rows.values()), sum(r["with"] for r in rows.values()),
+            sum(r["dropped"] for r in rows.values()), sum(r["without"] for r in rows.values()))
+
+
+def render(results: dict, dropped: dict[str, list[tuple[str, str]]], speed: dict, content: tuple, command: str) -> str:
+    page_names = list(next(iter(results.values())))
+    lines = [SECTION_START, "## HTML: main content of saved web pages", "",
+             f"Command: `{command}` (2 CPU cores). Pages and expectations: `../shared/data/documents/html/` "
+             "(six pages from trafilatura's test fixtures, two French, four English). *kept* = article "
+             "strings (`with`) found in the text, *dropped* = chrome strings (`without`) absent from it.", "",
+             "### Pooled over the six pages", "",
+             "| extractor | kept | dropped | s / page |", "| --- | --- | --- | --- |"]
+    for extractor, rows in results.items():
+        kept, with_, gone, without = pooled(rows)
+        seconds = statistics.mean(r["seconds"] for r in rows.values())
+        lines.append(f"| {extractor} | {kept}/{with_} = {kept / with_:.2f} | {gone}/{without} = {gone / without:.2f} | {seconds:.2f} |")
+    lines += ["", "### Per page (kept / dropped)", "",
+              "| extractor | " + " | ".join(page_names) + " |", "| --- |" + " --- |" * len(page_names)]
+    for extractor, rows in results.items():
+        cells = [f"{r['kept']}/{r['with']} · {r['dropped']}/{r['without']}" for r in rows.values()]
+        lines.append(f"| {extractor} | " + " | ".join(cells) + " |")
+    lines += ["", "What each extractor missed (−) or let through (+):", ""]
+    for extractor, rows in results.items():
+        misses = [f"{page}: " + ", ".join([f"−“{s}”" for s in r["missed"]] + [f"+“{s}”" for s in r["leaked"]])
+                  for page, r in rows.items() if r["missed"] or r["leaked"]]
+        lines.append(f"- {extractor}: " + ("; ".join(misses) if misses else "none"))
+    lines += ["", "### The chrome rules (align/documents/html_chrome.py)", "",
+              "Blocks trafilatura kept that a rule dropped, per page:", ""]
+    for page, items in dropped.items():
+        text = "; ".join(f"{rule}: “{snippet[:70]}”" for rule, snippet in items) or "none"
+        lines.append(f"- {page}: {text}")
+    count, hits = content
+    fired = Counter(rule for _, rule, _ in hits)
+    lines += ["", f"Guard against over-fitting: the rules run over {count:,} lines of article text (UD French GSD "
+              f"dev+test, PUD French and English, the seed statement) drop {len(hits)} "
+              f"({len(hits) / count:.2%}): " + (", ".join(f"{rule} {n}" for rule, n in fired.most_common()) or "none") + ".", ""]
+    for source, rule, line in hits[:15]:
+        lines.append(f"- {source} · {rule}: “{line[:100]}”")
+    lines += ["", "| rule | why it is chrome |", "| --- | --- |"]
+    lines += [f"| {rule.name} | {rule.reason} |" for rule in RULES]
+    lines += ["", "### Reader speed", "",
+              f"align's reader (decode, parse, trafilatura, rules, element paths), best of 3: "
+              f"{speed['pages_per_s']:.1f} pages/s, {speed['blocks_per_s']:.0f} blocks/s.", "",
+              "| page | s | blocks | with an element path |", "| --- | --- | --- | --- |"]
+    for page, (seconds, blocks, located) in speed["per_page"].items():
+        lines.append(f"| {page} | {seconds:.3f} | {blocks} | {located} |")
+    lines.append(SECTION_END)
+    return "\n".join(lines) + "\n"
+
+
+def write_section(section: str) -> None:
+    """Replace the HTML section of the shared results file, leaving other sections alone."""
+    current = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Documents in and out\n\n"
+    if SECTION_START in current and SECTION_END in current:
+        before, rest = current.split(SECTION_START, 1)
+        after = rest.split(SECTION_END, 1)[1].lstrip("\n")
+        updated = before + section + ("\n" + after if after else "")
+    else:
+        updated = current.rstrip("\n") + "\n\n" + section
+    write_text_atomic(RESULTS, updated)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-write", action="store_true", help="print only, leave eval/results/documents.md alone")
+    args = parser.parse_args()
+    expectations = json.loads((PAGES / "expectations.json").read_text(encoding="utf-8"))
+    pages = {name: read_text(PAGES / name).text for name in expectations}
+    results = evaluate(expectations, pages)
+    dropped = {name: html_reader.extract(pages[name], name).dropped for name in expectations}
+    speed = reader_speed([PAGES / name for name in expectations], repeats=3)
+    command = ".venv/bin/python eval/bench_html.py"
+    section = render(results, dropped, speed, rules_on_content(), command)
+    print(section)
+    if not args.no_write:
+        write_section(section)
+        print(f"wrote the HTML section of {RESULTS.relative_to(PROJECT_ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
