@@ -18,9 +18,9 @@ XHTML_11 = ('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W
             '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Chapitre deux</title></head><body>{}</body></html>')
 
 
-def make_epub(path: Path) -> Path:
+def make_epub(path: Path, *, nav: bool = True) -> Path:
     """Two chapters (the title and first two paragraphs; the last two, one in a block quote, with a
-    footnote aside) and a navigation document, which comes first in the spine."""
+    footnote aside), an NCX, and a navigation document, which comes first in the spine."""
     from ebooklib import epub
 
     title, first, second, third, fourth = seed_paragraphs()
@@ -37,8 +37,9 @@ def make_epub(path: Path) -> Path:
     book.add_item(two)
     book.toc = (epub.Link("text/ch1.xhtml", "Chapitre 1", "ch1"), epub.Link("text/ch2.xhtml#top", "Chapitre 2", "ch2"))
     book.add_item(epub.EpubNcx())
-    book.add_item(epub.EpubNav())
-    book.spine = ["nav", one, two]
+    if nav:
+        book.add_item(epub.EpubNav())
+    book.spine = (["nav"] if nav else []) + [one, two]
     epub.write_epub(str(path), book)
     return path
 
@@ -59,6 +60,11 @@ def test_epub_reads_chapters_in_spine_order_without_the_navigation(tmp_path):
     assert document.blocks[0].locator == {"chapter": "Chapitre 1", "item": "text/ch1.xhtml"}
     assert document.blocks[3].locator == {"chapter": "Chapitre 2", "item": "text/ch2.xhtml"}
     assert document.blocks[-1].text == "Texte de la note."
+
+
+def test_epub_chapter_titles_come_from_the_ncx_without_a_nav_document(tmp_path):
+    document = read_document(make_epub(tmp_path / "epub2.epub", nav=False))
+    assert [b.locator["chapter"] for b in document.blocks] == ["Chapitre 1"] * 3 + ["Chapitre 2"] * 3
 
 
 def test_epub2_xhtml_with_its_dtd_and_named_entities_is_read_without_loading_the_dtd(tmp_path):

@@ -78,6 +78,20 @@ def _refuse_drm(archive: zipfile.ZipFile, path: str) -> None:
 
 
 def _book_blocks(archive: zipfile.ZipFile, path: str) -> Iterator[RawBlock]:
+    items, navigation = _spine(archive, path)
+    titles = _titles(archive, path, navigation)
+    for member, href in items:
+        root = _parse(archive, path, member, xhtml=True)
+        blocks = list(_blocks(_body(root), "paragraph"))
+        first_heading = next((text for text, kind in blocks if kind == "heading"), None)
+        chapter = titles.get(member) or first_heading or _title(root) or href
+        for text, kind in blocks:
+            yield RawBlock(text, kind, {"chapter": chapter, "item": href})
+
+
+def _spine(archive: zipfile.ZipFile, path: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """The content documents in reading order as (member, manifest href), less the navigation;
+    and the navigation's members (EPUB 3 nav, EPUB 2 table-of-contents page, NCX)."""
     container = _parse(archive, path, _CONTAINER)
     rootfile = next((e.get("full-path") for e in container.iter() if _local(e) == "rootfile" and e.get("full-path")), None)
     if not rootfile:
@@ -89,30 +103,25 @@ def _book_blocks(archive: zipfile.ZipFile, path: str) -> Iterator[RawBlock]:
     for item in _children(package, "manifest", "item"):
         href = item.get("href", "")
         manifest[item.get("id")] = (_resolve(base, href), href, item.get("media-type", ""), item.get("properties", ""))
-    spine = next(iter(_children(package, "spine")), None)
-    navigation = {member for member, _, media, props in manifest.values() if "nav" in props.split()}
+    navigation = {member for member, _, _, properties in manifest.values() if "nav" in properties.split()}
     navigation |= {_resolve(base, ref.get("href", "")) for ref in _children(package, "guide", "reference")
                    if ref.get("type") == "toc"}
-    ncx = manifest.get(spine.get("toc")) if spine is not None else None
-    titles = _titles(archive, path, sorted(navigation) + ([ncx[0]] if ncx else []))
+    items = []
     for itemref in _children(package, "spine", "itemref"):
-        entry = manifest.get(itemref.get("idref"))
-        if entry is None or entry[0] in navigation or entry[2] not in _CONTENT_TYPES:
-            continue
-        member, href, _, _ = entry
-        root = _parse(archive, path, member, xhtml=True)
-        blocks = list(_blocks(_body(root), "paragraph"))
-        chapter = titles.get(member) or next((text for text, kind in blocks if kind == "heading"), None) \
-            or _title(root) or href
-        for text, kind in blocks:
-            yield RawBlock(text, kind, {"chapter": chapter, "item": href})
+        member, href, media_type, _ = manifest.get(itemref.get("idref"), (None, None, None, None))
+        if member and member not in navigation and media_type in _CONTENT_TYPES:
+            items.append((member, href))
+    spine = next(iter(_children(package, "spine")), None)
+    ncx = manifest.get(spine.get("toc")) if spine is not None else None
+    return items, sorted(navigation) + ([ncx[0]] if ncx else [])
 
 
 def _titles(archive: zipfile.ZipFile, path: str, navigation: list[str]) -> dict[str, str]:
     """Content member -> its title in the navigation document or NCX (the first entry wins)."""
     titles: dict[str, str] = {}
+    members = set(archive.namelist())
     for member in navigation:
-        if member not in archive.namelist():
+        if member not in members:
             continue
         root = _parse(archive, path, member, xhtml=True)
         base = posixpath.dirname(member)
