@@ -1,12 +1,13 @@
 """Reading text the way users hand it to us, and writing outputs atomically.
 
-Files arrive as UTF-8, UTF-8 with a BOM, Latin-1/Windows-1252, with CRLF line ends, or as
+Files arrive as UTF-8, UTF-8/UTF-16/UTF-32 with a BOM, Latin-1/Windows-1252, with CRLF line ends, or as
 something that is not text at all. :func:`read_text` decodes what can be decoded (saying so
 when it guessed) and refuses the rest with a :class:`DataError` naming the file.
 """
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import os
 import sys
@@ -21,6 +22,15 @@ from align.errors import DataError
 
 # Legacy encodings French text plausibly comes in; tried only after strict UTF-8 fails.
 _FALLBACK_ENCODINGS = ("cp1252", "latin-1")
+# What editors put in front of UTF-8 and of Windows "Unicode" (UTF-16) text, with the codec
+# that reads and drops the mark. UTF-32 first: its little-endian mark begins with UTF-16's.
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 @dataclass(frozen=True)
@@ -41,12 +51,31 @@ def _looks_binary(data: bytes) -> bool:
     return controls > max(8, len(sample) // 50)
 
 
+def _decode_marked(data: bytes, name: str) -> TextFile | None:
+    """Text that starts with a byte-order mark, decoded as the mark says; None without one."""
+    for bom, encoding in _BYTE_ORDER_MARKS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise DataError(
+                    f"{name}: starts with a {exc.encoding.upper()} byte-order mark but is not valid "
+                    f"{exc.encoding.upper()} ({exc.reason}); save it again as UTF-8"
+                ) from None
+            # Binary content can start with these bytes too: judge what the mark decodes to.
+            if _looks_binary(text[:8192].encode("utf-8")):
+                raise DataError(f"{name}: not a text file (binary content)")
+            return TextFile(name, text, encoding)
+    return None
+
+
 def decode_bytes(data: bytes, name: str) -> TextFile:
     """Decode ``data`` (the contents of ``name``) or raise :class:`DataError`."""
+    marked = _decode_marked(data, name)
+    if marked is not None:
+        return marked
     if _looks_binary(data):
         raise DataError(f"{name}: not a text file (binary content)")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return TextFile(name, data[3:].decode("utf-8", errors="strict"), "utf-8-sig")
     try:
         return TextFile(name, data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:

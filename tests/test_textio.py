@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 
 import pytest
@@ -24,6 +25,43 @@ def test_bom_is_stripped(tmp_path):
     path = tmp_path / "a.txt"
     path.write_bytes(b"\xef\xbb\xbf" + FRENCH.encode("utf-8"))
     assert read_text(path).text == FRENCH
+
+
+@pytest.mark.parametrize(
+    "encoding, bom",
+    [("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE),
+     ("utf-32-le", codecs.BOM_UTF32_LE), ("utf-32-be", codecs.BOM_UTF32_BE)],
+)
+def test_utf16_and_utf32_with_a_bom_are_read_like_utf8(tmp_path, encoding, bom):
+    """What Windows Notepad saves as "Unicode" is UTF-16-LE with a BOM, CRLF and all."""
+    path = tmp_path / "notepad.txt"
+    path.write_bytes(bom + FRENCH.replace("\n", "\r\n").encode(encoding))
+    decoded = read_text(path)
+    assert decoded.text.replace("\r\n", "\n") == FRENCH
+    assert decoded.notice is None
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (codecs.BOM_UTF8 + FRENCH.encode("cp1252"), "starts with a UTF-8 byte-order mark but is not valid UTF-8"),
+        (codecs.BOM_UTF16_LE + FRENCH.encode("utf-16-le")[:-1], "not valid UTF-16-LE .truncated data."),
+        (codecs.BOM_UTF16_LE + b"\x00\xd8a\x00", "not valid UTF-16-LE .illegal"),
+        (codecs.BOM_UTF16_LE + b"\x01\x00\x02\x00" * 200, "binary content"),
+    ],
+    ids=["utf8-bom-then-cp1252", "utf16-odd-length", "utf16-lone-surrogate", "utf16-of-controls"],
+)
+def test_a_bom_that_lies_is_refused_in_one_line(tmp_path, content, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(DataError, match=message) as caught:
+        read_text(path)
+    assert "\n" not in str(caught.value) and str(caught.value).startswith(f"{path}: ")
+
+
+def test_utf16_without_a_bom_is_still_refused_as_binary():
+    with pytest.raises(DataError, match="binary"):
+        decode_bytes(FRENCH.encode("utf-16-le"), "x")
 
 
 def test_windows_1252_is_decoded_with_a_notice(tmp_path):
