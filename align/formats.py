@@ -463,7 +463,7 @@ def _seg_text(element: etree._Element) -> str:
     for child in element:
         if child.tag == "hi":
             parts.append(_seg_text(child))
-        elif child.tag not in _TMX_CODE_ELEMENTS:
+        elif isinstance(child.tag, str) and child.tag not in _TMX_CODE_ELEMENTS:  # comments are skipped
             raise DataError(f"{child.sourceline}: unexpected <{child.tag}> inside <seg>")
         parts.append(child.tail or "")
     return "".join(parts)
@@ -483,6 +483,12 @@ def _parse_tmx(data: bytes, name: str) -> list[Pair]:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         raise DataError(f"{name}:{exc.lineno}: not well-formed XML ({exc.msg})") from None
+    entity = next(root.iter(etree.Entity), None)
+    if entity is not None:  # left unresolved by the parser: it would silently lose text
+        raise DataError(
+            f"{name}:{entity.sourceline}: entity reference {entity.text} is not allowed in TMX; "
+            f"write the text itself (or a character reference such as &#233;)"
+        )
     body = root.find("body")
     header = root.find("header")
     if root.tag != "tmx" or body is None:

@@ -142,6 +142,11 @@ def test_tmx_from_another_tool_keeps_text_and_skips_inline_codes() -> None:
     assert (second.src, second.tgt, second.src_ids, second.tgt_ids, second.bead) == ("Partager", "", [1], [], "1-0")
 
 
+def test_comments_and_processing_instructions_in_a_seg_are_not_text(tmp_path: Path) -> None:
+    content = GOOD_TMX.replace("<seg>Partager</seg>", "<seg>Par<!-- cut here -->ta<?cat x?>ger</seg>")
+    assert read_corpus(_write(tmp_path, "c.tmx", content)) == read_corpus(DATA / "other_tool.tmx")
+
+
 def test_tmx_in_utf16_is_read(tmp_path: Path) -> None:
     text = (DATA / "other_tool.tmx").read_text(encoding="utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
     path = tmp_path / "utf16.tmx"
@@ -235,6 +240,7 @@ def _write(tmp_path: Path, name: str, content: str | bytes) -> Path:
 
 
 GOOD_TMX = (DATA / "other_tool.tmx").read_text(encoding="utf-8")
+TMX_DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
 
 
 @pytest.mark.parametrize(
@@ -248,8 +254,26 @@ GOOD_TMX = (DATA / "other_tool.tmx").read_text(encoding="utf-8")
         (GOOD_TMX.replace("<seg>Partager</seg>", "<seg>Par<sub>t</sub></seg>"), r"bad\.tmx:12: unexpected <sub>"),
         ("<html><body/></html>", r"bad\.tmx:1: not a TMX file"),
         ("", r"bad\.tmx:1: not well-formed XML"),
+        (
+            GOOD_TMX.replace(TMX_DOCTYPE, '<!DOCTYPE tmx [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>')
+            .replace("<seg>Partager</seg>", "<seg>&xxe;</seg>"),
+            r"bad\.tmx:12: entity reference &xxe; is not allowed in TMX",
+        ),
+        (
+            GOOD_TMX.replace(TMX_DOCTYPE, '<!DOCTYPE tmx [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;">]>')
+            .replace("<seg>Partager</seg>", "<seg>&b;</seg>"),
+            r"bad\.tmx:12: entity reference &b; is not allowed",
+        ),
+        (
+            GOOD_TMX.replace(TMX_DOCTYPE, '<!DOCTYPE tmx [<!ENTITY org "SomeCAT">]>')
+            .replace('<note>imported</note>', '<prop type="x-doc">&org;</prop>'),
+            r"bad\.tmx:7: entity reference &org; is not allowed",
+        ),
     ],
-    ids=["unclosed-tu", "latin1-declared-utf8", "missing-tuv", "missing-seg", "no-source-tuv", "bad-inline", "not-tmx", "empty"],
+    ids=[
+        "unclosed-tu", "latin1-declared-utf8", "missing-tuv", "missing-seg", "no-source-tuv", "bad-inline", "not-tmx",
+        "empty", "external-entity", "internal-entities", "entity-in-prop",
+    ],
 )
 def test_malformed_tmx_is_refused(content: str | bytes, message: str, tmp_path: Path) -> None:
     with pytest.raises(DataError, match=message):
