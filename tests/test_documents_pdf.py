@@ -9,7 +9,7 @@ page, a paragraph carried over a page break, a word cut by a hyphen at a line en
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 import pytest
 
@@ -47,39 +47,40 @@ def seed_paragraphs() -> tuple[str, list[str]]:
     return paragraphs[0], paragraphs[1:]
 
 
-def _wrap(pdf, text: str, width: float, splits: Mapping[str, str], hyphenate: bool) -> list[str]:
-    """Lines of at most ``width`` points; a word in ``splits`` is cut after the given prefix and the
-    line ended there; with ``hyphenate``, a long word that does not fit is cut with a hyphen."""
-    lines: list[str] = []
+def _wrap(pdf, text: str, width: Callable[[], float], splits: Mapping[str, str], hyphenate: bool) -> Iterator[str]:
+    """Lines no wider than ``width()`` points, asked anew for each line (a paragraph may go on in a
+    narrower column). A word in ``splits`` is cut after the given prefix and the line ended there;
+    with ``hyphenate``, a word that does not fit is broken at its own hyphen (a compound) or, if
+    long, cut with one."""
     line = ""
     for word in text.split():
         prefix = splits.get(word.rstrip(",.;"))
         if prefix:
             cut = prefix if prefix.endswith("-") else prefix + "-"
-            if line and pdf.get_string_width(f"{line} {cut}") > width:
-                lines.append(line)
+            if line and pdf.get_string_width(f"{line} {cut}") > width():
+                yield line
                 line = ""
-            lines.append(f"{line} {cut}".strip())
+            yield f"{line} {cut}".strip()
             line = word[len(prefix):]
             continue
         candidate = f"{line} {word}".strip()
-        if pdf.get_string_width(candidate) <= width:
+        if pdf.get_string_width(candidate) <= width():
             line = candidate
             continue
-        if hyphenate and word.isalpha() and len(word) >= 8:
-            for cut in range(len(word) - 3, 3, -1):
-                if pdf.get_string_width(f"{line} {word[:cut]}-") <= width:
-                    lines.append(f"{line} {word[:cut]}-")
-                    line = word[cut:]
-                    break
-            else:
-                lines.append(line)
-                line = word
+        if hyphenate and "-" in word.strip("-") and pdf.get_string_width(f"{line} {word.split('-')[0]}-") <= width():
+            head, tail = word.split("-", 1)
+            yield f"{line} {head}-"
+            line = tail
             continue
-        lines.append(line)
+        if hyphenate and word.isalpha() and len(word) >= 8:
+            cuts = [c for c in range(len(word) - 3, 3, -1) if pdf.get_string_width(f"{line} {word[:c]}-") <= width()]
+            if cuts:
+                yield f"{line} {word[:cuts[0]]}-"
+                line = word[cuts[0]:]
+                continue
+        yield line
         line = word
-    lines.append(line)
-    return lines
+    yield line
 
 
 def write_pdf(
@@ -91,16 +92,20 @@ def write_pdf(
     splits: Mapping[str, str] = SEED_SPLITS,
     two_columns_from_page: int = 2,
     hyphenate: bool = False,
+    row_order: bool = False,
 ) -> int:
     """Typeset the title and paragraphs on A5 pages; returns the number of pages.
 
     Page 1 is one column, later pages (from ``two_columns_from_page``) two; every page has the
-    running header at the top and its number at the bottom.
+    running header at the top and its number at the bottom. With ``row_order`` a page's lines
+    are written to the PDF row by row across the columns, as some producers do, instead of in
+    reading order.
     """
     pdf = fpdf.FPDF(unit="pt", format=A5)
     pdf.add_font("dejavu", fname=font_path())
     pdf.set_auto_page_break(False)
     frame = {"page": 0, "column": 0, "y": 0.0}
+    pending: list[tuple[float, float, int, str]] = []
 
     def columns() -> int:
         return 2 if frame["page"] >= two_columns_from_page else 1
@@ -109,29 +114,38 @@ def write_pdf(
         full = A5[0] - 2 * MARGIN
         return full if columns() == 1 else (full - GUTTER) / 2
 
+    def flush() -> None:
+        for y, x, size, line in sorted(pending) if row_order else pending:
+            pdf.set_font("dejavu", size=size)
+            pdf.text(x, y, line)
+        pending.clear()
+
     def new_page() -> None:
+        flush()
         pdf.add_page()
         frame.update(page=frame["page"] + 1, column=0, y=TOP)
         pdf.set_font("dejavu", size=8)
         pdf.text(MARGIN, 40, header)
         pdf.text(A5[0] / 2, A5[1] - 30, str(frame["page"]))
 
-    def put(line: str, size: int) -> None:
+    def make_room(size: int) -> None:
         if frame["y"] + size > BOTTOM:
             if frame["column"] + 1 < columns():
                 frame.update(column=frame["column"] + 1, y=TOP)
             else:
                 new_page()
-        pdf.set_font("dejavu", size=size)
-        pdf.text(MARGIN + frame["column"] * (width() + GUTTER), frame["y"], line)
-        frame["y"] += size * 1.3
 
     new_page()
     for text, size in [(title, TITLE_SIZE), *((p, BODY_SIZE) for p in paragraphs)]:
         pdf.set_font("dejavu", size=size)
-        for line in _wrap(pdf, text, width(), splits, hyphenate):
-            put(line, size)
+        make_room(size)
+        for line in _wrap(pdf, text, width, splits, hyphenate):
+            pending.append((frame["y"], MARGIN + frame["column"] * (width() + GUTTER), size, line))
+            frame["y"] += size * 1.3
+            make_room(size)
+            pdf.set_font("dejavu", size=size)
         frame["y"] += size
+    flush()
     pdf.output(str(path))
     return frame["page"]
 
@@ -152,6 +166,12 @@ def test_seed_pdf_yields_the_sentences_of_the_text(seed_pdf: Path) -> None:
     expected = [s for s in _sentences(SEED_FR) if s != "Partager"]
     assert detect_format(seed_pdf) == "pdf"
     assert _sentences(seed_pdf) == expected
+
+
+def test_seed_pdf_written_row_by_row_reads_the_same(seed_pdf: Path, tmp_path: Path) -> None:
+    path = tmp_path / "rows.pdf"
+    write_pdf(path, *seed_paragraphs(), row_order=True)
+    assert read_document(path).text == read_document(seed_pdf).text
 
 
 def test_seed_pdf_blocks_pages_and_kinds(seed_pdf: Path) -> None:
@@ -175,6 +195,7 @@ def test_seed_pdf_blocks_pages_and_kinds(seed_pdf: Path) -> None:
         ("préoccu", "pation", False),
         ("porte", "avions", True),  # two words, no joined form: a compound
         ("xyzab", "qwrt", False),  # nothing known: a cut word
+        ("magnifique", "ment", False),  # a suffix, though both halves are words
     ],
 )
 def test_hyphen_at_line_end(left: str, right: str, kept: bool) -> None:
@@ -186,10 +207,11 @@ def test_document_words_decide_first() -> None:
     assert keeps_hyphen("porte", "avions", frozenset({"porteavions"})) is False
 
 
-def test_two_column_page_is_read_column_by_column(tmp_path: Path) -> None:
+@pytest.mark.parametrize("row_order", [False, True])
+def test_two_column_pages_are_read_column_by_column(row_order: bool, tmp_path: Path) -> None:
     path = tmp_path / "columns.pdf"
     paragraphs = [f"Paragraphe {n} : " + " ".join(f"mot{n}x{i}" for i in range(60)) + "." for n in range(1, 5)]
-    write_pdf(path, "Titre", paragraphs, two_columns_from_page=1, splits={})
+    assert write_pdf(path, "Titre", paragraphs, two_columns_from_page=1, splits={}, row_order=row_order) == 2
     document = read_document(path)
     assert [b.text for b in document.blocks] == ["Titre", *paragraphs]
 
@@ -209,6 +231,21 @@ def test_pdf_without_text_layer_is_refused(tmp_path: Path) -> None:
     pdf.output(str(path))
     with pytest.raises(DataError, match=r"scan\.pdf: no text layer: scanned\? run OCR first"):
         read_document(path)
+
+
+def test_a_page_without_text_is_named_in_a_notice(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.pdf"
+    pdf = fpdf.FPDF()
+    pdf.add_font("dejavu", fname=font_path())
+    pdf.add_page()
+    pdf.set_font("dejavu", size=12)
+    pdf.text(20, 20, "Une page de texte.")
+    pdf.add_page()
+    pdf.rect(20, 20, 100, 60, style="F")
+    pdf.output(str(path))
+    document = read_document(path)
+    assert [b.text for b in document.blocks] == ["Une page de texte."]
+    assert document.notice == f"{path}: page(s) 2 have no text layer (scanned?); their text is missing"
 
 
 def test_encrypted_pdf_is_refused(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import gzip
 import re
 import statistics
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -39,6 +39,10 @@ _COMPOUND_PREFIXES = frozenset(
     "nord sud est ouest ex anti après arrière avant demi semi mi non sous vice contre extra "
     "néo post pré pro quasi self".split()
 )
+# A line that starts with one of these finishes a word ("magnifique-/ment"), even where the
+# joined form is in no list.
+_SUFFIXES = frozenset("ment ments tion tions sion sions ique iques able ables ible ibles isme ismes iste istes "
+                      "ness ing ings ly ity ities".split())
 _WORD = re.compile(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)*")
 _WORDS_FILE = Path(__file__).with_name("pdf_words.txt.gz")
 
@@ -68,7 +72,7 @@ def read(path: str) -> Document:
     if not any(pages):
         raise DataError(f"{path}: no text layer: scanned? run OCR first (e.g. ocrmypdf) and read the result")
     empty = [str(number) for number, lines in enumerate(pages, 1) if not lines]
-    notice = f"{path}: pages {', '.join(empty)} have no text layer (scanned?); their text is missing" if empty else None
+    notice = f"{path}: page(s) {', '.join(empty)} have no text layer (scanned?); their text is missing" if empty else None
     return build_document(path, name, blocks_from_pages(pages), notice=notice)
 
 
@@ -96,6 +100,7 @@ def _lines_of(page, number: int) -> list[_Line]:
     page_height = page.get_height()
     text = textpage.get_text_range()
     lines: list[_Line] = []
+    heights: defaultdict[int, Counter] = defaultdict(Counter)
     line: _Line | None = None
     space = False
     for index, char in enumerate(text):
@@ -119,9 +124,12 @@ def _lines_of(page, number: int) -> list[_Line]:
             lines.append(line)
         line.text += char
         line.x1 = max(line.x1, right)
+        heights[id(line)][(top, bottom)] += 1
         space = False
     textpage.close()
     page.close()
+    for line in lines:  # the line's extent is its commonest character box, not a bullet's or symbol's
+        line.top, line.bottom = heights[id(line)].most_common(1)[0][0]
     return lines
 
 
@@ -131,14 +139,15 @@ def blocks_from_pages(pages: Sequence[Sequence[_Line]]) -> list[RawBlock]:
     runs = [run for lines in pages for run in _column_runs([ln for ln in lines if id(ln) not in running])]
     known = _document_words(line.text for lines in pages for line in lines)
     body = _body_height([line for run in runs for line in run])
+    spacing = _line_spacing(runs)
     paragraphs: list[list[_Line]] = []
     for run in runs:
-        right = max(line.x1 for line in run)
+        left, right = min(line.x0 for line in run), max(line.x1 for line in run)
         for index, line in enumerate(run):
             if index == 0:
                 continues = paragraphs and _continues(paragraphs[-1], line)
             else:
-                continues = not _paragraph_break(run[index - 1], line, min(ln.x0 for ln in run), right)
+                continues = not _paragraph_break(paragraphs[-1], line, left, right, spacing)
             if continues:
                 paragraphs[-1].append(line)
             else:
@@ -148,8 +157,9 @@ def blocks_from_pages(pages: Sequence[Sequence[_Line]]) -> list[RawBlock]:
 
 
 def _running_lines(pages: Sequence[Sequence[_Line]]) -> set[int]:
-    """Lines in a page's top or bottom band that are page numbers or recur on half the pages
-    (the same text but for numbers standing alone: "Rapport 2024 — page 3")."""
+    """Lines in a page's top or bottom band that are page numbers or recur in the band of another
+    page, the same text but for numbers standing alone ("Rapport 2024 — page 3"): a chapter's
+    running header may recur only on the even pages of a short chapter."""
     def key(line: _Line) -> str:
         return " ".join(re.sub(r"\b\d+\b", "#", line.text.lower()).split())
 
@@ -161,13 +171,12 @@ def _running_lines(pages: Sequence[Sequence[_Line]]) -> set[int]:
         return [ln for ln in lines if ln.bottom <= top + band or ln.top >= bottom - band]
 
     candidates = [banded(lines) for lines in pages]
-    pages_with_text = sum(1 for lines in pages if lines)
     recurring = Counter(k for lines in candidates for k in {key(ln) for ln in lines})
     return {
         id(line)
         for lines in candidates
         for line in lines
-        if _PAGE_NUMBER.fullmatch(key(line)) or (pages_with_text > 1 and recurring[key(line)] >= max(2, pages_with_text / 2))
+        if _PAGE_NUMBER.fullmatch(key(line)) or recurring[key(line)] >= 2
     }
 
 
@@ -218,16 +227,35 @@ def _gutter(lines: Sequence[_Line]) -> float | None:
     return best[1] if best else None
 
 
-def _paragraph_break(previous: _Line, line: _Line, left: float, right: float) -> bool:
-    """Whether ``line`` starts a new paragraph inside one column."""
+def _line_spacing(runs: Sequence[Sequence[_Line]]) -> dict[float, float]:
+    """For each line height, the distance from one line's top to the next inside a paragraph:
+    the lower quartile of those distances, since the larger ones are paragraph gaps."""
+    pitches: dict[float, list[float]] = {}
+    for run in runs:
+        for previous, line in zip(run, run[1:]):
+            pitch = line.top - previous.top
+            if abs(previous.height - line.height) < 0.05 * line.height and 0 < pitch < 3 * line.height:
+                pitches.setdefault(round(line.height, 1), []).append(pitch)
+    return {height: statistics.quantiles(values, n=4)[0] if len(values) > 1 else values[0] for height, values in pitches.items()}
+
+
+def _paragraph_break(paragraph: Sequence[_Line], line: _Line, left: float, right: float, spacing: dict[float, float]) -> bool:
+    """Whether ``line`` starts a new paragraph inside one column rather than going on with ``paragraph``."""
+    previous = paragraph[-1]
     height = min(previous.height, line.height)
-    if line.top - previous.bottom > 0.45 * height or abs(previous.height - line.height) > 0.1 * max(previous.height, line.height):
+    if abs(previous.height - line.height) > 0.1 * max(previous.height, line.height):
         return True
-    if line.x0 > left + height and line.x0 - previous.x0 > 0.5 * height:
-        return True  # a first-line indent
-    if line.text.startswith(_BULLETS) and line.text[1:2] == " ":
+    if line.top - previous.top > spacing.get(round(previous.height, 1), 1.2 * previous.height) + 0.4 * height:
         return True
+    if _is_bullet(line.text):
+        return True
+    if not _is_bullet(paragraph[0].text) and line.x0 > left + height and line.x0 - previous.x0 > 0.5 * height:
+        return True  # a first-line indent (a list item's following lines are indented too)
     return previous.text.endswith(_TERMINAL) and previous.x1 < right - 4 * previous.height
+
+
+def _is_bullet(text: str) -> bool:
+    return text.startswith(_BULLETS) and text[1:2] == " "
 
 
 def _continues(paragraph: Sequence[_Line], line: _Line) -> bool:
@@ -255,7 +283,7 @@ def _raw_block(paragraph: Sequence[_Line], known: frozenset[str], body: float, t
         kind = "title"
     elif height > 1.1 * body:
         kind = "heading"
-    elif text.startswith(_BULLETS) and text[1:2] == " ":
+    elif _is_bullet(text):
         kind = "list-item"
     else:
         kind = "paragraph"
@@ -279,7 +307,7 @@ def _join(text: str, following: str, known: frozenset[str]) -> str:
 def keeps_hyphen(left: str, right: str, known: frozenset[str] = frozenset()) -> bool:
     """Whether ``left-`` at a line end followed by ``right`` is a compound (hyphen kept) rather
     than one word the typesetter cut. Evidence, strongest first: a capital or a compound prefix,
-    then the hyphenated or joined form in the document, then in the word list."""
+    then the hyphenated or joined form in the document, then in the word list, then a suffix."""
     if right[:1].isupper() or left.lower().rsplit("-", 1)[-1] in _COMPOUND_PREFIXES:
         return True
     hyphenated, joined = f"{left}-{right}".lower(), f"{left}{right}".lower()
@@ -289,6 +317,8 @@ def keeps_hyphen(left: str, right: str, known: frozenset[str] = frozenset()) -> 
         if joined in words:
             return False
     words = _word_list()
+    if right.lower() in _SUFFIXES:
+        return False
     return left.lower() in words and right.lower() in words
 
 

@@ -1,0 +1,166 @@
+"""PDF readers compared: pages per second, and fidelity as the character error rate (CER) of the
+extracted text against the text the PDF was typeset from.
+
+    .venv/bin/python eval/bench_pdf.py [--documents 24]
+
+The PDFs are typeset here with fpdf2 by the test suite's typesetter (tests/test_documents_pdf.py):
+A5 pages with a running header and page numbers; the seed statement (page 1 one column, page 2
+two, one cut word and one compound broken at its hyphen), and NTREX-128's French news set in
+one column and in two (written in reading order, and row by row across the columns as some
+producers do), compounds broken at their hyphen and long words cut with one where a line is
+full. NTREX-128 is not in the reader's word list (scripts/build_pdf_words.py). The reference text has
+no header, page number or line-end hyphen, so a reader pays for each one it leaves in, and for
+lines read out of order. Whitespace is collapsed on both sides before the edit distance.
+Records its table in eval/results/documents.md (section "PDF readers").
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tempfile
+import time
+from itertools import groupby
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from rapidfuzz.distance import Levenshtein  # noqa: E402
+
+from align.documents import read_document  # noqa: E402
+from align.textio import read_text, write_text_atomic  # noqa: E402
+from tests.test_documents_pdf import seed_paragraphs, write_pdf  # noqa: E402
+
+NTREX = ROOT.parent / "shared" / "data" / "translate" / "ntrex128"
+RESULTS = ROOT / "eval" / "results" / "documents.md"
+SECTION_START, SECTION_END = "<!-- pdf-readers:start -->", "<!-- pdf-readers:end -->"
+SENTENCES_PER_PARAGRAPH = 3
+
+
+def read_align(path: Path) -> str:
+    return "\n\n".join(block.text for block in read_document(path, "pdf").blocks)
+
+
+def read_pypdfium2(path: Path) -> str:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return "\n".join(pdf[index].get_textpage().get_text_range() for index in range(len(pdf)))
+    finally:
+        pdf.close()
+
+
+def read_pdfplumber(path: Path) -> str:
+    import pdfplumber
+
+    with pdfplumber.open(str(path)) as pdf:
+        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+
+
+def read_pdfminer(path: Path) -> str:
+    from pdfminer.high_level import extract_text
+
+    return extract_text(str(path))
+
+
+READERS: dict[str, Callable[[Path], str]] = {
+    "align.documents.pdf (pypdfium2 + layout)": read_align,
+    "pypdfium2 get_text_range": read_pypdfium2,
+    "pdfplumber extract_text": read_pdfplumber,
+    "pdfminer.six extract_text": read_pdfminer,
+}
+
+
+def ntrex_paragraphs(documents: int) -> list[str]:
+    """The first ``documents`` NTREX-128 French documents, three sentences a paragraph."""
+    ids = read_text(NTREX / "DOCUMENT_IDS.tsv").text.splitlines()
+    lines = read_text(NTREX / "newstest2019-ref.fra.txt").text.splitlines()
+    paragraphs: list[str] = []
+    for number, (_, rows) in enumerate(groupby(zip(ids, lines), key=lambda row: row[0])):
+        if number == documents:
+            break
+        sentences = [line for _, line in rows]
+        paragraphs += [" ".join(sentences[i:i + SENTENCES_PER_PARAGRAPH]) for i in range(0, len(sentences), SENTENCES_PER_PARAGRAPH)]
+    return paragraphs
+
+
+def corpora(folder: Path, documents: int) -> list[tuple[str, Path, int, str]]:
+    """(name, PDF, pages, reference text) for each typeset test PDF."""
+    built = []
+    title, paragraphs = seed_paragraphs()
+    news = ntrex_paragraphs(documents)
+    for label, file, kwargs, (head, body) in [
+        ("seed statement, 1 + 2 columns", "seed.pdf", {}, (title, paragraphs)),
+        ("NTREX-128 news, one column", "news1.pdf", {"two_columns_from_page": 10**6, "hyphenate": True, "splits": {}},
+         ("Actualités", news)),
+        ("NTREX-128 news, two columns", "news2.pdf", {"two_columns_from_page": 1, "hyphenate": True, "splits": {}},
+         ("Actualités", news)),
+        ("NTREX-128 news, two columns written row by row", "news3.pdf",
+         {"two_columns_from_page": 1, "hyphenate": True, "splits": {}, "row_order": True}, ("Actualités", news)),
+    ]:
+        path = folder / file
+        pages = write_pdf(path, head, body, **kwargs)
+        built.append((label, path, pages, "\n\n".join([head, *body])))
+    return built
+
+
+def cer(reference: str, hypothesis: str) -> float:
+    ref, hyp = " ".join(reference.split()), " ".join(hypothesis.split())
+    return Levenshtein.distance(ref, hyp) / max(len(ref), 1)
+
+
+def measure(reader: Callable[[Path], str], path: Path, min_seconds: float = 1.0) -> tuple[str, float]:
+    """The reader's text and its seconds per call (repeated until ``min_seconds`` have passed)."""
+    runs, started = 0, time.perf_counter()
+    while True:
+        text = reader(path)
+        runs += 1
+        elapsed = time.perf_counter() - started
+        if elapsed >= min_seconds:
+            return text, elapsed / runs
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=24, help="NTREX-128 documents to typeset (default 24)")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        built = corpora(Path(tmp), args.documents)
+        for label, path, pages, reference in built:
+            for reader_name, reader in READERS.items():
+                text, seconds = measure(reader, path)
+                rows.append((label, pages, reader_name, pages / seconds, cer(reference, text)))
+                print(f"{label:48} {pages:3d} p  {reader_name:42} {pages / seconds:8.1f} pages/s  CER {cer(reference, text):.4f}",
+                      flush=True)
+    _record(rows, args.documents)
+    return 0
+
+
+def _record(rows: list[tuple[str, int, str, float, float]], documents: int) -> None:
+    table = ["| PDF | pages | reader | pages/s | CER |", "| --- | ---: | --- | ---: | ---: |"]
+    table += [f"| {label} | {pages} | {reader} | {speed:.1f} | {error:.4f} |" for label, pages, reader, speed, error in rows]
+    section = "\n".join([
+        SECTION_START,
+        "## PDF readers",
+        "",
+        f"`.venv/bin/python eval/bench_pdf.py --documents {documents}` ({time.strftime('%Y-%m-%d')}, one process on a "
+        "shared 2-core machine; pages/s is wall-clock, each PDF read repeatedly for at least a second).",
+        "",
+        *table,
+        "",
+        SECTION_END,
+    ])
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Documents\n"
+    pattern = re.compile(re.escape(SECTION_START) + ".*?" + re.escape(SECTION_END), re.DOTALL)
+    new = pattern.sub(lambda _: section, old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + section + "\n"
+    write_text_atomic(RESULTS, new)
+    print(f"recorded in {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
