@@ -51,6 +51,26 @@ CONTENT_SENTENCES = (
 STOPLISTS = {"fr": "French", "en": "English"}
 
 
+NOTES = """How align reads a page: trafilatura (default settings, XML output for the structure) finds the
+article; the h1 that matches the page's title is put back as the title block (trafilatura leaves it
+out of the body); then every block whose whole text matches a chrome rule is dropped. Combining
+extractors was not needed: trafilatura alone keeps every article string here, and each of
+readability-lxml and jusText loses at least one.
+
+Read these figures with care. Six pages hold 16 `with` and 20 `without` strings, so one string is
+.06 of *kept* and .05 of *dropped*: ≥ .96 means none missed. The two leaks of trafilatura that the
+rules close ("Image illustrative : …", a credit line, and Reuters' "Our Standards: The Thomson
+Reuters Trust Principles.") were seen before the image-credit rule and the editorial-standards
+phrase of the legal-footer rule were written; the other rules and phrases come from what chrome
+looks like in general (the reasons below), and the guard below runs them over article text they
+have never seen. Chrome the expectations do not list still gets through: phys.org's "October 22,
+2019 report" (a date with a section label, which the date-line rule does not take) and the
+infocomcgt page's press-review list (kept: it is the page's own content). The issue quotes
+trafilatura's published figures on French pages of this kind (kept/dropped: default .96/.92,
+favor_precision .92/.96, readability-lxml .90/.92, jusText .88/.88); the table below is these six
+pages only."""
+
+
 def normalise(text: str) -> str:
     return " ".join(text.replace("\u00ad", "").split())
 
@@ -95,11 +115,13 @@ def evaluate(expectations: dict, pages: dict[str, str]) -> dict:
     """Per extractor and page: kept/dropped counts, the misses, and seconds per page."""
     results: dict = {}
     for extractor, run in EXTRACTORS.items():
+        first = next(iter(expectations))
+        run(pages[first], expectations[first]["lang"])  # imports and caches out of the timing
         rows = {}
         for page_name, expected in expectations.items():
-            started = time.perf_counter()
+            started = time.process_time()
             text = normalise(run(pages[page_name], expected["lang"]))
-            seconds = time.perf_counter() - started
+            seconds = time.process_time() - started
             missed = [s for s in expected["with"] if normalise(s) not in text]
             leaked = [s for s in expected["without"] if normalise(s) in text]
             rows[page_name] = {
@@ -117,9 +139,9 @@ def reader_speed(paths: list[Path], repeats: int) -> dict:
     for path in paths:
         times = []
         for _ in range(repeats):
-            started = time.perf_counter()
+            started = time.process_time()
             document = html_reader.read(str(path))
-            times.append(time.perf_counter() - started)
+            times.append(time.process_time() - started)
         per_page[path.name] = (min(times), len(document.blocks), sum(1 for b in document.blocks if b.locator.get("path")))
         blocks += len(document.blocks)
     total = sum(seconds for seconds, _, _ in per_page.values())
@@ -151,8 +173,9 @@ def render(results: dict, dropped: dict[str, list[tuple[str, str]]], speed: dict
              f"Command: `{command}` (2 CPU cores). Pages and expectations: `../shared/data/documents/html/` "
              "(six pages from trafilatura's test fixtures, two French, four English). *kept* = article "
              "strings (`with`) found in the text, *dropped* = chrome strings (`without`) absent from it.", "",
+             NOTES, "",
              "### Pooled over the six pages", "",
-             "| extractor | kept | dropped | s / page |", "| --- | --- | --- | --- |"]
+             "| extractor | kept | dropped | CPU s / page |", "| --- | --- | --- | --- |"]
     for extractor, rows in results.items():
         kept, with_, gone, without = pooled(rows)
         seconds = statistics.mean(r["seconds"] for r in rows.values())
@@ -179,12 +202,13 @@ def render(results: dict, dropped: dict[str, list[tuple[str, str]]], speed: dict
               f"({len(hits) / count:.2%}): " + (", ".join(f"{rule} {n}" for rule, n in fired.most_common()) or "none") + ".", ""]
     for source, rule, line in hits[:15]:
         lines.append(f"- {source} · {rule}: “{line[:100]}”")
+    lines += ["", "(The seed statement's “Partager” is its leftover share button: a true hit.)"]
     lines += ["", "| rule | why it is chrome |", "| --- | --- |"]
     lines += [f"| {rule.name} | {rule.reason} |" for rule in RULES]
     lines += ["", "### Reader speed", "",
-              f"align's reader (decode, parse, trafilatura, rules, element paths), best of 3: "
+              f"align's reader (decode, parse, trafilatura, rules, element paths), best of 3, CPU time: "
               f"{speed['pages_per_s']:.1f} pages/s, {speed['blocks_per_s']:.0f} blocks/s.", "",
-              "| page | s | blocks | with an element path |", "| --- | --- | --- | --- |"]
+              "| page | CPU s | blocks | with an element path |", "| --- | --- | --- | --- |"]
     for page, (seconds, blocks, located) in speed["per_page"].items():
         lines.append(f"| {page} | {seconds:.3f} | {blocks} | {located} |")
     lines.append(SECTION_END)

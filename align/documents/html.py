@@ -55,9 +55,11 @@ _DOM_BLOCKS = frozenset({
 })
 # trafilatura's XML elements that hold a block's text, with the block kind they give.
 _BLOCK_KINDS = {"head": "heading", "p": "paragraph", "item": "list-item", "cell": "table-cell", "quote": "quote"}
-# Containers of blocks in trafilatura's XML; code listings are left out like Markdown's code blocks.
+# Containers of blocks in trafilatura's XML.
 _CONTAINERS = frozenset({"doc", "main", "body", "list", "table", "row", "div"})
+# Never blocks: code listings (left out, like Markdown's code blocks), images, reader comments.
 _SKIPPED = frozenset({"code", "graphic", "comments"})
+# The shortest extraction trafilatura trusts before trying its fallbacks (see _trafilatura_config).
 MIN_ARTICLE_CHARS = 1
 
 
