@@ -12,9 +12,13 @@ import numpy as np
 import pytest
 
 import align.translate as translate
+import align.translate.drafts as drafts_module
+from align.translate import llama, prompts
 from align.cache import Cache
 from align.errors import DataError
 from align.translate import (
+    MAX_SENTENCE_CHARS,
+    SPLIT_FLAG,
     Seq2SeqTranslator,
     get_translator,
     prepare_source,
@@ -65,7 +69,7 @@ def test_cache_key_includes_translator_name(tmp_path):
 
 
 def test_interrupted_run_resumes_with_the_rest(tmp_path, monkeypatch):
-    monkeypatch.setattr(translate, "CACHE_BATCH", 2)
+    monkeypatch.setattr(drafts_module, "CACHE_BATCH", 2)
     cache = Cache(tmp_path / "cache.sqlite3")
     with pytest.raises(KeyboardInterrupt):
         translate_sentences(SENTENCES, CountingTranslator(fail_after=5), cache)
@@ -111,7 +115,7 @@ def test_flag_is_kept_when_repair_fails():
     translator = RepairingTranslator(["Soldiers soldiers soldiers soldiers."])
     [draft] = translate_sentences(["Des soldats de la RPDC ont été déployés."], translator)
     assert draft.text == "Russian soldiers were deployed."
-    assert "acronym-changed:RPDC" in draft.flags
+    assert "entity-missing:RPDC" in draft.flags
 
 
 def test_unflagged_drafts_are_not_retried():
@@ -137,6 +141,45 @@ def test_long_sentences_are_split_and_joined_without_loss():
     [draft] = translate_sentences([LONG_SENTENCE], translator)
     assert len(translator.seen) == len(split_long(LONG_SENTENCE)) > 1
     assert draft.text == " ".join(f"[{p}]" for p in split_long(LONG_SENTENCE))
+
+
+def test_a_sentence_without_clause_marks_is_split_between_words_and_flagged():
+    """Issue 29: split_long cut only at ; : , so a long line without them reached the model whole
+    and overflowed llama.cpp's context (RuntimeError with a traceback)."""
+    words = " ".join(f"mot{i}" for i in range(3000))  # 20k characters, no punctuation at all
+    pieces = split_long(words)
+    assert len(pieces) > 50 and all(len(p) <= translate.MAX_PIECE_CHARS for p in pieces)
+    assert " ".join(pieces) == words
+    translator = CountingTranslator()
+    [draft] = translate_sentences([words], translator)
+    assert translator.seen == pieces and SPLIT_FLAG in draft.flags
+    assert draft.text == " ".join(f"[{p}]" for p in pieces)
+    [short] = translate_sentences(["Une phrase courte."], CountingTranslator())
+    assert SPLIT_FLAG not in short.flags
+
+
+def test_a_word_longer_than_a_piece_is_cut_inside():
+    assert split_long("x" * 700, 320) == ["x" * 320, "x" * 320, "x" * 60]
+
+
+def test_a_sentence_past_the_limit_is_refused_before_any_work(tmp_path):
+    translator = CountingTranslator()
+    huge = "a " * (MAX_SENTENCE_CHARS // 2 + 1)
+    with pytest.raises(DataError, match=r"sentence 2 has [\d,]+ characters, over the limit of 100,000"):
+        translate_sentences(["Bonjour.", huge], translator, Cache(tmp_path / "c.sqlite3"))
+    assert translator.seen == []
+
+
+def test_cli_translate_refuses_a_megabyte_line_in_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from align.cli import main
+
+    line = tmp_path / "huge.txt"
+    line.write_text("mot " * 250_000 + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["translate", str(line), "--no-cache", "--quiet"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "over the limit of 100,000" in result.output and len(result.output.strip().splitlines()) == 1
 
 
 def test_prepare_source_rewrites_what_small_models_garble():
@@ -209,7 +252,7 @@ def test_tiny_marian_round_trip_through_transformers_backend(tiny_marian_dir, tm
     assert [d.source for d in drafts] == sources
     assert all(isinstance(d.text, str) for d in drafts)
     # Random weights give gibberish, which the checks must notice.
-    assert "number-missing:2019" in drafts[1].flags
+    assert "number-changed:2019" in drafts[1].flags
     again = Seq2SeqTranslator(str(tiny_marian_dir))
     assert again.name == translator.name
     # A rerun answered from the cache never reads the model.
@@ -246,7 +289,7 @@ def test_ctranslate2_converts_the_tiny_marian_once_and_matches_transformers(tiny
     again = translate.CTranslate2Translator(str(directory), n_threads=1, compute_type="float32")
     assert again.translate(sources) == converted.translate(sources) and again.name == converted.name
     drafts = translate_sentences(sources, get_translator("ctranslate2", str(tiny_marian_dir)), Cache(tmp_path / "c.sqlite3"))
-    assert "number-missing:2019" in drafts[1].flags
+    assert "number-changed:2019" in drafts[1].flags
     rerun = translate.CTranslate2Translator(str(tiny_marian_dir), compute_type="int8")
     assert translate_sentences(sources, rerun, Cache(tmp_path / "c.sqlite3")) == drafts
     assert rerun.engine is None  # answered from the cache without reading the model
@@ -293,10 +336,10 @@ def test_markup_tokens_are_never_chosen_even_when_most_likely():
     rng = np.random.default_rng(0)
     never_text = frozenset({1})
     line_end = lambda token: token == 99  # noqa: E731
-    assert translate._choose_token(logits, [], translate.GREEDY, line_end, True, rng) == 1
-    assert translate._choose_token(logits, [], translate.GREEDY, line_end, True, rng, never_text) == 0
+    assert llama._choose_token(logits, [], translate.GREEDY, line_end, True, rng) == 1
+    assert llama._choose_token(logits, [], translate.GREEDY, line_end, True, rng, never_text) == 0
     sampled = translate.Decoding(temperature=1.0)
-    picks = {translate._choose_token(logits, [], sampled, line_end, True, rng, never_text) for _ in range(50)}
+    picks = {llama._choose_token(logits, [], sampled, line_end, True, rng, never_text) for _ in range(50)}
     assert 1 not in picks and {0, 2} <= picks
 
 
@@ -312,7 +355,7 @@ def test_llama_cpp_generator_bans_markup_but_not_newlines():
     assert not generator.end_tokens & generator.markup_tokens
     carriage_return = generator.model.tokenize(b"\r", add_bos=False, special=False)
     assert len(carriage_return) == 1 and generator._is_line_end(carriage_return[0])
-    assert translate._first_line("about privacy. \r \r The ACLU also") == "about privacy. "
+    assert prompts.first_line("about privacy. \r \r The ACLU also") == "about privacy. "
     assert generator.model.tokenize(b"Hello", add_bos=False, special=False)[0] not in generator.markup_tokens
 
 

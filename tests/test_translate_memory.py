@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from align.errors import DataError
-from align.memory import EMBEDDED_MEMORY, TranslationMemory, read_memory
+from align.translate.memory import EMBEDDED_MEMORY, TranslationMemory, read_memory
 from align.translate import DEFAULT_PROMPT, FewShotTranslator, GREEDY
 
 PAIRS = [

@@ -20,7 +20,7 @@ import numpy as np
 from align.embed import Embedder, get_embedder
 from align.errors import DataError
 
-EMBEDDED_MEMORY = Path(__file__).with_name("translation_memory.tsv")
+EMBEDDED_MEMORY = Path(__file__).parent.parent / "translation_memory.tsv"
 
 
 class TranslationMemory:

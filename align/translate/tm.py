@@ -1,0 +1,222 @@
+"""A translation memory as a CAT tool uses one: exact matches reused, fuzzy ones shown and lent.
+
+For each sentence, a stored source identical to it (whitespace aside) gives its stored
+translation, marked ``tm:100``, and the model is not asked. Otherwise the stored sources at
+least :data:`DEFAULT_THRESHOLD` % alike are fuzzy matches: the draft is marked ``tm:<best %>``
+and, for the few-shot gguf backend, the matches become examples in the batch's prompt.
+
+The match percentage is what CAT tools compute: one minus the word-level edit distance over the
+longer side's words (punctuation marks count as words), so one word changed in a 10-word
+sentence is 90 %. Candidates come from an SQLite FTS5 index (BM25 over the query's rarest
+words), so a lookup scores a few dozen segments, not the whole memory: thousands of lookups a
+second at a million segments (eval/results/translate.md).
+
+Memories: TMX (``.tmx``; entities refused), a run's or review's corpus (``.jsonl``, corpus
+``.tsv``), plain ``French<TAB>English`` lines (any other name), or a review store
+(``review.sqlite3``, or a run directory holding one), of which only the accepted pairs count.
+Several may be given; for a source stored twice, the later one wins.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import sqlite3
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from rapidfuzz.distance import Levenshtein
+
+from align.errors import DataError
+from align.translate.xmlguard import refuse_entities
+
+DEFAULT_THRESHOLD = 75
+EXACT_FLAG = "tm:100"
+# FTS5 candidates scored per lookup, and how many of the query's rarest words select them.
+CANDIDATES = 40
+QUERY_WORDS = 6
+
+_TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+_INDEX_WORD_RE = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Match:
+    source: str
+    target: str
+    score: int  # percentage, 100 for an exact match
+
+    @property
+    def flag(self) -> str:
+        return f"tm:{self.score}"
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+def match_score(a: str, b: str) -> int:
+    """CAT-style fuzzy match percentage: word-level edit distance over the longer side."""
+    tokens_a, tokens_b = _TOKEN_RE.findall(a), _TOKEN_RE.findall(b)
+    if not tokens_a and not tokens_b:
+        return 100
+    return int(Levenshtein.normalized_similarity(tokens_a, tokens_b) * 100 + 1e-9)
+
+
+def _index_words(text: str) -> list[str]:
+    """Words as FTS5's ``unicode61 remove_diacritics 2`` tokenizer sees them."""
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _INDEX_WORD_RE.findall(folded)
+
+
+class TMIndex:
+    """Pairs indexed for exact and fuzzy lookup; also an example source for the few-shot model."""
+
+    def __init__(self, pairs: Sequence[tuple[str, str]], threshold: int = DEFAULT_THRESHOLD):
+        if not 1 <= threshold <= 100:
+            raise DataError(f"translation memory threshold {threshold}: give a percentage from 1 to 100")
+        exact: dict[str, str] = {}
+        for source, target in pairs:
+            exact[_normalise(source)] = target  # later pairs win
+        if not exact:
+            raise DataError("translation memory is empty")
+        self.pairs = list(exact.items())
+        self.threshold = threshold
+        self._exact = exact
+        self._db = sqlite3.connect(":memory:", check_same_thread=False)
+        self._db.execute("CREATE VIRTUAL TABLE segments USING fts5(source, tokenize='unicode61 remove_diacritics 2')")
+        self._db.executemany("INSERT INTO segments (rowid, source) VALUES (?, ?)",
+                             ((i, source) for i, (source, _) in enumerate(self.pairs)))
+        self._db.execute("CREATE VIRTUAL TABLE vocabulary USING fts5vocab(segments, 'row')")
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """Identifies the memory in cache keys: drafts that borrowed from it change with it."""
+        digest = hashlib.sha256(str(self.threshold).encode())
+        for source, target in self.pairs:
+            digest.update(f"{source}\t{target}\n".encode("utf-8"))
+        return digest.hexdigest()[:16]
+
+    @property
+    def name(self) -> str:
+        return f"tm{self.threshold}-{self.digest}"
+
+    @functools.cached_property
+    def _documents_with(self) -> dict[str, int]:
+        """How many stored sources hold each word (read once from FTS5's vocabulary)."""
+        return dict(self._db.execute("SELECT term, doc FROM vocabulary"))
+
+    def _rarest(self, words: list[str]) -> list[str]:
+        """The query's words that select fewest candidates: a match at or above the threshold
+        shares most of its words, so it shares some of the rarest ones."""
+        counts = self._documents_with
+        present = [w for w in dict.fromkeys(words) if w in counts]
+        return sorted(present, key=counts.__getitem__)[:QUERY_WORDS]
+
+    def lookup(self, sentence: str, limit: int = 3) -> list[Match]:
+        """The exact match alone, or up to ``limit`` fuzzy matches at or above the threshold, best first."""
+        key = _normalise(sentence)
+        if key in self._exact:
+            return [Match(key, self._exact[key], 100)]
+        words = self._rarest(_index_words(key))
+        if not words:
+            return []
+        query = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
+        rows = self._db.execute(
+            "SELECT rowid FROM segments WHERE segments MATCH ? ORDER BY rank LIMIT ?", (query, CANDIDATES)
+        ).fetchall()
+        matches = []
+        for (row,) in rows:
+            source, target = self.pairs[row]
+            score = match_score(key, source)
+            if score >= self.threshold:
+                matches.append(Match(source, target, min(score, 99)))
+        return sorted(matches, key=lambda m: -m.score)[:limit]
+
+    def examples(self, sentences: Sequence[str]) -> list[tuple[str, str]]:
+        """The best fuzzy match of each sentence of the batch, weakest first."""
+        best = [found[0] for found in map(self.lookup, sentences) if found and found[0].score < 100]
+        best.sort(key=lambda m: m.score)
+        return list(dict.fromkeys((m.source, m.target) for m in best))
+
+
+def _tsv_pairs(path: Path) -> list[tuple[str, str]]:
+    """A corpus TSV (with the header ``align`` writes) or plain ``French<TAB>English`` lines."""
+    from align.formats import TSV_COLUMNS, read_corpus
+    from align.translate.memory import read_memory
+
+    with path.open(encoding="utf-8-sig", errors="replace") as fh:
+        header = fh.readline().rstrip("\r\n").split("\t")
+    if header == list(TSV_COLUMNS):
+        return [(p.src, p.tgt) for p in read_corpus(path, "tsv")]
+    return read_memory(path)
+
+
+def _review_pairs(store: Path) -> list[tuple[str, str]]:
+    """The pairs a reviewer accepted in ``align review`` (its shared copy), read through the
+    review store of the corpus the store belongs to."""
+    from align.review import ReviewStore
+    from align.review.store import RUN_STORE, STORE_SUFFIX
+
+    corpus = store.parent if store.name == RUN_STORE else store.with_name(store.name.removesuffix(STORE_SUFFIX))
+    review = ReviewStore.open(corpus)
+    try:
+        return [(p.src, p.tgt) for p in (b.to_pair() for b in review.beads() if b.status == "accepted")]
+    finally:
+        review.db.close()
+
+
+def _is_review_store(path: Path) -> bool:
+    from align.review.store import RUN_STORE, STORE_SUFFIX
+
+    return path.name == RUN_STORE or path.name.endswith(STORE_SUFFIX)
+
+
+def read_tm(path: str | Path) -> list[tuple[str, str]]:
+    """The (French, English) pairs of one memory file (formats: the module's docstring)."""
+    from align.formats import read_corpus
+    from align.review.store import RUN_STORE
+
+    path = Path(path)
+    if path.is_dir():
+        path = path / RUN_STORE
+    if not path.is_file():
+        raise DataError(f"translation memory {path}: no such file")
+    suffix = path.suffix.lower()
+    if _is_review_store(path):
+        pairs = _review_pairs(path)
+    elif suffix == ".tmx":
+        refuse_entities(path.read_bytes(), f"translation memory {path}")
+        pairs = [(p.src, p.tgt) for p in read_corpus(path, "tmx")]
+    elif suffix == ".jsonl":
+        pairs = [(p.src, p.tgt) for p in read_corpus(path, "jsonl")]
+    else:
+        pairs = _tsv_pairs(path)
+    pairs = [(src, tgt) for src, tgt in pairs if src.strip() and tgt.strip()]
+    if not pairs:
+        hint = "; accept some pairs in `align review` first" if _is_review_store(path) else ""
+        raise DataError(f"translation memory {path}: no French-English pairs in it{hint}")
+    return pairs
+
+
+def load_tm(paths: Iterable[str | Path], threshold: int = DEFAULT_THRESHOLD) -> TMIndex:
+    """One index over the memories in ``paths``, in order (a later one wins an exact tie); built
+    once per process while the files stay the same (``batch`` drafts many documents with it)."""
+    return _load_tm(tuple((str(path), *_stamp(Path(path))) for path in paths), threshold)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        status = path.stat()
+    except OSError:
+        return (0, 0)  # read_tm says what is wrong
+    return (status.st_mtime_ns, status.st_size)
+
+
+@functools.lru_cache(maxsize=2)
+def _load_tm(stamped: tuple[tuple[str, int, int], ...], threshold: int) -> TMIndex:
+    return TMIndex([pair for path, *_ in stamped for pair in read_tm(path)], threshold)
