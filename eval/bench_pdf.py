@@ -17,6 +17,7 @@ Records its table in eval/results/documents.md (section "PDF readers").
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import tempfile
@@ -26,13 +27,13 @@ from pathlib import Path
 from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from align.documents import read_document  # noqa: E402
 from align.textio import read_text, write_text_atomic  # noqa: E402
-from tests.test_documents_pdf import seed_paragraphs, write_pdf  # noqa: E402
+from test_documents_pdf import seed_paragraphs, write_pdf  # noqa: E402
 
 NTREX = ROOT.parent / "shared" / "data" / "translate" / "ntrex128"
 RESULTS = ROOT / "eval" / "results" / "documents.md"
@@ -108,9 +109,10 @@ def corpora(folder: Path, documents: int) -> list[tuple[str, Path, int, str]]:
     return built
 
 
-def cer(reference: str, hypothesis: str) -> float:
+def edits(reference: str, hypothesis: str) -> tuple[int, int]:
+    """Character edits from the reference to the reader's text, and the reference's length."""
     ref, hyp = " ".join(reference.split()), " ".join(hypothesis.split())
-    return Levenshtein.distance(ref, hyp) / max(len(ref), 1)
+    return Levenshtein.distance(ref, hyp), len(ref)
 
 
 def measure(reader: Callable[[Path], str], path: Path, min_seconds: float = 1.0) -> tuple[str, float]:
@@ -134,22 +136,25 @@ def main() -> int:
         for label, path, pages, reference in built:
             for reader_name, reader in READERS.items():
                 text, seconds = measure(reader, path)
-                rows.append((label, pages, reader_name, pages / seconds, cer(reference, text)))
-                print(f"{label:48} {pages:3d} p  {reader_name:42} {pages / seconds:8.1f} pages/s  CER {cer(reference, text):.4f}",
-                      flush=True)
+                distance, length = edits(reference, text)
+                rows.append((label, pages, reader_name, pages / seconds, distance, distance / length))
+                print(f"{label:48} {pages:3d} p  {reader_name:42} {pages / seconds:8.1f} pages/s  "
+                      f"{distance:6d} edits  CER {distance / length:.4f}", flush=True)
     _record(rows, args.documents)
     return 0
 
 
-def _record(rows: list[tuple[str, int, str, float, float]], documents: int) -> None:
-    table = ["| PDF | pages | reader | pages/s | CER |", "| --- | ---: | --- | ---: | ---: |"]
-    table += [f"| {label} | {pages} | {reader} | {speed:.1f} | {error:.4f} |" for label, pages, reader, speed, error in rows]
+def _record(rows: list[tuple[str, int, str, float, int, float]], documents: int) -> None:
+    table = ["| PDF | pages | reader | pages/s | edits | CER |", "| --- | ---: | --- | ---: | ---: | ---: |"]
+    table += [f"| {label} | {pages} | {reader} | {speed:.1f} | {distance} | {error:.4f} |"
+              for label, pages, reader, speed, distance, error in rows]
     section = "\n".join([
         SECTION_START,
         "## PDF readers",
         "",
         f"`.venv/bin/python eval/bench_pdf.py --documents {documents}` ({time.strftime('%Y-%m-%d')}, one process on a "
-        "shared 2-core machine; pages/s is wall-clock, each PDF read repeatedly for at least a second).",
+        f"shared 2-core machine, load average {os.getloadavg()[0]:.1f} at the end; pages/s is wall-clock, each PDF read "
+        "repeatedly for at least a second; edits: character edit distance to the typeset text, CER = edits / its length).",
         "",
         *table,
         "",

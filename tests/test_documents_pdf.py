@@ -17,7 +17,7 @@ from align.blocks import segment_document
 from align.documents import detect_format, read_document
 from align.documents.pdf import keeps_hyphen
 from align.errors import DataError
-from tests.conftest import SEED_FR
+from conftest import SEED_FR
 
 fpdf = pytest.importorskip("fpdf")
 
@@ -182,7 +182,7 @@ def test_seed_pdf_blocks_pages_and_kinds(seed_pdf: Path) -> None:
     assert {b.kind for b in document.blocks[1:]} == {"paragraph"}
     assert [b.locator["page"] for b in document.blocks][-1] == 2
     # the paragraph carried over the page break is one block that names both pages
-    assert any(b.locator == {"page": 1, "last_page": 2} for b in document.blocks)
+    assert any(b.locator == {"page": 1, "until": {"page": 2}} for b in document.blocks)
     assert len(document.blocks) == 5
 
 

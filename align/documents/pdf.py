@@ -288,7 +288,7 @@ def _raw_block(paragraph: Sequence[_Line], known: frozenset[str], body: float, t
     else:
         kind = "paragraph"
     pages = sorted({line.page for line in paragraph})
-    locator = {"page": pages[0]} if len(pages) == 1 else {"page": pages[0], "last_page": pages[-1]}
+    locator = {"page": pages[0]} if len(pages) == 1 else {"page": pages[0], "until": {"page": pages[-1]}}
     return RawBlock(" ".join(text.split()), kind, locator)
 
 

@@ -71,5 +71,5 @@ def _messages(catalogue) -> Iterator[tuple[object, dict]]:
         if unit.getcontext():
             locator["context"] = unit.getcontext()
         if unit.getlocations():
-            locator["references"] = unit.getlocations()
+            locator["references"] = " ".join(unit.getlocations())
         yield unit, locator
