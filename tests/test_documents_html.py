@@ -81,6 +81,23 @@ def test_seed_page_yields_exactly_the_seed_sentences_without_its_share_button(tm
         assert chrome not in document.text
 
 
+def test_chrome_inside_the_article_without_telling_class_names_is_dropped(tmp_path):
+    """Date, byline, "À lire aussi" box, newsletter box and tag line in the article itself, with no
+    class names that would give them away: the seed's sentences still come out alone."""
+    title, *body = seed_paragraphs()
+    paragraphs = [f"<p>{escape(p)}</p>" for p in body]
+    article = (
+        "<p>Publié le 5 novembre 2024</p><p>Par la Direction de la communication</p>" + "".join(paragraphs[:2])
+        + "<div><h3>À lire aussi</h3><ul><li><a href='/a'>Déclaration du G7 sur la Corée du Nord</a></li>"
+        "<li><a href='/b'>Sanctions contre la Russie : le point</a></li></ul></div>" + "".join(paragraphs[2:])
+        + "<div><p>Inscrivez-vous à notre lettre d’information pour recevoir chaque semaine l’essentiel de "
+        "l’actualité diplomatique.</p><form><input type='email'><button>S’abonner</button></form></div>"
+        "<p>Mots-clés : Corée du Nord, Russie, Ukraine</p>"
+    )
+    document = read_document(write(tmp_path, page(article, title=title)))
+    assert [block.text for block in document.blocks] == seed_paragraphs()
+
+
 def test_locators_are_element_paths_into_the_original_page(tmp_path):
     text = seed_page()
     document = read_document(write(tmp_path, text))
@@ -212,7 +229,8 @@ def test_an_xhtml_page_with_an_encoding_declaration_is_read(tmp_path):
     "Sign up for the Nature Briefing newsletter — what matters in science, free to your inbox daily.",
     "I agree my information will be processed in accordance with the Privacy Policy.",
     "Votre adresse e-mail ne sera pas publiée. Les champs obligatoires sont indiqués avec *",
-    "Par Jean Dupont", "By Steve Gorman", "Publié le 5 novembre 2024 à 14h30", "Mis à jour le 06/11/2024",
+    "Par Jean Dupont", "By Steve Gorman", "By J. R. Smith and Anna Lee", "Par la Direction de la communication",
+    "Mots-clés : Corée du Nord, Russie, Ukraine", "Topics: Astronomy, Telescopes", "Publié le 5 novembre 2024 à 14h30", "Mis à jour le 06/11/2024",
     "November 5, 2024", "4 Min Read", "Lecture : 3 min", "Photo : AFP", "Photograph: Guy Smallman/Getty Images",
     "Image illustrative : Lots of Lego Minifigures by Ninja Brick, en licence Creative Commons by",
     "© 2024 Reuters. All Rights Reserved.", "Mentions légales", "Our Standards: The Thomson Reuters Trust Principles.",
@@ -226,6 +244,8 @@ def test_chrome_rules_drop_general_chrome(chrome):
     "Partager les responsabilités entre les États membres reste la priorité du Conseil européen.",
     "Par ailleurs, nous condamnons ces transferts d’armes.",
     "By 2030, the agency expects to double its budget.",
+    "By Tuesday the talks had collapsed.",
+    "Par la voie diplomatique, les ministres ont transmis leur message.",
     "La CNIL a infligé une amende à Google pour avoir déposé des cookies sans le consentement des internautes, "
     "a indiqué l’autorité.",
     "The court ruled on copyright infringement in the case brought by the publishers.",

@@ -99,10 +99,16 @@ RULES: tuple[ChromeRule, ...] = (
     ),
     _rule(
         "byline",
-        rf"(?:[Pp]ar|[Bb]y|BY|PAR|[ÉEé]crit par|[Ww]ritten by|[Pp]osted by|[Pp]ublié par|[Pp]ropos recueillis par|[Rr]eporting by)\s+{_NAME}"
-        rf"(?:\s*[,|•·–-]\s*(?:{_NAME}|{_DATE}{_TIME}|[\w .'’]{{1,40}}))?\s*",
-        "bylines: an author's name standing alone above or below the article",
+        r"(?:[Pp]ar|[Bb]y|BY|PAR|[ÉEé]crit par|[Ww]ritten by|[Pp]osted by|[Pp]ublié par|[Pp]ropos recueillis par|[Rr]eporting by)"
+        r"\s+(?:(?:la|le|les|l'|l’|the) )?[A-ZÀ-Ý](?:\.|[\w'’-]*)(?:\s+(?:[A-ZÀ-Ý]\.|&|[\w'’-]+)){0,6}"
+        rf"(?:\s*[,|•·–-]\s*(?:{_NAME}|{_DATE}{_TIME}))?\s*",
+        "bylines: 'Par'/'By' and a name or a service of at most seven words, without a sentence's closing stop",
         case_sensitive=True,
+    ),
+    _rule(
+        "tag-list",
+        r"(?:mots[- ]clés|tags?|thèmes?|topics?|keywords?|catégories?|categories|rubriques?|sujets?)\s*:.{0,150}",
+        "tag and category lists under articles ('Mots-clés : …', 'Topics: …')",
     ),
     _rule(
         "date-line",
