@@ -50,12 +50,17 @@ CORPUS = [
 ]
 
 
-@pytest.fixture
-def run_dir(tmp_path: Path) -> Path:
-    run = tmp_path / "run"
+def write_run(folder: Path) -> Path:
+    """A run directory holding CORPUS as its pairs.jsonl."""
+    run = folder / "run"
     run.mkdir()
     (run / "pairs.jsonl").write_text("".join(json.dumps(p.to_dict()) + "\n" for p in CORPUS), encoding="utf-8")
     return run
+
+
+@pytest.fixture
+def run_dir(tmp_path: Path) -> Path:
+    return write_run(tmp_path)
 
 
 class Server:

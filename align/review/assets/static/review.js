@@ -62,6 +62,10 @@ function showProgress(progress) {
     const counter = document.querySelector(`[data-count="${name}"]`);
     if (counter) counter.textContent = value;
   }
+  for (const [name, count] of Object.entries(progress.by_reviewer || {})) {
+    const counter = document.querySelector(`[data-reviewer="${CSS.escape(name)}"]`);
+    if (counter) counter.textContent = count;
+  }
   const bar = document.querySelector("#progress progress");
   bar.max = progress.total;
   bar.value = progress.reviewed;

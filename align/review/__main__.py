@@ -1,0 +1,3 @@
+from align.review.server import main
+
+main()
