@@ -53,7 +53,9 @@ STOPLISTS = {"fr": "French", "en": "English"}
 
 NOTES = """How align reads a page: trafilatura (default settings, XML output for the structure) finds the
 article; the h1 that matches the page's title is put back as the title block (trafilatura leaves it
-out of the body); then every block whose whole text matches a chrome rule is dropped. Combining
+out of the body); then every block whose whole text matches a chrome rule is dropped, and every
+block that sits in a `<nav>` (or role=navigation) or in the page's own `<footer>` (or
+role=contentinfo; a footer inside an article stays). Combining
 extractors was not needed: trafilatura alone keeps every article string here, and each of
 readability-lxml and jusText loses at least one.
 

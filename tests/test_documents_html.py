@@ -187,6 +187,15 @@ def test_a_page_without_main_content_is_refused_in_one_line(tmp_path):
     assert message.startswith(f"{path}: no main content found") and "\n" not in message
 
 
+def test_a_page_of_menus_and_footer_only_is_refused(tmp_path):
+    """What a single-page app saves: its menu, an empty mount point and the footer."""
+    path = write(tmp_path, '<!DOCTYPE html><html lang="fr"><head><title>Accueil</title><script>var x = 1;</script>'
+                           '</head><body><nav><a href="/">Accueil</a> <a href="/contact">Contact</a></nav>'
+                           '<div id="app"></div><footer>Ministère des Affaires étrangères</footer></body></html>')
+    with pytest.raises(DataError, match="no main content found"):
+        read_document(path)
+
+
 def test_an_empty_page_is_refused_in_one_line(tmp_path):
     path = write(tmp_path, "<!DOCTYPE html><html><head><title>x</title></head><body></body></html>")
     with pytest.raises(DataError, match="no main content found"):

@@ -6,7 +6,8 @@ and gives it with its structure (``output_format="xml"``: head, p, list/item, ta
 Two things are added around it. trafilatura leaves the page's h1 out of the body, so the h1 that
 matches the page's title comes back as the document's title block; and it lets through some site
 chrome (share buttons, "À lire aussi", cookie notices, bylines, credits), which the phrase rules
-of :mod:`align.documents.html_chrome` drop. eval/bench_html.py measures the result against each
+of :mod:`align.documents.html_chrome` drop, as well as any block that sits in the page's
+navigation or footer (what trafilatura returns for a page with no article). eval/bench_html.py measures the result against each
 extractor alone. Each block's locator is the element path of the original page
 (``/html/body/article/p[3]``), found by locating the block's text in the page's own DOM.
 
@@ -99,14 +100,17 @@ def extract(html: str, path: str = "<html>") -> Extraction:
         include_links=False, deduplicate=False, config=_trafilatura_config(),
     )
     index = _TextIndex(page)
+    tree = page.getroottree()
     blocks: list[RawBlock] = []
     dropped: list[tuple[str, str]] = []
     for kind, text in _blocks_of(extracted.body if extracted is not None else None):
+        element = index.locate(text)
         rule = chrome_rule(text)
-        if rule is not None:
-            dropped.append((rule.name, text))
+        reason = rule.name if rule is not None else _page_chrome(element)
+        if reason is not None:
+            dropped.append((reason, text))
             continue
-        blocks.append(RawBlock(text, kind, index.locate(text)))
+        blocks.append(RawBlock(text, kind, {"path": tree.getpath(element)} if element is not None else {}))
     title = _title(page, extracted.title if extracted is not None else None)
     if title is not None:
         title_text, element = title
@@ -114,7 +118,7 @@ def extract(html: str, path: str = "<html>") -> Extraction:
         if kept is not None:
             blocks[kept] = RawBlock(blocks[kept].text, "title", blocks[kept].locator)
         else:
-            blocks.insert(0, RawBlock(title_text, "title", {"path": page.getroottree().getpath(element)}))
+            blocks.insert(0, RawBlock(title_text, "title", {"path": tree.getpath(element)}))
     if all(block.kind == "title" for block in blocks):
         raise DataError(f"{path}: no main content found in this web page (only a title, navigation, buttons or "
                         "notices); save the article's own page, or copy its text into a .txt file")
@@ -214,6 +218,23 @@ def _normalise(text: str) -> str:
     return " ".join(text.translate(_INVISIBLE).split())
 
 
+def _page_chrome(element) -> str | None:
+    """Why a block is the page's own navigation or footer by where it sits, or None.
+
+    trafilatura keeps such text only when the page has no article to offer (then the menu is
+    all there is); a footer inside an article (notes, credits) stays.
+    """
+    if element is None:
+        return None
+    for node in (element, *element.iterancestors()):
+        role = node.get("role", "")
+        if node.tag == "nav" or role == "navigation":
+            return "page-navigation"
+        if role == "contentinfo" or node.tag == "footer" and not any(a.tag in ("article", "main") for a in node.iterancestors()):
+            return "page-footer"
+    return None
+
+
 def _title(page, metadata_title: str | None):
     """The h1 that is the page's title (the one trafilatura's metadata names), with its text."""
     headings = [(text, h1) for h1 in page.iter("h1") if (text := _normalise(h1.text_content()))]
@@ -246,7 +267,6 @@ class _TextIndex:
         self._walk(body if body is not None else page)
         self._text = "".join(self._parts)
         self._cursor = 0
-        self._tree = page.getroottree()
 
     def _emit(self, text: str, owner) -> None:
         """Append ``text`` with its whitespace collapsed as a browser shows it ("\\n" ends a block)."""
@@ -281,14 +301,15 @@ class _TextIndex:
         if block:
             self._emit("\n", None)
 
-    def locate(self, text: str) -> dict:
+    def locate(self, text: str):
+        """The block-level element that holds ``text``, or None where the page does not have it as such."""
         wanted = _normalise(text)
         span = self._find(wanted) or self._find(wanted[:40], wanted[-40:], within=2 * len(wanted) + 100)
         if span is None:
-            return {}
+            return None
         start, end = span
         self._cursor = end
-        return {"path": self._tree.getpath(self._block_of(start, end))}
+        return self._block_of(start, end)
 
     def _find(self, head: str, tail: str | None = None, within: int = 0) -> tuple[int, int] | None:
         """The span of ``head`` (or of ``head`` … ``tail`` within ``within`` characters), after the cursor first."""
