@@ -221,11 +221,12 @@ class ReviewStore:
         if not self.double:
             return self
         name = f"@{reviewer}"  # never the shared copy's name, whatever the reviewer is called
-        with self.transaction():
-            if not self.db.execute("SELECT 1 FROM beads WHERE copy = ? LIMIT 1", (name,)).fetchone():
+        if not self.db.execute("SELECT 1 FROM beads WHERE copy = ? LIMIT 1", (name,)).fetchone():
+            with self.transaction():
                 self.db.execute(
-                    "INSERT INTO beads SELECT ?, id, version, live, seq, state FROM beads WHERE copy = ?",
-                    (name, SHARED),
+                    "INSERT INTO beads SELECT ?, id, version, live, seq, state FROM beads WHERE copy = ? "
+                    "AND NOT EXISTS (SELECT 1 FROM beads WHERE copy = ?)",
+                    (name, SHARED, name),
                 )
         return ReviewStore(self.db, self.path, self.corpus, name)
 
