@@ -108,6 +108,19 @@ def test_locators_are_element_paths_into_the_original_page(tmp_path):
         assert " ".join(element.text_content().split()) == block.text
 
 
+def test_a_repeated_paragraph_and_inline_markup_get_their_own_element_paths(tmp_path):
+    refrain = "Nous réaffirmons notre soutien à l’Ukraine, aujourd’hui comme hier, sans la moindre réserve."
+    article = (f"<p>{refrain}</p>"
+               "<p>Les ministres ont <em>aussi</em> rappelé les <a href='/r'>résolutions 1718, 1874 et 2270</a> du "
+               "Conseil de sécurité, que la RPDC viole ouvertement.</p>"
+               f"<div class='encadre'><p>{refrain}</p></div>")
+    document = read_document(write(tmp_path, page(article)))
+    paths = [block.locator["path"] for block in document.blocks[1:]]
+    assert paths == ["/html/body/main/article/p[1]", "/html/body/main/article/p[2]", "/html/body/main/article/div[2]/p"]
+    assert document.blocks[2].text == ("Les ministres ont aussi rappelé les résolutions 1718, 1874 et 2270 du Conseil "
+                                       "de sécurité, que la RPDC viole ouvertement.")
+
+
 ARTICLE_WITH_STRUCTURE = """
 <p>Les ministres ont adopté une déclaration commune sur la situation dans la région et sur ses conséquences.</p>
 <h2>Les engagements pris</h2>

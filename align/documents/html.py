@@ -328,6 +328,8 @@ class _TextIndex:
         first = bisect_right(self._starts, start) - 1
         last = bisect_right(self._starts, end - 1) - 1
         owners = [owner for owner in self._owners[first:last + 1] if owner is not None]
+        if not owners:
+            return None
         common = owners[0]
         for owner in owners[1:]:
             common = _common_ancestor(common, owner)
