@@ -138,7 +138,8 @@ def test_subtitle_markup_is_not_text(seed_vtt: Path) -> None:
 
 def test_bad_subtitles_are_refused_in_one_line(tmp_path: Path) -> None:
     broken = tmp_path / "broken.srt"
-    broken.write_text("1\n00:00:01,000 --> 00:00:02,000\nBonjour.\n\n2\n00:00:0x --> 00:00:03,000\nSalut.\n", encoding="utf-8")
+    broken.write_text("1\n00:00:01,000 --> 00:00:02,000\nBonjour.\n\n2\n00:00:0x --> 00:00:03,000\nSalut.\n",
+                      encoding="utf-8")
     with pytest.raises(DataError, match=r"broken\.srt: not a valid SRT file \(unexpected text at line 5\)") as info:
         read_document(broken, "srt")
     assert "\n" not in str(info.value)
@@ -191,7 +192,9 @@ def xliff20(tmp_path: Path) -> Path:
             state, target = ' state="final"', f"<target>{_escape(english[index])}</target>"
         elif index == 2:
             state, target = ' state="initial"', "<target>à traduire</target>"
-        units.append(f'<unit id="u{index + 1}"><segment{state}><source>{_escape(sentence)}</source>{target}</segment></unit>')
+        units.append(
+            f'<unit id="u{index + 1}"><segment{state}><source>{_escape(sentence)}</source>{target}</segment></unit>'
+        )
     path = tmp_path / "seed2.xlf"
     path.write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -232,7 +235,8 @@ def test_cat_file_units_are_blocks_and_targets_the_reference(kind: str, tmp_path
     assert [b.text for b in document.blocks] == seed_sentences()
     assert {b.kind for b in document.blocks} == {"unit"}
     english = reference_sentences()
-    assert [b.target for b in document.blocks] == [english[i] if i in TRANSLATED else None for i in range(len(document.blocks))]
+    expected = [english[i] if i in TRANSLATED else None for i in range(len(document.blocks))]
+    assert [b.target for b in document.blocks] == expected
     assert [b.text for b in document.target_side().blocks] == [english[i] for i in TRANSLATED]
     assert [s.text for s in segment_document(document, "fr")] == seed_sentences()
 
@@ -311,7 +315,8 @@ def test_xliff_entities_are_refused_never_resolved(attack: str, tmp_path: Path) 
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP SECRET", encoding="utf-8")
     path = tmp_path / "attack.xlf"
-    path.write_text(BILLION_LAUGHS if attack == "billion_laughs" else EXTERNAL_ENTITY.format(secret=secret), encoding="utf-8")
+    content = BILLION_LAUGHS if attack == "billion_laughs" else EXTERNAL_ENTITY.format(secret=secret)
+    path.write_text(content, encoding="utf-8")
     assert detect_format(path) == "xliff"
     with pytest.raises(DataError, match=r"attack\.xlf: refused: .* declares XML entities") as info:
         read_document(path)

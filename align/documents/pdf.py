@@ -1,7 +1,7 @@
 """PDF: the text layer in reading order, as paragraphs with their page number.
 
 A PDF holds positioned glyphs, not paragraphs. pypdfium2 (PDFium, the fastest and most faithful
-of the readers compared in eval/bench_documents.py) gives each character and its box; from the
+of the readers compared in eval/bench_pdf.py) gives each character and its box; from the
 boxes this module rebuilds lines, drops running headers, footers and page numbers (lines in the
 page margins repeated across pages), reads a two-column page column by column, cuts paragraphs
 at vertical gaps, font-size changes and indents, carries a paragraph over a column or page
@@ -29,7 +29,9 @@ description = "PDF (with a text layer)"
 # Running headers and footers live in the top and bottom bands of a page.
 _MARGIN_BAND = 0.12
 _ROMAN = r"(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
-_PAGE_NUMBER = re.compile(rf"(?:page|p\.)?\s*[-–—]?\s*(?:#|{_ROMAN})\s*[-–—]?(?:\s*(?:/|sur|of|de)\s*#)?", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(
+    rf"(?:page|p\.)?\s*[-–—]?\s*(?:#|{_ROMAN})\s*[-–—]?(?:\s*(?:/|sur|of|de)\s*#)?", re.IGNORECASE
+)
 _TERMINAL = tuple(".!?…:;»\"”)")
 _BULLETS = tuple("•◦▪‣–-*●")
 # PDFium reports a hyphen it takes for a word split at a line end as U+FFFE (older builds: U+0002).
@@ -72,8 +74,10 @@ def read(path: str) -> Document:
     if not any(pages):
         raise DataError(f"{path}: no text layer: scanned? run OCR first (e.g. ocrmypdf) and read the result")
     empty = [str(number) for number, lines in enumerate(pages, 1) if not lines]
-    notice = f"{path}: page(s) {', '.join(empty)} have no text layer (scanned?); their text is missing" if empty else None
-    return build_document(path, name, blocks_from_pages(pages), notice=notice)
+    notice = None
+    if empty:
+        notice = f"{path}: page(s) {', '.join(empty)} have no text layer (scanned?); their text is missing"
+    return build_document(path, name, _blocks_from_pages(pages), notice=notice)
 
 
 def _page_lines(path: str) -> list[list[_Line]]:
@@ -133,7 +137,7 @@ def _lines_of(page, number: int) -> list[_Line]:
     return lines
 
 
-def blocks_from_pages(pages: Sequence[Sequence[_Line]]) -> list[RawBlock]:
+def _blocks_from_pages(pages: Sequence[Sequence[_Line]]) -> list[RawBlock]:
     """The document's paragraphs in reading order, headers, footers and page numbers left out."""
     running = _running_lines(pages)
     runs = [run for lines in pages for run in _column_runs([ln for ln in lines if id(ln) not in running])]
@@ -236,10 +240,15 @@ def _line_spacing(runs: Sequence[Sequence[_Line]]) -> dict[float, float]:
             pitch = line.top - previous.top
             if abs(previous.height - line.height) < 0.05 * line.height and 0 < pitch < 3 * line.height:
                 pitches.setdefault(round(line.height, 1), []).append(pitch)
-    return {height: statistics.quantiles(values, n=4)[0] if len(values) > 1 else values[0] for height, values in pitches.items()}
+    return {
+        height: statistics.quantiles(values, n=4)[0] if len(values) > 1 else values[0]
+        for height, values in pitches.items()
+    }
 
 
-def _paragraph_break(paragraph: Sequence[_Line], line: _Line, left: float, right: float, spacing: dict[float, float]) -> bool:
+def _paragraph_break(
+    paragraph: Sequence[_Line], line: _Line, left: float, right: float, spacing: dict[float, float]
+) -> bool:
     """Whether ``line`` starts a new paragraph inside one column rather than going on with ``paragraph``."""
     previous = paragraph[-1]
     height = min(previous.height, line.height)
@@ -274,7 +283,9 @@ def _body_height(lines: Sequence[_Line]) -> float:
     return weights.most_common(1)[0][0] if weights else 0.0
 
 
-def _raw_block(paragraph: Sequence[_Line], known: frozenset[str], body: float, title_height: float, first: bool) -> RawBlock:
+def _raw_block(
+    paragraph: Sequence[_Line], known: frozenset[str], body: float, title_height: float, first: bool
+) -> RawBlock:
     text = paragraph[0].text
     for line in paragraph[1:]:
         text = _join(text, line.text, known)

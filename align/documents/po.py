@@ -56,8 +56,8 @@ def _catalogue(path: str):
     try:
         return pofile.parsestring(data)
     except Exception as exc:  # the PO parser raises ValueError and assorted others on broken input
-        raise DataError(f"{path}: not a valid PO file ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}); "
-                        "check it with msgfmt --check") from exc
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DataError(f"{path}: not a valid PO file ({reason}); check it with msgfmt --check") from exc
 
 
 def _messages(catalogue) -> Iterator[tuple[object, dict]]:

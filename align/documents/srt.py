@@ -29,7 +29,8 @@ def sniff(probe: Probe) -> bool:
 def read(path: str) -> Document:
     decoded = read_text(path)
     raws = [
-        RawBlock(cue_text(sub.content), "cue", {"cue": number, "start": _timestamp(sub.start), "end": _timestamp(sub.end)})
+        RawBlock(cue_text(sub.content), "cue",
+                 {"cue": number, "start": _timestamp(sub.start), "end": _timestamp(sub.end)})
         for number, sub in enumerate(_parse(decoded.text, path), 1)
     ]
     return build_document(decoded.name, name, raws, flowing=True, notice=decoded.notice)

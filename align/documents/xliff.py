@@ -24,7 +24,8 @@ description = "XLIFF 1.2 / 2.0 (CAT tools)"
 
 # The root element, after an XML declaration, comments and a DOCTYPE (refused later if it declares entities).
 _ROOT = re.compile(
-    rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)*<(?:\w+:)?xliff[\s>]",
+    rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?"
+    rb"(?:<!--.*?-->\s*|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)*<(?:\w+:)?xliff[\s>]",
     re.DOTALL,
 )
 XLIFF2_NAMESPACE = "urn:oasis:names:tc:xliff:document:2.0"
