@@ -12,8 +12,9 @@ favor_recall), readability-lxml, jusText (with the page language's stop list), a
 reader (trafilatura plus the title h1 and the chrome rules of align/documents/html_chrome.py).
 A string counts as kept when it occurs in the extracted text, whitespace and soft hyphens
 normalised. Six pages are few, so the script also reports what every chrome rule removed and
-runs the rules over about 3,900 sentences that are article text (UD French GSD and PUD in French
-and English, the seed statement): every rule that fires there is a false positive.
+runs the rules over about 14,000 lines of article text (UD French GSD; PUD, WMT newstest2014 and
+NTREX-128 news in French and English; the seed statement): every rule that fires there is a false
+positive.
 The HTML section of eval/results/documents.md (between its markers) is replaced; other
 sections are left as they are.
 """
@@ -46,6 +47,10 @@ CONTENT_SENTENCES = (
     SHARED / "segment" / "ud-french-gsd" / "segtest" / "fr_gsd-ud-test.sents.txt",
     SHARED / "segment" / "ud-pud-fr-en" / "pud.fr",
     SHARED / "segment" / "ud-pud-fr-en" / "pud.en",
+    SHARED / "translate" / "wmt" / "newstest2014.fra",
+    SHARED / "translate" / "wmt" / "newstest2014.eng",
+    SHARED / "translate" / "ntrex128" / "newstest2019-ref.fra.txt",
+    SHARED / "translate" / "ntrex128" / "newstest2019-src.eng.txt",
     PROJECT_ROOT / "source" / "dprk-troops-2024-11-05.fr.txt",
 )
 STOPLISTS = {"fr": "French", "en": "English"}
@@ -200,7 +205,7 @@ def render(results: dict, dropped: dict[str, list[tuple[str, str]]], speed: dict
     count, hits = content
     fired = Counter(rule for _, rule, _ in hits)
     lines += ["", f"Guard against over-fitting: the rules run over {count:,} lines of article text (UD French GSD "
-              f"dev+test, PUD French and English, the seed statement) drop {len(hits)} "
+              f"dev+test, PUD, WMT newstest2014 and NTREX-128 in French and English, the seed statement) drop {len(hits)} "
               f"({len(hits) / count:.2%}): " + (", ".join(f"{rule} {n}" for rule, n in fired.most_common()) or "none") + ".", ""]
     for source, rule, line in hits[:15]:
         lines.append(f"- {source} · {rule}: “{line[:100]}”")

@@ -85,7 +85,7 @@ RULES: tuple[ChromeRule, ...] = (
     _rule(
         "data-consent",
         r"(?=.*\b(?:privacy|confidentialit[ée]|donn[ée]es personnelles|personal (?:data|information)|my information|mes données)\b)"
-        r"(?=.*\b(?:i agree|j'accepte|j’accepte|i consent|je consens|my information|mes données|en cochant|by (?:clicking|submitting|signing up)"
+        r"(?=.*\b(?:i agree|j'accepte|j’accepte|i consent|je consens|i have read|j'ai lu|j’ai lu|en cochant|by (?:clicking|submitting|signing up)"
         r"|en (?:cliquant|soumettant|vous inscrivant))\b).{0,300}",
         "consent check-boxes under sign-up forms: privacy named in the reader's first person ('I agree my information…')",
     ),
