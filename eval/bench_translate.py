@@ -78,7 +78,7 @@ class NaiveFewShot:
 
 def run_worker(system: str, test_set: str, limit: int, adapter: str | None = None, model: str | None = None) -> dict:
     from align.quality import check_draft
-    from align.memory import load_memory
+    from align.translate.memory import load_memory
     from align.translate import get_translator, load_gguf_translator, translate_sentences
 
     sources, _ = read_set(test_set, limit)

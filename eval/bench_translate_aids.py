@@ -1,0 +1,292 @@
+"""Benchmark the translation aids: glossary compliance, translation-memory reuse, lookup speed.
+
+    .venv/bin/python eval/bench_translate_aids.py glossary --limit 120
+    .venv/bin/python eval/bench_translate_aids.py tm --limit 50
+    .venv/bin/python eval/bench_translate_aids.py lookups --segments 1000000
+
+``glossary``: terms are mined from WMT newstest2013+2014 (a French stem n-gram and an English
+n-gram that occur in the same sentence pairs, Dice >= 0.7, both in >= 8 pairs, the English not a
+copy of the French). The test set is the first newstest2014 sentences whose source holds a term
+that its reference renders as the glossary gives it. Compliance is the share of those term
+occurrences whose English the draft contains (the check ``term-missing`` makes), without a
+glossary and with each glossary mode, plus chrF against the references.
+
+``tm``: a document built from newstest2013 lines 1000+ (never in the embedded example memory):
+``--limit`` sentences the memory holds exactly, as many whose memory entry is an earlier
+version (a number changed on both sides, else one French word missing), as many that are new.
+Reports verbatim reuse of exact matches, and chrF on the near repeats with and without the
+memory (paired bootstrap).
+
+``lookups``: a synthetic memory of ``--segments`` French segments (real sentences from the
+shared sets cut at a random word and spliced), then lookups of segments it holds, near repeats
+(one word changed) and new sentences: build time, lookups per second, and how often a near
+repeat finds its original.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import resource
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_translate import chrf_gain, score  # noqa: E402
+
+DATA = Path(os.environ.get("ALIGN_TRANSLATE_DATA", "/work/shared/data/translate"))
+WMT = DATA / "wmt"
+_FRENCH_FUNCTION = frozenset(
+    "le la les un une des de du d l au aux et ou en dans sur pour par avec sans que qui quoi dont ne pas plus "
+    "ce cet cette ces son sa ses leur leurs il elle ils elles on nous vous je tu se s est sont a ont été être "
+    "avoir y n qu c j m t mais comme si tout tous toute toutes très aussi bien même autre".split())
+_ENGLISH_FUNCTION = frozenset(
+    "the a an of to in on for by with and or that which who is are was were be been has have had it its "
+    "this these those as at from not but their they he she we you i his her our if also more".split())
+
+
+def read_pairs(name: str) -> list[tuple[str, str]]:
+    french = (WMT / f"{name}.fra").read_text(encoding="utf-8").splitlines()
+    english = (WMT / f"{name}.eng").read_text(encoding="utf-8").splitlines()
+    return list(zip(french, english))
+
+
+# ---------------------------------------------------------------------------------------------
+# Glossary compliance
+
+
+def _grams(words: list[str], stop: frozenset[str]) -> set[tuple[str, ...]]:
+    grams = {(w,) for w in words if w not in stop and len(w) > 3}
+    grams |= {(a, b) for a, b in zip(words, words[1:]) if a not in stop and b not in stop}
+    return grams
+
+
+def mine_terms(pairs: list[tuple[str, str]], min_count: int = 8, min_dice: float = 0.7):
+    """(French surface, English surface) terms whose stem n-grams co-occur across ``pairs``."""
+    from align.translate.glossary import _WORD_RE, english_stem, french_stem
+
+    french_sides, english_sides, surfaces = [], [], defaultdict(Counter)
+    for fr, en in pairs:
+        fr_words = [m.group() for m in _WORD_RE.finditer(fr)]
+        en_words = [m.group() for m in _WORD_RE.finditer(en)]
+        fr_stems = [french_stem(w) for w in fr_words]
+        en_stems = [english_stem(w) for w in en_words]
+        fr_grams, en_grams = _grams(fr_stems, _FRENCH_FUNCTION), _grams(en_stems, _ENGLISH_FUNCTION)
+        for n in (1, 2):
+            for i in range(len(fr_words) - n + 1):
+                if tuple(fr_stems[i : i + n]) in fr_grams:
+                    surfaces[("fr",) + tuple(fr_stems[i : i + n])][" ".join(fr_words[i : i + n])] += 1
+            for i in range(len(en_words) - n + 1):
+                if tuple(en_stems[i : i + n]) in en_grams:
+                    surfaces[("en",) + tuple(en_stems[i : i + n])][" ".join(en_words[i : i + n])] += 1
+        french_sides.append(fr_grams)
+        english_sides.append(en_grams)
+    fr_df = Counter(g for grams in french_sides for g in grams)
+    en_df = Counter(g for grams in english_sides for g in grams)
+    frequent_fr = {g for g, c in fr_df.items() if c >= min_count}
+    frequent_en = {g for g, c in en_df.items() if c >= min_count}
+    both = Counter()
+    for fr_grams, en_grams in zip(french_sides, english_sides):
+        for f in fr_grams & frequent_fr:
+            for e in en_grams & frequent_en:
+                both[f, e] += 1
+    candidates: dict[tuple[str, ...], list[tuple[float, tuple[str, ...]]]] = defaultdict(list)
+    for (f, e), c in both.items():
+        dice = 2 * c / (fr_df[f] + en_df[e])
+        if dice >= min_dice:
+            candidates[f].append((dice, e))
+    best = {}
+    for f, scored in candidates.items():  # the longest English within 0.1 of the best Dice
+        top = max(d for d, _ in scored)
+        best[f] = max(((d, e) for d, e in scored if d >= top - 0.1), key=lambda de: (len(de[1]), de[0]))
+    terms = []
+    for f, (_, e) in best.items():
+        french = surfaces[("fr",) + f].most_common(1)[0][0]
+        english = surfaces[("en",) + e].most_common(1)[0][0]
+        if french.casefold() != english.casefold() and f != e:
+            terms.append((french, english))
+    return terms
+
+
+def bench_glossary(limit: int, modes: list[str]) -> None:
+    from align.translate import get_translator, translate_sentences
+    from align.translate.glossary import Glossary, Term
+
+    terms = mine_terms(read_pairs("newstest2013") + read_pairs("newstest2014"))
+    glossary = Glossary([Term(fr, en) for fr, en in terms], "mined glossary")
+    test = []
+    for fr, en in read_pairs("newstest2014"):  # every term of the source rendered as given
+        if glossary.find(fr) and not glossary.missing(fr, en):
+            test.append((fr, en))
+        if len(test) == limit:
+            break
+    sources, references = [s for s, _ in test], [r for _, r in test]
+    occurrences = sum(len(glossary.find(s)) for s in sources)
+    print(f"glossary: {len(glossary.terms)} terms mined; test: {len(test)} newstest2014 sentences, "
+          f"{occurrences} term occurrences; e.g. {terms[:8]}", flush=True)
+    translator = get_translator("gguf")
+    outputs = {}
+    for mode in modes:
+        start = time.perf_counter()
+        if mode == "none":
+            drafts = translate_sentences(sources, translator)
+        else:
+            drafts = translate_sentences(sources, translator, glossary=glossary, glossary_mode=mode)
+        wall = time.perf_counter() - start
+        missing = sum(len(glossary.missing(d.source, d.text)) for d in drafts)
+        outputs[mode] = [d.text for d in drafts]
+        scores = score(outputs[mode], references)
+        print(f"| {mode} | {len(sources)} | {occurrences} | {1 - missing / occurrences:.3f} | {scores['chrf']:.1f} | "
+              f"{scores['bleu']:.1f} | {len(sources) / wall:.2f} |", flush=True)
+    for mode in modes:
+        if mode != "none" and "none" in outputs:
+            point, low, high = chrf_gain(outputs[mode], outputs["none"], references)
+            print(f"chrF {mode} - none: {point:+.1f} (95 % interval {low:+.1f} … {high:+.1f})")
+
+
+# ---------------------------------------------------------------------------------------------
+# Translation memory reuse
+
+_NUMBER_RE = re.compile(r"(?<![\d.,])\d+(?![\d.,])")
+
+
+def _earlier_version(fr: str, en: str, rng: random.Random) -> tuple[str, str]:
+    """What a memory might hold from a previous document: the same sentence with a number
+    changed on both sides, or, without a shared number, with one French word missing."""
+    shared = [n for n in _NUMBER_RE.findall(fr) if re.search(rf"(?<![\d.,]){n}(?![\d.,])", en)]
+    if shared:
+        n = rng.choice(shared)
+        other = str(int(n) + 1)
+        pattern = rf"(?<![\d.,]){n}(?![\d.,])"
+        return re.sub(pattern, other, fr, count=1), re.sub(pattern, other, en, count=1)
+    words = fr.split()
+    drop = rng.randrange(1, len(words) - 1)
+    return " ".join(words[:drop] + words[drop + 1 :]), en
+
+
+def bench_tm(limit: int) -> None:
+    from align.translate import get_translator, translate_sentences
+    from align.translate.tm import TMIndex
+
+    rng = random.Random(2013)
+    pool = [(fr, en) for fr, en in read_pairs("newstest2013")[1000:] if 8 <= len(fr.split()) <= 40]
+    rng.shuffle(pool)
+    exact, near, new, rest = pool[:limit], pool[limit : 2 * limit], pool[2 * limit : 3 * limit], pool[3 * limit :]
+    memory_pairs = rest + exact + [_earlier_version(fr, en, rng) for fr, en in near]
+    memory = TMIndex(memory_pairs)
+    document = [fr for fr, _ in exact + near + new]
+    references = [en for _, en in exact + near + new]
+    print(f"memory: {len(memory_pairs)} pairs (newstest2013 lines 1000+); document: {len(document)} sentences "
+          f"({limit} exact, {limit} near repeats, {limit} new)", flush=True)
+    translator = get_translator("gguf")
+    start = time.perf_counter()
+    plain = translate_sentences(document, translator)
+    plain_s = time.perf_counter() - start
+    start = time.perf_counter()
+    aided = translate_sentences(document, translator, memory=memory)
+    aided_s = time.perf_counter() - start
+    reused = sum(d.text == en and d.flags[:1] == ("tm:100",) for d, (_, en) in zip(aided[:limit], exact))
+    fuzzy = [next((f for f in d.flags if f.startswith("tm:")), None) for d in aided[limit : 2 * limit]]
+    found = [int(f[3:]) for f in fuzzy if f]
+    print(f"exact matches reused verbatim: {reused}/{limit}; near repeats with a fuzzy match >= 75 %: "
+          f"{len(found)}/{limit} (median {sorted(found)[len(found) // 2] if found else 0} %); "
+          f"new sentences flagged tm: {sum(any(f.startswith('tm:') for f in d.flags) for d in aided[2 * limit:])}")
+    print(f"seconds: without memory {plain_s:.1f}, with {aided_s:.1f}")
+    span = slice(limit, 2 * limit)
+    near_refs = references[span]
+    for label, drafts in (("without memory", plain), ("with memory", aided)):
+        print(f"near repeats, {label}: chrF {score([d.text for d in drafts[span]], near_refs)['chrf']:.1f}")
+    point, low, high = chrf_gain([d.text for d in aided[span]], [d.text for d in plain[span]], near_refs)
+    print(f"chrF gain on near repeats: {point:+.1f} (95 % interval {low:+.1f} … {high:+.1f})")
+    whole_plain = score([d.text for d in plain], references)["chrf"]
+    whole_aided = score([d.text for d in aided], references)["chrf"]
+    print(f"whole document chrF: without {whole_plain:.1f}, with {whole_aided:.1f}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Lookup speed at scale
+
+
+def _french_sentences() -> list[str]:
+    files = [WMT / "newstest2013.fra", WMT / "newstest2014.fra", DATA / "ntrex128/newstest2019-ref.fra.txt",
+             DATA / "tatoeba/tatoeba-test-v2021-08-07.fra"]
+    novels = Path(os.environ.get("ALIGN_ALIGN_DATA", "/work/shared/data/align")) / "transread-fr-en"
+    files += sorted(novels.glob("*.fr.sents"))
+    lines = [line.strip() for f in files for line in f.read_text(encoding="utf-8").splitlines()]
+    return [line for line in lines if len(line.split()) >= 4]
+
+
+def bench_lookups(segments: int, queries: int) -> None:
+    from align.translate.tm import TMIndex
+
+    rng = random.Random(1)
+    sentences = _french_sentences()
+    rng.shuffle(sentences)
+    held_out, pool = sentences[:queries], sentences[queries:]
+    split_pool = [s.split() for s in pool]
+    memory = []
+    for i in range(segments):
+        a, b = rng.choice(split_pool), rng.choice(split_pool)
+        memory.append((" ".join(a[: rng.randint(2, len(a))] + b[rng.randint(0, len(b) - 2) :]), f"en {i}"))
+    start, cpu = time.perf_counter(), time.process_time()
+    index = TMIndex(memory)
+    build, build_cpu = time.perf_counter() - start, time.process_time() - cpu
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    third = queries // 3
+    exact = [memory[rng.randrange(segments)][0] for _ in range(third)]
+    originals = [memory[rng.randrange(segments)][0] for _ in range(third)]
+    near = []
+    for text in originals:
+        words = text.split()
+        words[rng.randrange(len(words))] = rng.choice(rng.choice(split_pool))
+        near.append(" ".join(words))
+    novel = held_out[: queries - 2 * third]
+    index.lookup("premier appel")  # reads the vocabulary's counts once
+    results, cpu_rates = {}, {}
+    for label, batch in (("exact", exact), ("near", near), ("new", novel)):
+        start, cpu = time.perf_counter(), time.process_time()
+        found = [index.lookup(q) for q in batch]
+        results[label] = (len(batch) / (time.perf_counter() - start), found)
+        cpu_rates[label] = len(batch) / (time.process_time() - cpu)
+    near_found = sum(bool(f) and any(m.source == " ".join(o.split()) for m in f)
+                     for f, o in zip(results["near"][1], originals))
+    eligible = sum(len(o.split()) >= 4 for o in originals)
+    total = sum(len(results[k][1]) for k in results)
+    everything = total / sum(len(results[k][1]) / results[k][0] for k in results)
+    everything_cpu = total / sum(len(results[k][1]) / cpu_rates[k] for k in results)
+    print(f"| {segments:,} | {build:.0f} s ({build_cpu:.0f} CPU s) | {rss:,.0f} MiB | "
+          + " | ".join(f"{results[k][0]:,.0f} ({cpu_rates[k]:,.0f})" for k in ("exact", "near", "new"))
+          + f" | {everything:,.0f} ({everything_cpu:,.0f}) | {near_found}/{len(near)} ({eligible} of >= 4 words) |"
+          + f" load {os.getloadavg()[0]:.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="what", required=True)
+    glossary = sub.add_parser("glossary")
+    glossary.add_argument("--limit", type=int, default=120)
+    glossary.add_argument("--mode", dest="modes", action="append", choices=["none", "gloss", "prompt"])
+    tm = sub.add_parser("tm")
+    tm.add_argument("--limit", type=int, default=50, help="sentences of each kind")
+    lookups = sub.add_parser("lookups")
+    lookups.add_argument("--segments", type=int, default=1_000_000)
+    lookups.add_argument("--queries", type=int, default=3000)
+    args = parser.parse_args()
+    if args.what == "glossary":
+        print("| system | sentences | term occurrences | compliance | chrF | BLEU | sent/s |\n|---|---|---|---|---|---|---|")
+        bench_glossary(args.limit, args.modes or ["none", "gloss", "prompt"])
+    elif args.what == "tm":
+        bench_tm(args.limit)
+    else:
+        print("lookups a second, wall clock (per CPU second)\n\n"
+              "| segments | build | peak RSS | exact | near repeat | new | all | near repeat found |\n"
+              "|---|---|---|---|---|---|---|---|")
+        bench_lookups(args.segments, args.queries)
+
+
+if __name__ == "__main__":
+    main()
