@@ -96,6 +96,7 @@ def test_gold_round_trip_scores_exactly_the_edits(tmp_path: Path) -> None:
     gold = tmp_path / "reviewed.gold"
     assert cli("review", run, "export", "--to", "gold", "--out", gold).strip() == str(gold)
     assert gold.read_text().splitlines() == ["[0]:[0]", "[]:[1]", "[1, 2]:[2, 3]", "[3]:[]", "[]:[4]", "[4]:[5]"]
+    assert alice.client.get("/export/gold").text == gold.read_text()  # the same from the page
     scores = json.loads(cli("evaluate", "alignment", "--gold", gold, "--pred", run / "alignment.txt", "--json"))
     strict, lax = scores["pooled"]["strict"], scores["pooled"]["lax"]
     # Of the 5 original beads only [4]:[5] survives review exactly (strict precision 1/5); of
@@ -184,6 +185,8 @@ def test_double_review_agreement_and_adjudication(run_dir: Path, tmp_path: Path)
     assert (figures["beads"], figures["same_boundaries"], figures["decided"], figures["agreed"]) == (6, 3, 3, 2)
     assert figures["kappa"] == pytest.approx(0.4) and figures["disputed"] == 2 and figures["settled"] == 0
     assert bob.client.get("/api/agreement").status_code == 403
+    wrong_token = {"X-CSRF-Token": "guess"}
+    assert bob.client.post("/api/pairs/5/accepted", json={}, headers=wrong_token).status_code == 403
     assert bob.client.post("/api/settle", json={"region": "x", "chosen": "bob"}).status_code == 403
     assert carol.client.post("/api/pairs/1/accepted", json={"versions": {"1": 1}}).status_code == 400
 

@@ -213,12 +213,12 @@ class DoubleReview:
             raise Refused(f"Choose one of {', '.join(self.names)}")
         beads = region.first if chosen == self.names[0] else region.second
         summary = f"took {chosen}'s reading of {', '.join(f'#{bead.id}' for bead in beads)} ({region.doc})"
-        store = self.store
-        with store.transaction():
-            store.db.execute(
-                "INSERT OR REPLACE INTO settlements VALUES (?, ?, ?, ?, ?)",
-                (key, chosen, json.dumps([bead.state() for bead in beads], ensure_ascii=False), adjudicator, now()),
+        states = [bead.state() for bead in beads]
+        with self.store.transaction():
+            self.store.db.execute(
+                "INSERT INTO settlements VALUES (?, ?, ?, ?, ?)",
+                (key, chosen, json.dumps(states, ensure_ascii=False), adjudicator, now()),
             )
-            store.record(adjudicator, "settle", summary, [])
-        self.settlements[key] = (chosen, [bead.state() for bead in beads])
+            self.store.record(adjudicator, "settle", summary, [])
+        self.settlements[key] = (chosen, states)
         return summary
