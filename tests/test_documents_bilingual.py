@@ -333,3 +333,27 @@ def test_broken_cat_files_are_refused_in_one_line(tmp_path: Path) -> None:
     with pytest.raises(DataError, match=r"broken\.po: ") as info:
         read_document(broken)
     assert "\n" not in str(info.value)
+
+
+def test_xliff_files_groups_and_untranslatable_units(tmp_path: Path) -> None:
+    path = tmp_path / "multi.xlf"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">'
+        '<file original="a.html" source-language="fr" datatype="html"><body>'
+        '<trans-unit id="1"><source>Bonjour <g id="b">le</g> monde.</source></trans-unit>'
+        '<trans-unit id="2" translate="no"><source>NE PAS TRADUIRE</source></trans-unit>'
+        '<group id="g"><trans-unit id="3"><source>Dans un groupe.</source></trans-unit></group></body></file>'
+        '<file original="b.html" source-language="fr" datatype="html"><body>'
+        '<trans-unit id="1"><source>Deuxième fichier.</source></trans-unit></body></file></xliff>\n',
+        encoding="utf-8",
+    )
+    document = read_document(path)
+    assert [(b.text, b.locator) for b in document.blocks] == [
+        ("Bonjour le monde.", {"unit": "1", "file": "a.html"}),
+        ("Dans un groupe.", {"unit": "3", "file": "a.html"}),
+        ("Deuxième fichier.", {"unit": "1", "file": "b.html"}),
+    ]
+    out = tmp_path / "out.xlf"
+    writer_for("xliff").write(document, {2: "Second file."}, str(out))
+    assert [b.target for b in read_document(out).blocks] == [None, None, "Second file."]
+    assert "NE PAS TRADUIRE" in out.read_text(encoding="utf-8")
