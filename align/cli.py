@@ -31,6 +31,21 @@ rescore_option = click.option(
     help="French-English: re-decide the merges and omissions the embeddings leave close by "
     "translation likelihood under the embedded gemma3-270m (slow: about 0.25 s a sentence on 2 cores).",
 )
+glossary_option = click.option(
+    "--glossary", type=click.Path(dir_okay=False),
+    help="Terms the drafts must use: TSV (French<TAB>English[<TAB>note]) or TBX. Matched through "
+    "inflection; a draft that lacks a term's English is retried, then flagged term-missing:<term>.",
+)
+tm_option = click.option(
+    "--tm", "tms", multiple=True, type=click.Path(),
+    help="Translation memory (repeatable): TMX, TSV, corpus JSONL, or a review store / run directory "
+    "(its accepted pairs). A sentence it holds is reused (flag tm:100); fuzzy matches are flagged "
+    "tm:<percent> and shown to the model as examples.",
+)
+tm_threshold_option = click.option(
+    "--tm-threshold", type=click.IntRange(1, 100), default=75, show_default=True,
+    help="Least fuzzy match percentage (word-level edit distance, as CAT tools count it).",
+)
 stretches_option = click.option(
     "--stretches", is_flag=True,
     help="With --rescore (implied): also score each close stretch's readings whole, every bead in "
@@ -119,8 +134,14 @@ def _read_sentences(file: str) -> list[str]:
 @click.option("--model", help="GGUF file, hub id (e.g. Helsinki-NLP/opus-mt-fr-en), local model dir, or CTranslate2 dir.")
 @click.option("--format", "fmt", type=click.Choice(["lines", "jsonl"]), default="lines", show_default=True)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the draft cache.")
+@glossary_option
+@tm_option
+@tm_threshold_option
 @quiet_option
-def translate(file: str, backend: str, model: str | None, fmt: str, no_cache: bool, quiet: bool) -> None:
+def translate(
+    file: str, backend: str, model: str | None, fmt: str, no_cache: bool,
+    glossary: str | None, tms: tuple[str, ...], tm_threshold: int, quiet: bool,
+) -> None:
     """Translate French sentences (one per line, or JSONL from `align segment`) into English drafts.
 
     \b
@@ -129,12 +150,15 @@ def translate(file: str, backend: str, model: str | None, fmt: str, no_cache: bo
     """
     from align.cache import Cache
     from align.progress import interactive, progress_bar
-    from align.translate import get_translator, translate_sentences
+    from align.translate import get_translator, load_tm, read_glossary, translate_sentences
 
+    terms = read_glossary(glossary) if glossary else None
+    memory = load_tm(tms, tm_threshold) if tms else None
     sentences = _read_sentences(file)
     translator = get_translator(backend, model)
     with progress_bar("translating", interactive(quiet)) as tick:
-        drafts = translate_sentences(sentences, translator, Cache(None) if no_cache else Cache.default(), tick)
+        drafts = translate_sentences(sentences, translator, Cache(None) if no_cache else Cache.default(), tick,
+                                     glossary=terms, memory=memory)
     if fmt == "jsonl":
         _emit(_jsonl([{"id": i, **d.to_dict()} for i, d in enumerate(drafts)]))
     else:
@@ -340,9 +364,13 @@ def import_corpus(corpus: str, out: str, src_lang: str, tgt_lang: str) -> None:
 @group_unaligned_option
 @rescore_option
 @stretches_option
+@glossary_option
+@tm_option
+@tm_threshold_option
 @quiet_option
 def run(
-    source, reference, out, backend, model, embedder, translate, max_bead, group_unaligned, rescore, stretches, quiet
+    source, reference, out, backend, model, embedder, translate, max_bead, group_unaligned, rescore, stretches,
+    glossary, tms, tm_threshold, quiet,
 ) -> None:
     """The main job: segment, translate, align with a reference, evaluate, write a run directory.
 
@@ -367,6 +395,9 @@ def run(
         group_unaligned=group_unaligned,
         rescore=rescore,
         stretches=stretches,
+        glossary=glossary,
+        tm=tms,
+        tm_threshold=tm_threshold,
         show_progress=interactive(quiet),
         notify=_notice(quiet),
     )
@@ -390,10 +421,13 @@ def run(
 @group_unaligned_option
 @rescore_option
 @stretches_option
+@glossary_option
+@tm_option
+@tm_threshold_option
 @quiet_option
 def batch(
     manifest, out, engine, address, workers, translate, tmx, backend, model, embedder, max_bead, group_unaligned,
-    rescore, stretches, quiet,
+    rescore, stretches, glossary, tms, tm_threshold, quiet,
 ) -> None:
     """Run the pipeline on every document pair of MANIFEST (CSV/TSV/JSONL with source and
     reference columns, optional id and metadata) and merge the results.
@@ -413,6 +447,7 @@ def batch(
     options = RunOptions(
         backend=backend, model=model, embedder=embedder, translate=translate, max_bead=max_bead,
         group_unaligned=group_unaligned, rescore=rescore, stretches=stretches,
+        glossary=glossary, tm=tms, tm_threshold=tm_threshold,
     )
     with progress_bar("documents", interactive(quiet)) as tick:
         summary = run_batch(

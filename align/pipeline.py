@@ -28,7 +28,7 @@ from align.records import DEFAULT_MAX_BEAD, LOW_CONFIDENCE_SCORE, Draft, Pair, S
 from align.report import write_report
 from align.segment import segment
 from align.textio import atomic_writer, read_text, write_text_atomic
-from align.translate import get_translator, translate_sentences
+from align.translate import get_translator, load_tm, read_glossary, translate_sentences
 
 DRAFT_FLAG_PREFIX = "draft:"
 
@@ -46,6 +46,9 @@ class RunOptions:
     stretches: bool = False  # rescoring also scores each close stretch whole (implies rescore)
     languages: tuple[str, str] = ("fr", "en")  # of source and target (rescoring is French→English only)
     doc: str | None = None  # document name in the corpus rows; default: from the source file name
+    glossary: str | None = None  # TSV or TBX of terms the drafts must use (align.translate.glossary)
+    tm: tuple[str, ...] = ()  # translation memories: exact matches reused, fuzzy ones lent (align.translate.tm)
+    tm_threshold: int = 75  # least fuzzy match percentage
     exports: bool = True  # per-document corpus.tsv, corpus.tmx and report.html (batch merges instead)
     cache: Cache = field(default_factory=Cache.default)
     show_progress: bool = False
@@ -72,8 +75,10 @@ def write_jsonl(path: Path, rows: Sequence[dict]) -> None:
 
 def draft_sentences(lines: Sequence[str], options: RunOptions) -> list[Draft]:
     translator = get_translator(options.backend, options.model)
+    glossary = read_glossary(options.glossary) if options.glossary else None
+    memory = load_tm(options.tm, options.tm_threshold) if options.tm else None
     with progress_bar("translating", options.show_progress) as tick:
-        return translate_sentences(lines, translator, options.cache, tick)
+        return translate_sentences(lines, translator, options.cache, tick, glossary=glossary, memory=memory)
 
 
 def align_lines(
