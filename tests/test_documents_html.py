@@ -253,7 +253,7 @@ def test_an_xhtml_page_with_an_encoding_declaration_is_read(tmp_path):
     "Votre adresse e-mail ne sera pas publiée. Les champs obligatoires sont indiqués avec *",
     "Par Jean Dupont", "By Steve Gorman", "By J. R. Smith and Anna Lee", "Par la Direction de la communication",
     "Mots-clés : Corée du Nord, Russie, Ukraine", "Topics: Astronomy, Telescopes", "Publié le 5 novembre 2024 à 14h30", "Mis à jour le 06/11/2024",
-    "November 5, 2024", "4 Min Read", "Lecture : 3 min", "Photo : AFP", "Photograph: Guy Smallman/Getty Images",
+    "November 5, 2024", "2024/11/5", "Le 9 janvier 2024 – Ottawa (Ontario) – Affaires mondiales Canada", "4 Min Read", "Lecture : 3 min", "Photo : AFP", "Photograph: Guy Smallman/Getty Images",
     "Image illustrative : Lots of Lego Minifigures by Ninja Brick, en licence Creative Commons by",
     "© 2024 Reuters. All Rights Reserved.", "Mentions légales", "Our Standards: The Thomson Reuters Trust Principles.",
     "You are using a browser version with limited support for CSS.", "Feedback to editors", "Publicité",
@@ -267,6 +267,8 @@ def test_chrome_rules_drop_general_chrome(chrome):
     "Par ailleurs, nous condamnons ces transferts d’armes.",
     "By 2030, the agency expects to double its budget.",
     "By Tuesday the talks had collapsed.",
+    "Le 9 janvier 2024, les ministres ont adopté une déclaration commune à Ottawa.",
+    "On 5 November 2024 - the day of the election - the ministers met in Brussels.",
     "Par la voie diplomatique, les ministres ont transmis leur message.",
     "La CNIL a infligé une amende à Google pour avoir déposé des cookies sans le consentement des internautes, "
     "a indiqué l’autorité.",

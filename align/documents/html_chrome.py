@@ -23,7 +23,7 @@ _MONTHS = (
 _DATE = (
     rf"(?:(?:lun|mar|mer|jeu|ven|sam|dim|mon|tue|wed|thu|fri|sat|sun)\w*\.?,? )?"
     rf"(?:\d{{1,2}}(?:er|st|nd|rd|th)? {_MONTHS},? \d{{4}}|{_MONTHS} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}"
-    rf"|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+    rf"|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}[/.-]\d{{1,2}}[/.-]\d{{1,2}})"
 )
 _TIME = r"(?:,? (?:à|at|-|–)? ?\d{1,2}(?:[:h.]\d{2})?(?: ?(?:am|pm|utc|gmt|cet|cest|et|bst))?)?"
 _NAME = r"[A-ZÀ-Ý][\w'’.-]*(?: (?:and|et|&|de|du|des|van|von|le|la|[A-ZÀ-Ý][\w'’.-]*))*"
@@ -113,8 +113,10 @@ RULES: tuple[ChromeRule, ...] = (
     _rule(
         "date-line",
         rf"(?:(?:publié|mis à jour|modifié|actualisé|posted|published|updated|last updated|first published|date)"
-        rf"(?: le| on| at)?\s*:?\s*)?{_DATE}{_TIME}(?:\s*[|•·–-]\s*(?:mis à jour|updated|modifié|actualisé)\b.{{0,40}})?\s*",
-        "date and time stamps of publication or update standing alone",
+        rf"(?: le| on| at)?\s*:?\s*)?{_DATE}{_TIME}(?:\s*[|•·–-]\s*(?:mis à jour|updated|modifié|actualisé)\b.{{0,40}})?\s*"
+        rf"|(?:le|on) {_DATE}(?:\s+[|•·–—-]\s+[^.!?|•·–—]{{1,60}}){{1,2}}",
+        "date and time stamps of publication or update standing alone, and datelines "
+        "('Le 9 janvier 2024 – Ottawa (Ontario) – Affaires mondiales Canada')",
     ),
     _rule(
         "reading-time",
