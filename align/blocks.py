@@ -8,9 +8,11 @@ whole, so a sentence that runs over several cues stays one segment that records 
 from __future__ import annotations
 
 from bisect import bisect_right
+from pathlib import Path
 from typing import Mapping, Sequence
 
-from align.documents import Block, Document
+from align.documents import FORMATS, Block, Document, writer_for
+from align.errors import DataError
 from align.records import Segment
 from align.segment import segment
 
@@ -81,6 +83,19 @@ def _share_words(text: str, weights: Sequence[int]) -> list[str]:
     return shares
 
 
-def block_texts_or_source(document: Document, texts: Mapping[int, str]) -> dict[int, str]:
-    """Blocks without a translation keep their source text (a writer never leaves a hole)."""
-    return {block.id: texts.get(block.id) or block.text for block in document.blocks}
+def check_writable(document: Document, out: str) -> None:
+    """Refuse, before any translating, to write a document in a format that cannot be written."""
+    if writer_for(document.format) is None:
+        writable = ", ".join(fmt for fmt in FORMATS if writer_for(fmt) is not None)
+        raise DataError(f"{out}: a translated {document.format} document cannot be written; "
+                        f"--out writes {writable} (drop --out for the drafts as lines)")
+    if Path(out).resolve() == Path(document.path).resolve():
+        raise DataError(f"{out}: is the input document itself; give another path to --out")
+
+
+def write_translation(document: Document, segments: Sequence[Segment], translations: Sequence[str], out: str) -> None:
+    """Write the translated document in its own format; blocks left without a translation keep
+    their source text, so the writer never leaves a hole."""
+    check_writable(document, out)
+    texts = texts_by_block(document, segments, translations)
+    writer_for(document.format).write(document, {b.id: texts[b.id] or b.text for b in document.blocks}, out)

@@ -7,17 +7,28 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Sequence
 
 import click
 
 from align import __version__
+from align.documents import FORMATS
 from align.errors import DataError
 from align.records import DEFAULT_MAX_BEAD
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress or notices on stderr.")
+input_format_option = click.option(
+    "--input-format", type=click.Choice(FORMATS),
+    help="The document's format [default: recognised by its content, not its name].",
+)
+DOCUMENTS_HELP = (
+    "Documents: plain text, HTML pages (main content only), DOCX and ODT (tracked changes read as "
+    "accepted; headers, footers and page-number fields left out), PDF (text layer), EPUB, SRT and "
+    "WebVTT subtitles, XLIFF and PO (their targets are the reference), Markdown."
+)
 max_bead_option = click.option(
     "--max-bead", type=click.IntRange(2, 8), default=DEFAULT_MAX_BEAD, show_default=True,
     help="Most sentences in one bead, both sides together (6 allows 1-5, 2-4, 3-3, 4-2, 5-1).",
@@ -91,25 +102,27 @@ def main() -> None:
     """
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, epilog=DOCUMENTS_HELP)
 @click.argument("file", type=click.Path(allow_dash=True))
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["lines", "jsonl"]), default="lines", show_default=True)
+@input_format_option
 @quiet_option
-def segment(file: str, lang: str, fmt: str, quiet: bool) -> None:
-    """Split FILE (or - for stdin) into sentences.
+def segment(file: str, lang: str, fmt: str, input_format: str | None, quiet: bool) -> None:
+    """Split FILE (any document, or - for text on stdin) into sentences; JSONL records give each
+    sentence's block, kind and locator (page, chapter, cue …) and offsets into the extracted text.
 
     \b
     Example:
       align segment source/dprk-troops-2024-11-05.fr.txt --lang fr --format jsonl
     """
-    from align.segment import segment as split
-    from align.textio import read_text
+    from align.blocks import segment_document
+    from align.documents import read_document
 
-    decoded = read_text(file)
-    if decoded.notice:
-        _notice(quiet)(decoded.notice)
-    segments = split(decoded.text, lang)
+    document = read_document(file, input_format)
+    if document.notice:
+        _notice(quiet)(document.notice)
+    segments = segment_document(document, lang)
     if fmt == "jsonl":
         _emit(_jsonl([s.to_dict() for s in segments]))
     else:
@@ -128,53 +141,108 @@ def _read_sentences(file: str) -> list[str]:
     return [" ".join(str(row["text"]).split()) for _, row in json_objects(text, file, ("text",))]
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, epilog=DOCUMENTS_HELP)
 @click.argument("file", type=click.Path(allow_dash=True))
 @click.option("--backend", default="gguf", show_default=True, help="gguf (embedded default), transformers or ctranslate2.")
 @click.option("--model", help="GGUF file, hub id (e.g. Helsinki-NLP/opus-mt-fr-en), local model dir, or CTranslate2 dir.")
 @click.option("--format", "fmt", type=click.Choice(["lines", "jsonl"]), default="lines", show_default=True)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the draft cache.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the translated document here, in FILE's own format.")
+@input_format_option
 @glossary_option
 @tm_option
 @tm_threshold_option
 @quiet_option
 def translate(
-    file: str, backend: str, model: str | None, fmt: str, no_cache: bool,
+    file: str, backend: str, model: str | None, fmt: str, no_cache: bool, out: str | None, input_format: str | None,
     glossary: str | None, tms: tuple[str, ...], tm_threshold: int, quiet: bool,
 ) -> None:
-    """Translate French sentences (one per line, or JSONL from `align segment`) into English drafts.
+    """Translate French into English drafts: a text file of one sentence per line (or JSONL from
+    `align segment`), or any document, which is segmented first. With --out, the draft of the
+    whole document is written in its own format (DOCX, ODT, Markdown, SRT, WebVTT, XLIFF, PO,
+    text): the same structure and styles, each block's text replaced by its drafts.
 
     \b
-    Example:
+    Examples:
       align segment source/doc.fr.txt | align translate - --format jsonl
+      align translate letter.fr.docx --out letter.en.docx
     """
     from align.cache import Cache
+    from align.documents import detect_format
     from align.progress import interactive, progress_bar
     from align.translate import get_translator, load_tm, read_glossary, translate_sentences
 
     terms = read_glossary(glossary) if glossary else None
     memory = load_tm(tms, tm_threshold) if tms else None
-    sentences = _read_sentences(file)
+    document = None
+    if out is not None or (file != "-" and (input_format or detect_format(file)) != "text"):
+        from align.blocks import check_writable
+        from align.pipeline import read_side
+
+        document, segments = read_side(file, "fr", _notice(quiet), input_format)
+        if out is not None:
+            check_writable(document, out)
+        sentences = [s.line for s in segments]
+    else:
+        sentences = _read_sentences(file)
     translator = get_translator(backend, model)
     with progress_bar("translating", interactive(quiet)) as tick:
         drafts = translate_sentences(sentences, translator, Cache(None) if no_cache else Cache.default(), tick,
                                      glossary=terms, memory=memory)
+    if out is not None:
+        from align.blocks import write_translation
+
+        write_translation(document, segments, [d.text for d in drafts], out)
+        if not quiet:
+            click.echo(f"wrote {out}", err=True)
+        return
     if fmt == "jsonl":
         _emit(_jsonl([{"id": i, **d.to_dict()} for i, d in enumerate(drafts)]))
     else:
         _emit("".join(" ".join(d.text.split()) + "\n" for d in drafts))
 
 
-def _sentences_of(file: str, lang: str, presegmented: bool, notify) -> list[str]:
-    from align.segment import segment as split
-    from align.textio import read_text
+@main.command(context_settings=CONTEXT, epilog=DOCUMENTS_HELP)
+@click.argument("file", type=click.Path(allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
+@input_format_option
+@quiet_option
+def extract(file: str, fmt: str, input_format: str | None, quiet: bool) -> None:
+    """Show what is read from FILE: its blocks in order, each with its kind (heading, paragraph,
+    list-item, table-cell, footnote, cue, unit …) and locator (page, chapter, paragraph and
+    style, cue times, unit id, element path).
+
+    \b
+    Example:
+      align extract page.html --format jsonl
+    """
+    from align.documents import locator_label, read_document
+
+    document = read_document(file, input_format)
+    if document.notice:
+        _notice(quiet)(document.notice)
+    if fmt == "jsonl":
+        _emit(_jsonl([asdict(block) for block in document.blocks]))
+        return
+    _emit("".join(
+        f"{block.id}\t{block.kind}\t{locator_label(block.locator)}\t{' '.join(block.text.split())}\n"
+        for block in document.blocks
+    ))
+
+
+def _sentences_of(file: str, lang: str, presegmented: bool, notify, input_format: str | None = None):
+    """The sentences of one side of a pair, and where each one is in its document."""
+    from align.blocks import segment_document
+    from align.documents import read_document
 
     if presegmented:
-        return _read_sentences(file)
-    decoded = read_text(file)
-    if decoded.notice:
-        notify(decoded.notice)
-    return [s.line for s in split(decoded.text, lang)]
+        lines = _read_sentences(file)
+        return lines, [None] * len(lines)
+    document = read_document(file, input_format)
+    if document.notice:
+        notify(document.notice)
+    segments = segment_document(document, lang)
+    return [s.line for s in segments], [s.locator for s in segments]
 
 
 @main.command(context_settings=CONTEXT)
@@ -186,16 +254,19 @@ def _sentences_of(file: str, lang: str, presegmented: bool, notify) -> list[str]
 @click.option("--embedder", default="use", show_default=True, help="use, e5, or a sentence-transformers model.")
 @click.option("--src-lang", default="fr", show_default=True, help="Language of SRC when segmenting.")
 @click.option("--tgt-lang", default="en", show_default=True, help="Language of TGT when segmenting.")
+@click.option("--src-format", type=click.Choice(FORMATS), help="SRC's document format [default: by content].")
+@click.option("--tgt-format", type=click.Choice(FORMATS), help="TGT's document format [default: by content].")
 @max_bead_option
 @group_unaligned_option
 @rescore_option
 @stretches_option
 @quiet_option
 def pair(
-    src, tgt, presegmented, drafts_file, fmt, embedder, src_lang, tgt_lang, max_bead, group_unaligned, rescore, stretches,
-    quiet,
+    src, tgt, presegmented, drafts_file, fmt, embedder, src_lang, tgt_lang, src_format, tgt_format, max_bead,
+    group_unaligned, rescore, stretches, quiet,
 ) -> None:
-    """Align the sentences of SRC (French) and TGT (English).
+    """Align the sentences of SRC (French) and TGT (English), two documents in any supported
+    formats (a French PDF against an English DOCX), or one sentence per line (--presegmented).
 
     \b
     Example:
@@ -205,8 +276,8 @@ def pair(
     from align.records import Draft
 
     notify = _notice(quiet)
-    src_lines = _sentences_of(src, src_lang, presegmented, notify)
-    tgt_lines = _sentences_of(tgt, tgt_lang, presegmented, notify)
+    src_lines, locators = _sentences_of(src, src_lang, presegmented, notify, src_format)
+    tgt_lines, _ = _sentences_of(tgt, tgt_lang, presegmented, notify, tgt_format)
     drafts = None
     if drafts_file:
         from align.quality import check_draft
@@ -227,13 +298,56 @@ def pair(
 
         _emit(format_beads(alignment.beads))
         return
-    pairs = build_pairs(document_name(Path(src)), src_lines, tgt_lines, alignment, drafts)
+    pairs = build_pairs(document_name(Path(src)), src_lines, tgt_lines, alignment, drafts, locators)
     if fmt == "jsonl":
         _emit(_jsonl([p.to_dict() for p in pairs]))
     else:
         from align.formats import format_corpus
 
         _emit(format_corpus(pairs, "tsv"))
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("src", type=click.Path(allow_dash=True))
+@click.argument("tgt", type=click.Path(allow_dash=True))
+@click.option("--presegmented", is_flag=True, help="Line i of TGT translates line i of SRC: checked line by line, not aligned.")
+@click.option("--glossary", type=click.Path(dir_okay=False), help="TSV or TBX terms: flag pairs whose translation lacks a term.")
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
+@click.option("--embedder", default="use", show_default=True, help="Cross-lingual embedder for aligning.")
+@quiet_option
+def check(src, tgt, presegmented, glossary, fmt, embedder, quiet) -> None:
+    """Fidelity check of a translation: list the pairs whose English adds, drops or changes
+    content (entities, numbers, negations, omissions, additions), as Xbench or Verifika do.
+
+    \b
+    jsonl: one record per input line (--presegmented) or bead, with src, tgt, flags and messages.
+    \b
+    Example:
+      align check source/doc.fr.txt translations/doc.en.txt --glossary terms.tsv
+    """
+    from align.check import check_beads, check_lines, format_report
+    from align.embed import get_embedder
+    from align.fidelity import FIDELITY_EMBEDDER
+    from align.pipeline import RunOptions, align_lines
+
+    notify = _notice(quiet)
+    terms = None
+    if glossary:
+        from align.translate.glossary import read_glossary
+
+        terms = read_glossary(glossary)
+    src_lines, _ = _sentences_of(src, "fr", presegmented, notify)
+    tgt_lines, _ = _sentences_of(tgt, "en", presegmented, notify)
+    options = RunOptions(embedder=embedder, notify=notify)
+    similarity = get_embedder(FIDELITY_EMBEDDER, options.cache)
+    if presegmented:
+        pairs = check_lines(src_lines, tgt_lines, similarity, terms, names=(src, tgt))
+    else:
+        alignment = align_lines(src_lines, tgt_lines, None, options)
+        if alignment.verdict:
+            notify(alignment.verdict)
+        pairs = check_beads(src_lines, tgt_lines, [(b.src, b.tgt) for b in alignment.beads], similarity, terms)
+    _emit(_jsonl([p.to_dict() for p in pairs]) if fmt == "jsonl" else format_report(pairs))
 
 
 @main.group(cls=AlignGroup, context_settings=CONTEXT)
@@ -316,21 +430,33 @@ def _corpus_file(path: Path) -> Path:
 
 @main.command("export", context_settings=CONTEXT)
 @click.argument("corpus", type=click.Path())
-@click.option("--to", "fmt", type=click.Choice(["tmx", "tsv", "jsonl", "moses"]), required=True)
+@click.option(
+    "--to", "fmt", required=True,
+    type=click.Choice(["tmx", "tsv", "jsonl", "moses", "xlsx", "docx", "xliff", "srt", "vtt"]),
+    help="tmx/tsv/jsonl/moses: the whole corpus; xlsx: a review sheet; docx: a bilingual two-column "
+    "table; xliff: XLIFF 1.2 with unconfirmed targets; srt/vtt: subtitles with the source's timings.",
+)
 @click.option("--out", required=True, type=click.Path(), help="Output file (moses: prefix for OUT.fr / OUT.en).")
 @click.option("--src-lang", default="fr-FR", show_default=True)
 @click.option("--tgt-lang", default="en-GB", show_default=True)
-def export_corpus(corpus: str, fmt: str, out: str, src_lang: str, tgt_lang: str) -> None:
+@click.option(
+    "--targets", type=click.Choice(["reference", "draft"]), default="reference", show_default=True,
+    help="docx/xliff/srt/vtt: the English to write, the aligned reference or the draft (each falls back to the other).",
+)
+def export_corpus(corpus: str, fmt: str, out: str, src_lang: str, tgt_lang: str, targets: str) -> None:
     """Convert a corpus (a run directory or a TMX/TSV/JSONL file) to another format.
 
     \b
-    Example:
+    Examples:
       align export out/dprk-troops-2024-11-05 --to tmx --out dprk.tmx
+      align export out/dprk-troops-2024-11-05 --to xlsx --out dprk.xlsx
+      align export out/film --to srt --targets draft --out film.en.srt
     """
-    from align.formats import read_corpus, write_corpus
+    from align.exports import ExportOptions, export_corpus as export
+    from align.formats import read_corpus
 
     pairs = read_corpus(_corpus_file(Path(corpus)), src_lang=src_lang, tgt_lang=tgt_lang)
-    for written in write_corpus(pairs, out, fmt, src_lang=src_lang, tgt_lang=tgt_lang):
+    for written in export(pairs, out, fmt, ExportOptions(src_lang, tgt_lang, targets)):
         click.echo(str(written))
 
 
@@ -352,9 +478,11 @@ def import_corpus(corpus: str, out: str, src_lang: str, tgt_lang: str) -> None:
     click.echo(str(write_corpus(pairs, Path(out) / "pairs.jsonl", "jsonl")[0]))
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, epilog=DOCUMENTS_HELP)
 @click.argument("source", type=click.Path())
-@click.option("--reference", type=click.Path(), help="English reference translation to align with.")
+@click.option("--reference", type=click.Path(), help="English reference translation to align with (any document format).")
+@input_format_option
+@click.option("--reference-format", type=click.Choice(FORMATS), help="The reference's format [default: by content].")
 @click.option("--out", type=click.Path(file_okay=False), help="Output directory [default: out/<document>].")
 @click.option("--backend", default="gguf", show_default=True, help="Translation backend.")
 @click.option("--model", help="Translation model (GGUF file, hub id or local dir).")
@@ -369,14 +497,16 @@ def import_corpus(corpus: str, out: str, src_lang: str, tgt_lang: str) -> None:
 @tm_threshold_option
 @quiet_option
 def run(
-    source, reference, out, backend, model, embedder, translate, max_bead, group_unaligned, rescore, stretches,
-    glossary, tms, tm_threshold, quiet,
+    source, reference, input_format, reference_format, out, backend, model, embedder, translate, max_bead,
+    group_unaligned, rescore, stretches, glossary, tms, tm_threshold, quiet,
 ) -> None:
-    """The main job: segment, translate, align with a reference, evaluate, write a run directory.
+    """The main job: read SOURCE, segment, translate, align with a reference, evaluate, write a
+    run directory. A bilingual XLIFF or PO file with its targets filled in is its own reference.
 
     \b
-    Outputs in OUT: segments.{fr,en}.jsonl, drafts.jsonl, drafts.en.txt, pairs.jsonl,
-    alignment.txt, corpus.tsv, corpus.tmx, report.md, report.json, report.html.
+    Outputs in OUT: text.{fr,en}.txt (the text read from each document), segments.{fr,en}.jsonl,
+    drafts.jsonl, drafts.en.txt, pairs.jsonl, alignment.txt, corpus.tsv, corpus.tmx, report.md,
+    report.json, report.html.
     \b
     Example:
       align run source/dprk-troops-2024-11-05.fr.txt \\
@@ -395,6 +525,8 @@ def run(
         group_unaligned=group_unaligned,
         rescore=rescore,
         stretches=stretches,
+        input_format=input_format,
+        reference_format=reference_format,
         glossary=glossary,
         tm=tms,
         tm_threshold=tm_threshold,

@@ -275,7 +275,9 @@ def _parse_jsonl(text: str, name: str) -> list[Pair]:
 # ---------------------------------------------------------------------------------------------
 # TSV
 
-TSV_COLUMNS = ("source", "target", "score", "bead", "flags", "status", "draft", "doc", "src_ids", "tgt_ids")
+TSV_COLUMNS = (
+    "source", "target", "score", "bead", "flags", "status", "draft", "doc", "src_ids", "tgt_ids", "locator",
+)
 _TSV_REQUIRED = ("source", "target")
 _TSV_NULL = "\\N"
 # Other C0 controls as \xHH: read_text would take a file full of them for binary.
@@ -337,6 +339,7 @@ def _tsv_row(pair: Pair) -> list[str]:
         _escape(pair.doc),
         ",".join(str(int(i)) for i in pair.src_ids),
         ",".join(str(int(i)) for i in pair.tgt_ids),
+        _optional(_locator_text(pair.locator)),
     ]
 
 
@@ -390,7 +393,24 @@ def _tsv_pair(row: dict[str, str], where: str) -> Pair:
         bead=_unescape(row["bead"]) if "bead" in row else f"{len(src_ids)}-{len(tgt_ids)}",
         flags=_split_list(row.get("flags", "")),
         status=optional("status"),
+        locator=_locator_value(optional("locator"), where),
     )
+
+
+def _locator_text(locator: dict | None) -> str | None:
+    return None if locator is None else json.dumps(locator, ensure_ascii=False, sort_keys=True)
+
+
+def _locator_value(text: str | None, where: str) -> dict | None:
+    if text is None:
+        return None
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        value = None
+    if not isinstance(value, dict):
+        raise DataError(f"{where}: the locator is not a JSON object: {text[:60]!r}")
+    return value
 
 
 # ---------------------------------------------------------------------------------------------
@@ -404,7 +424,7 @@ _XML_FORBIDDEN = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010
 _TMX_CODE_ELEMENTS = {"bpt", "ept", "ph", "it", "ut"}
 
 
-def _drop_forbidden(text: str) -> str:
+def drop_forbidden(text: str) -> str:
     return _XML_FORBIDDEN.sub("", text)
 
 
@@ -421,7 +441,7 @@ def _tmx_props(pair: Pair) -> list[tuple[str, str]]:
         ("x-bead", pair.bead),
     ]
     props += [("x-flag", flag) for flag in pair.flags]
-    optional = (("x-draft", pair.draft), ("x-status", pair.status))
+    optional = (("x-draft", pair.draft), ("x-status", pair.status), ("x-locator", _locator_text(pair.locator)))
     props += [(kind, value) for kind, value in optional if value is not None]
     return props
 
@@ -445,10 +465,10 @@ def _format_tmx(pairs: Sequence[Pair], src_lang: str, tgt_lang: str) -> str:
     for number, pair in enumerate(pairs, 1):
         tu = etree.SubElement(body, "tu", tuid=str(number))
         for kind, value in _tmx_props(pair):
-            etree.SubElement(tu, "prop", type=kind).text = _drop_forbidden(value)
+            etree.SubElement(tu, "prop", type=kind).text = drop_forbidden(value)
         for lang, text in ((src_lang, pair.src), (tgt_lang, pair.tgt)):
             tuv = etree.SubElement(tu, "tuv", {_XML_LANG: lang})
-            etree.SubElement(tuv, "seg").text = _drop_forbidden(text)
+            etree.SubElement(tuv, "seg").text = drop_forbidden(text)
     # Declaration by hand: lxml writes it with single quotes, unlike every other TMX writer.
     body_text = etree.tostring(root, encoding="unicode", pretty_print=True, doctype=_TMX_DOCTYPE)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body_text
@@ -554,6 +574,7 @@ def _tmx_pair(tu: etree._Element, index: int, header_lang: str | None) -> Pair:
         bead=prop("x-bead", f"{len(src_ids)}-{len(tgt_ids)}"),
         flags=props.get("x-flag", []),
         status=prop("x-status"),
+        locator=_locator_value(prop("x-locator"), str(tu.sourceline)),
     )
 
 
@@ -563,7 +584,7 @@ def _tmx_pair(tu: etree._Element, index: int, header_lang: str | None) -> Pair:
 
 def _one_line(text: str) -> str:
     """Line breaks (all that ``str.splitlines`` knows) become spaces; other controls go."""
-    return _drop_forbidden(" ".join(text.splitlines()))
+    return drop_forbidden(" ".join(text.splitlines()))
 
 
 def format_moses(pairs: Sequence[Pair]) -> tuple[str, str]:

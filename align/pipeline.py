@@ -1,4 +1,7 @@
-"""The main job: segment → translate → align → evaluate → write a run directory.
+"""The main job: read → segment → translate → align → evaluate → write a run directory.
+
+The source and the reference may be any supported document (align.documents), each in its own
+format; a bilingual file (XLIFF, PO) with translations filled in is its own reference.
 
 Every output is written atomically; drafts and embeddings go through the content-addressed
 cache, so a rerun (or a run resumed after an interruption) redoes no model work.
@@ -16,18 +19,20 @@ from typing import Callable, Sequence
 import jsonlines
 
 from align.aligner import STRETCH_WEIGHT, Alignment, Rescoring, align_sentences
+from align.blocks import segment_document
 from align.cache import Cache
+from align.documents import Document, read_document
 from align.embed import get_embedder
 from align.errors import DataError
 from align.evaluate import score_translation
+from align.fidelity import check_pairs
 from align.formats import format_beads, write_corpus
 from align.language import require_language
 from align.likelihood import embedded_likelihood
 from align.progress import ProgressCallback, progress_bar
 from align.records import DEFAULT_MAX_BEAD, LOW_CONFIDENCE_SCORE, Draft, Pair, Segment
 from align.report import write_report
-from align.segment import segment
-from align.textio import atomic_writer, read_text, write_text_atomic
+from align.textio import atomic_writer, write_text_atomic
 from align.translate import get_translator, load_tm, read_glossary, translate_sentences
 
 DRAFT_FLAG_PREFIX = "draft:"
@@ -46,6 +51,8 @@ class RunOptions:
     stretches: bool = False  # rescoring also scores each close stretch whole (implies rescore)
     languages: tuple[str, str] = ("fr", "en")  # of source and target (rescoring is French→English only)
     doc: str | None = None  # document name in the corpus rows; default: from the source file name
+    input_format: str | None = None  # of the source document; default: recognised by content
+    reference_format: str | None = None  # of the reference document; default: recognised by content
     glossary: str | None = None  # TSV or TBX of terms the drafts must use (align.translate.glossary)
     tm: tuple[str, ...] = ()  # translation memories: exact matches reused, fuzzy ones lent (align.translate.tm)
     tm_threshold: int = 75  # least fuzzy match percentage
@@ -60,11 +67,16 @@ class RunOptions:
             raise DataError("--rescore: the translation likelihood is French→English only")
 
 
+_DOCUMENT_SUFFIXES = (
+    ".txt", ".html", ".htm", ".xhtml", ".docx", ".odt", ".pdf", ".epub", ".srt", ".vtt", ".xlf", ".xliff", ".po", ".md",
+)
+
+
 def document_name(path: Path) -> str:
-    """``dprk-troops-2024-11-05.fr.txt`` → ``dprk-troops-2024-11-05``."""
+    """``dprk-troops-2024-11-05.fr.txt`` (or ``.docx`` …) → ``dprk-troops-2024-11-05``."""
     name = path.name
-    for suffix in (".txt", ".fr", ".en"):
-        name = name.removesuffix(suffix)
+    for suffix in (path.suffix.lower() if path.suffix.lower() in _DOCUMENT_SUFFIXES else "", ".fr", ".en"):
+        name = name.removesuffix(suffix) if suffix else name
     return name or path.stem
 
 
@@ -100,11 +112,17 @@ def build_pairs(
     tgt: Sequence[str],
     alignment: Alignment,
     drafts: Sequence[Draft] | None = None,
+    locators: Sequence[dict | None] | None = None,
 ) -> list[Pair]:
-    """Corpus rows for each bead: joined texts, joined drafts, bead and draft flags."""
+    """Corpus rows for each bead: joined texts, joined drafts, bead and draft flags, the
+    reference's fidelity flags (:mod:`align.fidelity`: a human translation that drops a number
+    is worth knowing), and where the bead's first source sentence is in its document
+    (``locators``, one per sentence)."""
     pairs = []
-    for bead in alignment.beads:
-        flags = list(bead.flags)
+    joined = [(" ".join(src[i] for i in bead.src), " ".join(tgt[i] for i in bead.tgt)) for bead in alignment.beads]
+    reference_flags = check_pairs([s for s, _ in joined], [t for _, t in joined])
+    for bead, fidelity in zip(alignment.beads, reference_flags):
+        flags = list(bead.flags) + list(fidelity)
         draft = None
         if drafts is not None and bead.src:
             draft = " ".join(drafts[i].text for i in bead.src)
@@ -120,6 +138,7 @@ def build_pairs(
                 score=round(float(bead.score), 4),
                 bead=bead.kind,
                 flags=list(dict.fromkeys(flags)),
+                locator=locators[bead.src[0]] if locators is not None and bead.src else None,
             )
         )
     return pairs
@@ -134,12 +153,19 @@ def draft_quality(pairs: Sequence[Pair]) -> dict | None:
     return {"pairs": len(aligned), "metrics": scores.to_dict()["metrics"]}
 
 
-def _segment_file(path: Path, lang: str, notify: Callable[[str], None]) -> list[Segment]:
-    decoded = read_text(path)
-    if decoded.notice:
-        notify(decoded.notice)
-    require_language(decoded.text, lang, str(path))
-    return segment(decoded.text, lang)
+def read_side(
+    path: Path | str, lang: str, notify: Callable[[str], None], input_format: str | None = None
+) -> tuple[Document, list[Segment]]:
+    """Read one side's document, check its language, and split it into sentences."""
+    document = read_document(path, input_format)
+    if document.notice:
+        notify(document.notice)
+    return checked_side(document, lang)
+
+
+def checked_side(document: Document, lang: str) -> tuple[Document, list[Segment]]:
+    require_language(document.text, lang, document.path)
+    return document, segment_document(document, lang)
 
 
 def run_document(source: Path, reference: Path | None, out: Path, options: RunOptions) -> dict:
@@ -154,8 +180,13 @@ def run_document(source: Path, reference: Path | None, out: Path, options: RunOp
         clock = now
 
     doc = options.doc or document_name(source)
-    src_segments = _segment_file(source, "fr", options.notify)
-    tgt_segments = _segment_file(reference, "en", options.notify) if reference else None
+    src_document, src_segments = read_side(source, "fr", options.notify, options.input_format)
+    if reference:
+        tgt_document, tgt_segments = read_side(reference, "en", options.notify, options.reference_format)
+    elif src_document.has_targets:  # a CAT tool's bilingual file checks its own translations
+        tgt_document, tgt_segments = checked_side(src_document.target_side(), "en")
+    else:
+        tgt_document, tgt_segments = None, None
     lap("segment")
     src_lines = [s.line for s in src_segments]
 
@@ -166,9 +197,11 @@ def run_document(source: Path, reference: Path | None, out: Path, options: RunOp
         "document": doc,
         "source": str(source),
         "reference": str(reference) if reference else None,
+        "formats": {"source": src_document.format, "reference": tgt_document.format if tgt_document else None},
         "counts": {"source_segments": len(src_segments)},
     }
     out.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(out / "text.fr.txt", src_document.text)  # what the segments' offsets point into
     write_jsonl(out / "segments.fr.jsonl", [s.to_dict() for s in src_segments])
     if drafts is not None:
         write_jsonl(out / "drafts.jsonl", [{"id": i, **d.to_dict()} for i, d in enumerate(drafts)])
@@ -180,12 +213,13 @@ def run_document(source: Path, reference: Path | None, out: Path, options: RunOp
             if d.flags
         ]
 
-    if tgt_segments is not None:
+    if tgt_document is not None:
         tgt_lines = [s.line for s in tgt_segments]
+        write_text_atomic(out / "text.en.txt", tgt_document.text)
         write_jsonl(out / "segments.en.jsonl", [s.to_dict() for s in tgt_segments])
         alignment = align_lines(src_lines, tgt_lines, [d.text for d in drafts] if drafts else None, options)
         lap("align")
-        pairs = build_pairs(doc, src_lines, tgt_lines, alignment, drafts)
+        pairs = build_pairs(doc, src_lines, tgt_lines, alignment, drafts, [s.locator for s in src_segments])
         write_corpus(pairs, out / "pairs.jsonl", "jsonl")
         write_text_atomic(out / "alignment.txt", format_beads(alignment.beads))
         if options.exports:
@@ -205,7 +239,7 @@ def run_document(source: Path, reference: Path | None, out: Path, options: RunOp
     report["seconds"] = timings
     write_text_atomic(out / "report.json", json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     write_text_atomic(out / "report.md", render_report(report))
-    if tgt_segments is not None and options.exports:
+    if tgt_document is not None and options.exports:
         write_report(out)
     return report
 

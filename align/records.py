@@ -79,7 +79,8 @@ class Pair:
     """One bead with its texts: the canonical corpus row (one JSONL line in ``pairs.jsonl``).
 
     Multi-sentence sides are joined with a space; ``draft`` is the joined drafts of the
-    source sentences (None when no drafts were made); ``status`` is the review state.
+    source sentences (None when no drafts were made); ``status`` is the review state;
+    ``locator`` is the first source sentence's place in its document.
     """
 
     doc: str
@@ -92,6 +93,7 @@ class Pair:
     bead: str = "1-1"
     flags: list[str] = field(default_factory=list)
     status: str | None = None
+    locator: dict | None = None  # where the source side is in its document (page, chapter, cue …)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -22,6 +22,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
 from align.cache import Cache  # noqa: E402
+from align.documents import locator_label  # noqa: E402
 from align.errors import DataError  # noqa: E402
 from align.evaluate import score_translation  # noqa: E402
 from align.formats import read_corpus  # noqa: E402
@@ -120,6 +121,7 @@ def render_html(run_dir: Path, similarity: np.ndarray | None = None) -> str:
         plots["drafts"] = draft_plot(draft_scores)
     worst_drafts = sorted(zip(draft_scores, scored), key=lambda item: item[0])[:TABLE_ROWS]
     environment = Environment(loader=PackageLoader("align"), autoescape=select_autoescape(default=True))
+    environment.filters["where"] = locator_label  # page, chapter, cue time: where to look in the original
     return environment.get_template("report.html.j2").render(
         title=summary.get("document", run_dir.name),
         summary=summary,

@@ -14,17 +14,17 @@ import zipfile
 from pathlib import Path
 from types import ModuleType
 
-from align.documents.model import Block, Document, Probe, RawBlock, build_document
+from align.documents.model import Block, Document, Probe, RawBlock, build_document, locator_label
 from align.errors import DataError
 
 __all__ = [
     "Block", "Document", "Probe", "RawBlock", "build_document", "FORMATS", "read_document", "reader_for",
-    "writer_for", "detect_format",
+    "writer_for", "detect_format", "locator_label",
 ]
 
 # In sniffing order: pdf, docx, odt, epub (containers), xliff, html, vtt, srt, po (marked up),
 # markdown, then text last, the fallback.
-FORMATS = ("text",)  # each format module adds its name here, in sniffing order (see the comment above)
+FORMATS = ("pdf", "docx", "odt", "epub", "xliff", "html", "vtt", "srt", "po", "markdown", "text")  # each format module adds its name here, in sniffing order (see the comment above)
 _HEAD_BYTES = 64 * 1024
 
 # Files people mistake for documents, named in the refusal.

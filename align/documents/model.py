@@ -71,6 +71,15 @@ class Document:
         return build_document(self.path, self.format, raws, flowing=self.flowing)
 
 
+def locator_label(locator: dict | None) -> str:
+    """A locator in a few words for people: ``page 2``, ``cue 3 00:00:01,000 … cue 4 …``."""
+    if not locator:
+        return ""
+    until = locator.get("until")
+    here = ", ".join(f"{key} {value}" for key, value in locator.items() if key not in ("until", "blocks"))
+    return f"{here} … {locator_label(until)}" if until else here
+
+
 def build_document(
     path: str,
     fmt: str,
