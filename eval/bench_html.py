@@ -56,11 +56,12 @@ CONTENT_SENTENCES = (
 STOPLISTS = {"fr": "French", "en": "English"}
 
 
-NOTES = """How align reads a page: trafilatura (default settings, XML output for the structure) finds the
-article; the h1 that matches the page's title is put back as the title block (trafilatura leaves it
-out of the body); then every block whose whole text matches a chrome rule is dropped, and every
-block that sits in a `<nav>` (or role=navigation) or in the page's own `<footer>` (or
-role=contentinfo; a footer inside an article stays). Combining
+NOTES = """How align reads a page: trafilatura (its default settings, except that it trusts a short
+extraction instead of falling back to the whole page's text: MIN_EXTRACTED_SIZE 1; XML output for the
+structure) finds the article; the h1 that matches the page's title is put back as the title block
+(trafilatura leaves it out of the body); then every block whose whole text matches a chrome rule is
+dropped, and so is every block that sits in a `<nav>` (or role=navigation) or in the page's own
+`<footer>` (or role=contentinfo; a footer inside an article stays). Combining
 extractors was not needed: trafilatura alone keeps every article string here, and each of
 readability-lxml and jusText loses at least one.
 
@@ -68,7 +69,8 @@ Read these figures with care. Six pages hold 16 `with` and 20 `without` strings,
 .06 of *kept* and .05 of *dropped*: ≥ .96 means none missed. The two leaks of trafilatura that the
 rules close ("Image illustrative : …", a credit line, and Reuters' "Our Standards: The Thomson
 Reuters Trust Principles.") were seen before the image-credit rule and the editorial-standards
-phrase of the legal-footer rule were written; the other rules and phrases come from what chrome
+phrase of the legal-footer rule were written, and the year-first dates and datelines of the
+date-line rule after reading the visible parts of the pages in ../shared/data/statements; the other rules and phrases come from what chrome
 looks like in general (the reasons below), and the guard below runs them over article text they
 have never seen. Chrome the expectations do not list still gets through: phys.org's "October 22,
 2019 report" (a date with a section label, which the date-line rule does not take) and the
