@@ -18,12 +18,12 @@ from align.textio import write_bytes_atomic
 name = "po"
 description = "Gettext PO catalogue (.po)"
 
-_MESSAGE = re.compile(rb'^[ \t]*msgid[ \t]+"', re.MULTILINE)
-_BINARY = re.compile(rb"[\x00-\x08\x0e-\x1f]")
+# A catalogue opens with comments (translator, flags, references) and then its first message.
+_OPENING = re.compile(rb'\A(?:\xef\xbb\xbf)?(?:[ \t]*(?:#[^\n]*)?\r?\n)*[ \t]*(?:msgctxt|msgid)[ \t]+"')
 
 
 def sniff(probe: Probe) -> bool:
-    return bool(_MESSAGE.search(probe.head)) and not _BINARY.search(probe.head)
+    return bool(_OPENING.match(probe.head))
 
 
 def read(path: str) -> Document:
