@@ -140,6 +140,8 @@ def test_two_reviewers_sign_in_and_every_stranger_is_refused(
     expect(bob.locator("#p-1 .side.tgt .text")).to_have_text("Hello everyone.")
     bob.locator("#p-2 button[data-op=rejected]").click()
     expect(bob.locator("#p-2 .status")).to_have_text("rejected")
+    expect(bob.locator("#gold-pending")).to_have_text("gold alignment once every pair is settled (3 to go)")
+    expect(bob.locator("#gold")).to_be_hidden()
 
     # The history names each reviewer from their session; progress counts per reviewer; the
     # team can list what nobody has reviewed yet.
@@ -204,6 +206,7 @@ def test_double_review_survives_sigkill_with_its_agreement(
         carol.locator('.dispute button[data-chosen="bob"]').click()
     expect(carol.locator(".empty")).to_have_text("No disagreements to settle.")
     expect(carol.locator('[data-figure="disputed"]')).to_have_text("1 (1 settled)")
+    expect(carol.locator('#gold-pending [data-count="unsettled"]')).to_have_text("2")  # #4 and #5: nobody decided
     expect(carol.locator("#history li")).to_have_text([re.compile("carol: took bob's reading of #2")])
 
 

@@ -34,7 +34,7 @@ from align.errors import DataError
 from align.records import LOW_CONFIDENCE_SCORE
 from align.review.accounts import SESSION_COOKIE, Accounts, Member
 from align.review.actions import ACTIONS
-from align.review.agreement import DoubleReview
+from align.review.agreement import DoubleReview, Region
 from align.review.beads import STATUSES, Conflict, Refused, ReviewBead
 from align.review.gold import CORPUS_FORMATS, export_accepted, gold_download, settled
 from align.review.store import Change, ReviewStore
@@ -210,6 +210,7 @@ def build_app(store: ReviewStore, reviewer: str, host: str, accounts: Accounts |
             low_confidence=LOW_CONFIDENCE_SCORE,
             formats=CORPUS_FORMATS,
             gold=not store.double,
+            unsettled=0 if store.double else len(settled(store).unsettled),
         )
         return HTMLResponse(text)
 
@@ -228,6 +229,7 @@ def build_app(store: ReviewStore, reviewer: str, host: str, accounts: Accounts |
             member=member,
             corpus=store.title,
             formats=CORPUS_FORMATS,
+            unsettled=sum(isinstance(item, Region) for item in review.settled()),
         )
         return HTMLResponse(text)
 

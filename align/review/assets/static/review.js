@@ -69,6 +69,13 @@ function showProgress(progress) {
   const bar = document.querySelector("#progress progress");
   bar.max = progress.total;
   bar.value = progress.reviewed;
+  const pending = document.getElementById("gold-pending");
+  if (pending) {
+    const left = progress.total - progress.reviewed;
+    pending.querySelector('[data-count="unsettled"]').textContent = left;
+    pending.hidden = left === 0;
+    document.getElementById("gold").hidden = left !== 0;
+  }
 }
 
 function addHistory(entry) {
