@@ -155,6 +155,7 @@ def test_kappa_matches_a_hand_computed_example() -> None:
 
 def double_review(run: Path) -> tuple[ReviewStore, dict[str, Reviewer]]:
     store = open_review(run, double=True)
+    store.copy_of("reviewer")  # a local review before the team's: not one of the two compared
     accounts = Accounts(store)
     team = [Member("alice"), Member("bob"), Member("carol", "adjudicator")]
     tokens = accounts.issue(team)

@@ -156,7 +156,9 @@ class DoubleReview:
     """The two reviewers' copies of a store in double review, and the adjudicator's choices."""
 
     def __init__(self, store: ReviewStore) -> None:
-        copies = store.reviewer_copies()
+        """The copies of the team's reviewers, where a team has signed in; else every copy."""
+        team = {name for (name,) in store.db.execute("SELECT name FROM accounts WHERE role = 'reviewer'")}
+        copies = [(name, copy) for name, copy in store.reviewer_copies() if not team or name in team]
         if not store.double:
             raise DataError(f"{store.path}: not a double review (start one with --double)")
         if len(copies) != 2:
