@@ -41,7 +41,9 @@ def read_team(path: Path) -> list[Member]:
             continue
         where = f"{path}:{lineno}"
         if len(fields) != 2 or fields[1] not in ROLES:
-            raise DataError(f"{where}: expected 'name<TAB>reviewer' or 'name<TAB>adjudicator', got {line.strip()[:60]!r}")
+            raise DataError(
+                f"{where}: expected 'name<TAB>reviewer' or 'name<TAB>adjudicator', got {line.strip()[:60]!r}"
+            )
         if fields[0] in members:
             raise DataError(f"{where}: {fields[0]} is listed twice; give each reviewer one line")
         members[fields[0]] = Member(fields[0], fields[1])
@@ -88,7 +90,8 @@ class Accounts:
         if not session:
             return None
         row = self.db.execute(
-            "SELECT accounts.name, accounts.role FROM sessions JOIN accounts USING (name) WHERE sessions.token_hash = ?",
+            "SELECT accounts.name, accounts.role FROM sessions JOIN accounts USING (name) "
+            "WHERE sessions.token_hash = ?",
             (_hash(session),),
         ).fetchone()
         return Member(*row) if row else None

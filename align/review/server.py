@@ -39,7 +39,9 @@ def serve(
     if team is not None:
         reviewers = [member.name for member in members if not member.adjudicator]
         if store.double and len(reviewers) != 2:
-            raise DataError(f"{team}: double review needs exactly two members with the role reviewer, not {len(reviewers)}")
+            raise DataError(
+                f"{team}: double review needs exactly two members with the role reviewer, not {len(reviewers)}"
+            )
         accounts = Accounts(store)
         tokens = accounts.issue(members)
         links = {member: tokens[member.name] for member in members}
@@ -49,7 +51,8 @@ def serve(
     if host not in LOOPBACK_HOSTS and accounts is None:
         print(f"warning: serving on {host}: anyone who can reach this address can change the review", file=sys.stderr)
     elif host not in LOOPBACK_HOSTS:
-        print(f"notice: serving on {host} over plain HTTP: sign-in links and cookies travel unencrypted", file=sys.stderr)
+        notice = f"notice: serving on {host} over plain HTTP: sign-in links and cookies travel unencrypted"
+        print(notice, file=sys.stderr)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
