@@ -296,9 +296,9 @@ def cause_of(text: str, boundary: int, missed: bool, lang: str) -> str:
 
 def score(dataset: Dataset, splitter: Splitter) -> tuple[Score, float]:
     result = Score()
-    started = time.perf_counter()
+    started = time.process_time()
     predictions = [splitter(doc.text) for doc in dataset.documents]
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     for doc, predicted_ends in zip(dataset.documents, predictions):
         gold = inner_boundaries(doc.text, doc.gold_ends)
         predicted = inner_boundaries(doc.text, predicted_ends)
@@ -329,16 +329,16 @@ def pin_to_one_core() -> str:
 
 
 def speed(splitter: Splitter, datasets: list[Dataset], minimum_seconds: float) -> float:
-    """Gold sentences per second over ``datasets``, best of passes repeated for a while."""
+    """Gold sentences per CPU second over ``datasets``, best of passes repeated for a while."""
     sentences = sum(dataset.sentence_count for dataset in datasets)
     best = float("inf")
     spent = 0.0
     while spent < minimum_seconds or best == float("inf"):
-        started = time.perf_counter()
+        started = time.process_time()
         for dataset in datasets:
             for doc in dataset.documents:
                 splitter(doc.text)
-        elapsed = time.perf_counter() - started
+        elapsed = time.process_time() - started
         best = min(best, elapsed)
         spent += elapsed
     return sentences / best
@@ -547,9 +547,11 @@ def render(
             + " |"
         )
     lines += ["", "Cells: F1 (precision/recall).", "", NOTES, "", "## Speed", "",
-              f"Gold sentences per second over all French (or English) sets, one process "
-              f"{pinning}; align.segment: best of passes repeated for a few seconds, peers: "
-              "their one scoring pass. The machine is shared: expect noise.", "",
+              f"Gold sentences per CPU second over all French (or English) sets, one process "
+              f"{pinning}; align.segment: best of passes repeated for a few CPU seconds, peers: "
+              "their one scoring pass. CPU time, not wall time, since the machine is shared "
+              "(before 2026-12-06 this was wall time on an idle machine); expect some noise.",
+              "",
               "| system | fr sentences/s | en sentences/s |", "|---|---:|---:|"]
     for system in all_systems:
         cells = [f"{speeds[lang, system]:,.0f}" if (lang, system) in speeds else "n/a"
@@ -586,7 +588,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--no-peers", action="store_true", help="score align.segment only")
     parser.add_argument("--speed-seconds", type=float, default=2.0,
-                        help="minimum time spent measuring align.segment's speed")
+                        help="minimum CPU time spent measuring align.segment's speed")
     args = parser.parse_args()
     pinning = pin_to_one_core()
     datasets = load_datasets(args.data)
