@@ -168,6 +168,7 @@ _LIST_ITEM = re.compile(
 _SENTENCE_END_AT_LINE_END = re.compile(r"[.!?…][»”\"’')\]\s]*$")
 _WRAP_SHARE = 0.75  # a line at least this share of the block's width was wrapped, not ended
 _WRAP_WIDTHS = range(40, 121)  # hard-wrapped prose; shorter lines are items, longer paragraphs
+_PROSE_SPACES = 10  # a line with fewer spaces is a link or a code, not a paragraph
 
 # Places where a sentence may end, in text order:
 # - stop: terminal punctuation, then closing quotes or brackets (French puts a no-break space
@@ -258,14 +259,20 @@ def _runs(text: str) -> Iterator[tuple[int, int]]:
     """Stretches of text in which sentences may continue across line ends."""
     for block in _blocks(text):
         wrap_width = _wrap_width(block)
-        # Lines longer than any hard wrap are whole paragraphs: every break was typed.
-        typed_breaks = max(end - start for start, end in block) > _WRAP_WIDTHS[-1]
+        typed_breaks = any(_is_paragraph_line(text, line) for line in block)
         run_start = block[0][0]
         for previous, line in zip(block, block[1:]):
             if typed_breaks or _line_ends_unit(text, previous, line, wrap_width):
                 yield run_start, previous[1]
                 run_start = line[0]
         yield run_start, block[-1][1]
+
+
+def _is_paragraph_line(text: str, line: tuple[int, int]) -> bool:
+    """A line of prose longer than any hard wrap: its block was typed a paragraph a line, so
+    every break in it ends a unit (a long URL in a wrapped e-mail is no such line)."""
+    start, end = line
+    return end - start > _WRAP_WIDTHS[-1] and text.count(" ", start, end) >= _PROSE_SPACES
 
 
 def _wrap_width(block: list[tuple[int, int]]) -> int:

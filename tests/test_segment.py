@@ -353,6 +353,12 @@ def test_every_line_break_ends_a_unit_where_lines_are_whole_paragraphs() -> None
         "Douleur dorsale, douleur à l'aine\ndouleur au site d'injection",
         "Troubles cardiaques\nbradycardie",
     ]
+    wrapped_mail = (  # a long link is no paragraph line: the sentence goes on after it
+        "Voici le document dont je vous parlais hier au téléphone,\nhttps://example.org/"
+        + "dossier/" * 16
+        + "rapport.pdf\net qui résume la situation de la commune."
+    )
+    assert sentences(wrapped_mail) == [wrapped_mail]
 
 
 def test_hard_wrapped_prose_is_rejoined() -> None:
