@@ -222,12 +222,17 @@ def test_page_numbers_alone_are_dropped_even_on_one_page(tmp_path: Path) -> None
     assert [b.text for b in read_document(path).blocks] == ["Titre", "Une phrase courte."]
 
 
-def test_pdf_without_text_layer_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("page_numbers", [False, True])
+def test_pdf_without_text_layer_is_refused(page_numbers: bool, tmp_path: Path) -> None:
     path = tmp_path / "scan.pdf"
     pdf = fpdf.FPDF()
-    pdf.add_page()
-    pdf.rect(20, 20, 100, 60, style="F")
-    pdf.add_page()
+    pdf.add_font("dejavu", fname=font_path())
+    pdf.set_font("dejavu", size=10)
+    for number in (1, 2):
+        pdf.add_page()
+        pdf.rect(20, 20, 100, 60, style="F")
+        if page_numbers:  # stamped on the scanned pages: still no text
+            pdf.text(100, 285, str(number))
     pdf.output(str(path))
     with pytest.raises(DataError, match=r"scan\.pdf: no text layer: scanned\? run OCR first"):
         read_document(path)

@@ -71,13 +71,14 @@ def sniff(probe: Probe) -> bool:
 
 def read(path: str) -> Document:
     pages = _page_lines(path)
-    if not any(pages):
+    raws = _blocks_from_pages(pages) if any(pages) else []
+    if not raws:  # not a character, or only page numbers stamped on scanned pages
         raise DataError(f"{path}: no text layer: scanned? run OCR first (e.g. ocrmypdf) and read the result")
     empty = [str(number) for number, lines in enumerate(pages, 1) if not lines]
     notice = None
     if empty:
         notice = f"{path}: page(s) {', '.join(empty)} have no text layer (scanned?); their text is missing"
-    return build_document(path, name, _blocks_from_pages(pages), notice=notice)
+    return build_document(path, name, raws, notice=notice)
 
 
 def _page_lines(path: str) -> list[list[_Line]]:
@@ -171,7 +172,7 @@ def _running_lines(pages: Sequence[Sequence[_Line]]) -> set[int]:
         if not lines:
             return []
         top, bottom = min(ln.top for ln in lines), max(ln.bottom for ln in lines)
-        band = max(bottom - top, 1.0) * _MARGIN_BAND
+        band = max((bottom - top) * _MARGIN_BAND, max(ln.height for ln in lines))  # a lone line is in the band
         return [ln for ln in lines if ln.bottom <= top + band or ln.top >= bottom - band]
 
     candidates = [banded(lines) for lines in pages]
