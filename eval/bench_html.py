@@ -11,7 +11,8 @@ fixtures. Every extractor reads the same decoded page: trafilatura (default, fav
 favor_recall), readability-lxml, jusText (with the page language's stop list), and align's HTML
 reader (trafilatura plus the title h1 and the chrome rules of align/documents/html_chrome.py).
 A string counts as kept when it occurs in the extracted text, whitespace and soft hyphens
-normalised. Six pages are few, so the script also reports what every chrome rule removed and
+normalised. A second test wraps each PUD document (French and English) in a page of chrome, to see
+that no article sentence is lost on text no rule was written from. Six pages are few, so the script also reports what every chrome rule removed and
 runs the rules over about 14,000 lines of article text (UD French GSD; PUD, WMT newstest2014 and
 NTREX-128 news in French and English; the seed statement): every rule that fires there is a false
 positive.
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from html import escape
 import statistics
 import sys
 import time
@@ -35,6 +37,7 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 from align.documents import html as html_reader  # noqa: E402
 from align.documents.html_chrome import RULES, chrome_rule  # noqa: E402
+from align.errors import DataError  # noqa: E402
 from align.textio import read_text, write_text_atomic  # noqa: E402
 
 SHARED = PROJECT_ROOT.parent / "shared" / "data"
@@ -54,6 +57,28 @@ CONTENT_SENTENCES = (
     PROJECT_ROOT / "source" / "dprk-troops-2024-11-05.fr.txt",
 )
 STOPLISTS = {"fr": "French", "en": "English"}
+PUD = SHARED / "segment" / "ud-pud-fr-en"
+# The chrome of the synthetic pages: menu, cookie banner, share buttons, related links, newsletter, footer.
+SYNTHETIC_CHROME = {
+    "fr": {
+        "nav": ["Accueil", "International", "Économie", "Culture"],
+        "cookie": "Nous utilisons des cookies pour mesurer l’audience et personnaliser les contenus. Accepter",
+        "share": ["Partager", "Imprimer", "Envoyer par e-mail"],
+        "related": ["À lire aussi", "Les marchés reculent après l’annonce de la banque centrale",
+                    "Le gouvernement présente son budget pour l’an prochain"],
+        "newsletter": "Inscrivez-vous à notre newsletter pour recevoir chaque matin l’essentiel de l’actualité.",
+        "footer": ["© 2024 Le Quotidien", "Mentions légales", "Nous contacter"],
+    },
+    "en": {
+        "nav": ["Home", "World", "Business", "Culture"],
+        "cookie": "We use cookies to measure our audience and personalise content. Accept all",
+        "share": ["Share", "Print", "Email this story"],
+        "related": ["Related stories", "Markets slide after the central bank's announcement",
+                    "Government unveils next year's budget"],
+        "newsletter": "Sign up for our newsletter to get the day's top stories in your inbox every morning.",
+        "footer": ["© 2024 The Daily", "Terms of use", "Contact us"],
+    },
+}
 
 
 NOTES = """How align reads a page: trafilatura (its default settings, except that it trusts a short
@@ -107,7 +132,10 @@ def justext_paragraphs(page: str, lang: str) -> str:
 
 
 def align_reader(page: str, lang: str) -> str:
-    return "\n".join(block.text for block in html_reader.extract(page).blocks)
+    try:
+        return "\n".join(block.text for block in html_reader.extract(page).blocks)
+    except DataError:  # a page it finds no article in
+        return ""
 
 
 EXTRACTORS: dict[str, Callable[[str, str], str]] = {
@@ -140,6 +168,39 @@ def evaluate(expectations: dict, pages: dict[str, str]) -> dict:
             }
         results[extractor] = rows
     return results
+
+
+def synthetic_pages() -> tuple[dict, dict[str, str]]:
+    """A page per PUD document (news and Wikipedia, 1-5 sentences, one a paragraph) in French and
+    English, wrapped in the chrome above: held-out text, chrome of our own making."""
+    documents: dict[str, list[int]] = {}
+    for line_number, line in enumerate(read_text(PUD / "pud.ids").text.splitlines()):
+        documents.setdefault(line.split("\t")[1], []).append(line_number)
+    expectations, pages = {}, {}
+    for lang, file in (("fr", "pud.fr"), ("en", "pud.en")):
+        sentences = read_text(PUD / file).text.splitlines()
+        chrome = SYNTHETIC_CHROME[lang]
+        for doc, lines in documents.items():
+            body = [sentences[i] for i in lines]
+            name = f"{doc}.{lang}"
+            expectations[name] = {"with": body, "without": [chrome["cookie"], chrome["newsletter"], *chrome["share"],
+                                                            *chrome["related"], *chrome["footer"]], "lang": lang}
+            pages[name] = _synthetic_page(lang, f"Document {doc}", body, chrome)
+    return expectations, pages
+
+
+def _synthetic_page(lang: str, title: str, paragraphs: list[str], chrome: dict) -> str:
+    def items(texts: list[str]) -> str:
+        return "".join(f"<li><a href='/{i}'>{escape(t)}</a></li>" for i, t in enumerate(texts))
+
+    related, *links = chrome["related"]
+    return (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{title}</title></head><body>"
+            f"<div class='banner'><p>{escape(chrome['cookie'])}</p></div><header><nav><ul>{items(chrome['nav'])}</ul></nav></header>"
+            f"<main><article><h1>{title}</h1><div class='tools'><ul>{items(chrome['share'])}</ul></div>"
+            + "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+            + f"<div class='box'><h3>{escape(related)}</h3><ul>{items(links)}</ul></div>"
+            f"<div class='box'><p>{escape(chrome['newsletter'])}</p></div></article></main>"
+            f"<footer><ul>{items(chrome['footer'])}</ul></footer></body></html>")
 
 
 def reader_speed(paths: list[Path], repeats: int) -> dict:
@@ -176,7 +237,8 @@ def pooled(rows: dict) -> tuple[int, int, int, int]:
             sum(r["dropped"] for r in rows.values()), sum(r["without"] for r in rows.values()))
 
 
-def render(results: dict, dropped: dict[str, list[tuple[str, str]]], speed: dict, content: tuple, command: str) -> str:
+def render(results: dict, synthetic: dict, dropped: dict[str, list[tuple[str, str]]], speed: dict, content: tuple,
+           command: str) -> str:
     page_names = list(next(iter(results.values())))
     lines = [SECTION_START, "## HTML: main content of saved web pages", "",
              f"Command: `{command}` (2 CPU cores). Pages and expectations: `../shared/data/documents/html/` "
@@ -199,6 +261,17 @@ def render(results: dict, dropped: dict[str, list[tuple[str, str]]], speed: dict
         misses = [f"{page}: " + ", ".join([f"−“{s}”" for s in r["missed"]] + [f"+“{s}”" for s in r["leaked"]])
                   for page, r in rows.items() if r["missed"] or r["leaked"]]
         lines.append(f"- {extractor}: " + ("; ".join(misses) if misses else "none"))
+    pages = len(next(iter(synthetic.values())))
+    lines += ["", f"### Synthetic pages: {pages} pages, the {pages // 2} PUD documents in French and in English", "",
+              "Each PUD document (news and Wikipedia, 1-5 sentences, one a paragraph: text no rule was written "
+              "from) in a page with a menu, a cookie banner, share buttons, an \"À lire aussi\" / \"Related stories\" "
+              "box, a newsletter box and a footer. *kept* counts sentences; *dropped* counts the chrome strings, "
+              "which are of our own making, so that column only shows the rules at work.", "",
+              "| extractor | sentences kept | pages missing one | chrome dropped |", "| --- | --- | --- | --- |"]
+    for extractor, rows in synthetic.items():
+        kept, with_, gone, without = pooled(rows)
+        missing = sum(1 for r in rows.values() if r["missed"])
+        lines.append(f"| {extractor} | {kept}/{with_} = {kept / with_:.3f} | {missing} | {gone}/{without} = {gone / without:.3f} |")
     lines += ["", "### The chrome rules (align/documents/html_chrome.py)", "",
               "Blocks trafilatura kept that a rule dropped, per page:", ""]
     for page, items in dropped.items():
@@ -246,7 +319,8 @@ def main() -> None:
     dropped = {name: html_reader.extract(pages[name], name).dropped for name in expectations}
     speed = reader_speed([PAGES / name for name in expectations], repeats=3)
     command = ".venv/bin/python eval/bench_html.py"
-    section = render(results, dropped, speed, rules_on_content(), command)
+    synthetic = evaluate(*synthetic_pages())
+    section = render(results, synthetic, dropped, speed, rules_on_content(), command)
     print(section)
     if not args.no_write:
         write_section(section)
