@@ -228,6 +228,15 @@ def test_docx_with_xml_entities_is_refused(tmp_path, doctype):
         read_document(evil)
 
 
+def test_docx_with_malformed_xml_is_refused(tmp_path):
+    source = make_docx(tmp_path / "statement.docx")
+    with zipfile.ZipFile(source) as archive:
+        xml = archive.read("word/document.xml")
+    broken = rezip(source, tmp_path / "broken.docx", replace={"word/document.xml": xml[: len(xml) // 2]})
+    with pytest.raises(DataError, match=r"broken\.docx: the DOCX part word/document\.xml is not well-formed XML"):
+        read_document(broken)
+
+
 def test_docx_without_text_is_refused(tmp_path):
     import docx
 
@@ -437,6 +446,13 @@ def test_markdown_is_told_by_its_suffix_and_a_binary_md_is_refused(tmp_path):
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
     with pytest.raises(DataError, match="PNG image"):
         read_document(png)
+
+
+def test_markdown_with_nothing_but_code_is_refused(tmp_path):
+    source = tmp_path / "code.md"
+    source.write_text("```python\nprint('bonjour')\n```\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"code\.md: no text found"):
+        read_document(source)
 
 
 def test_markdown_with_crlf_line_ends_is_written_back_whole(tmp_path):
