@@ -192,6 +192,13 @@ def test_a_declared_legacy_charset_is_honoured(tmp_path):
     assert document.notice is None
 
 
+def test_a_utf16_page_is_recognised_and_read(tmp_path):
+    path = tmp_path / "page.htm"
+    path.write_bytes(seed_page().encode("utf-16"))
+    assert detect_format(path) == "html"
+    assert [block.text for block in read_document(path).blocks] == seed_paragraphs()
+
+
 def test_a_page_without_main_content_is_refused_in_one_line(tmp_path):
     path = write(tmp_path, page("<div class='share'><a href='#'>Partager</a></div>"))
     with pytest.raises(DataError) as error:
