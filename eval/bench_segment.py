@@ -414,6 +414,15 @@ two new errors are headlines with a colon ("Ben Greenman : Dixième anniversaire
 These changes left every figure in the table above as it was (the table gives each step as
 first measured).
 
+**Speed.** The machine was shared and loaded (load average 13-16 on 2 cores) throughout, so
+the speed table below is far under the idle figure of 2026-11-28 (62,846 sentences/s) for
+every system alike. Measured in one pinned process on the same French sets, the module before
+(commit 411d885) and after loaded side by side and timed in 20 interleaved passes, best pass
+each, CPU time: before 20,150, after 18,851 sentences per CPU second, i.e. the new rules cost
+about 6 % (the list test and the wider ';'/':' candidates about a third of it). Scaled from
+the idle figure that is near 59,000 sentences/s on an idle core (an estimate, not measured
+here), well above 20,000; under this load neither version reaches 20,000.
+
 Tried and not kept: after ':', a capitalised common noun with no lower-case word after it
 ("... : Fièvre."): +1 boundary on emea-fr-test, nothing on the dev sets, so it would have been
 chosen on held-out data; "Veuillez" as a sentence starter: the common-noun rule already finds
