@@ -224,6 +224,7 @@ _POSSESSIVE_RE = re.compile(r"['’]s?$")
 _ELISION_RE = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu|quoiqu)['’](?=\w)", re.IGNORECASE)
 _ELIDED_RE = re.compile(r"\b((?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu|quoiqu)['’])(?=\w)", re.IGNORECASE)
 _MIN_FUZZY_RATIO = 75  # rapidfuzz ratio (0-100) for two spellings of one name
+_REPEAT_GAP = 4  # words between two mentions of one name that make it said twice
 _MIN_PREFIX = 4  # or this many leading letters in common, at least half the shorter word
 
 
@@ -385,7 +386,26 @@ def added_entities(source: str, target: str) -> list[str]:
         return _spelt_alike(key, source_keys)
 
     added = [m.text for m in mentions(target) if not all(rendered(w) for w in m.words)]
-    return list(dict.fromkeys(added + added_countries(source, target, named)))
+    return list(dict.fromkeys(added + repeated_mentions(source, target) + added_countries(source, target, named)))
+
+
+def repeated_mentions(source: str, target: str) -> list[str]:
+    """A name the target says twice a few words apart ("DPRK soldiers of the DPRK") where the
+    source says no name twice so: a model stuck on the name."""
+
+    def repeats(found: list[Mention], text: str) -> list[str]:
+        ends: dict[str, int] = {}
+        twice = []
+        for m in found:
+            start = text.find(m.text, ends.get(m.text, 0))
+            if m.text in ends and len(text[ends[m.text] : start].split()) <= _REPEAT_GAP:
+                twice.append(m.text)
+            ends[m.text] = start + len(m.text)
+        return twice
+
+    if repeats(french_mentions(source), _ELIDED_RE.sub(r"\1 ", source)):
+        return []
+    return repeats(mentions(target), target)
 
 
 def missing_entities(source: str, target: str) -> list[str]:

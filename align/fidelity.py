@@ -19,7 +19,7 @@ from typing import Sequence
 
 import numpy as np
 
-from align.entities import added_entities, missing_entities
+from align.entities import ACRONYM_GLOSSARY, added_entities, missing_entities
 
 # The flags this module raises, in the order a reviewer reads them.
 FIDELITY_FLAGS = ("entity-added", "entity-missing", "number-changed", "negation-lost", "omission", "addition")
@@ -178,12 +178,27 @@ class LengthModel:
     min_chars: int = 20
 
     def zscore(self, source: str, target: str) -> float:
-        shorter = max(min(len(source), len(target)), 1)
-        log_ratio = math.log(max(len(target), 1) / max(len(source), 1))
+        source_chars, target_chars = spelt_out_length(source), spelt_out_length(target)
+        shorter = max(min(source_chars, target_chars), 1)
+        log_ratio = math.log(max(target_chars, 1) / max(source_chars, 1))
         return (log_ratio - self.mean) / (self.spread / math.sqrt(shorter) + self.floor)
 
 
 LENGTH_MODEL = LengthModel()
+
+# Acronyms (either language) with the length of their longest spelt-out form: "UN Security
+# Council" is as full a rendering as "Conseil de sécurité des Nations Unies".
+_SPELT_OUT = {
+    acronym: max(len(form) for form in forms)
+    for french, forms in ACRONYM_GLOSSARY.items()
+    for acronym in (french, *(f for f in forms if f.isupper()))
+}
+_ACRONYM_RE = re.compile(r"\b[A-Z]{2,}\b")
+
+
+def spelt_out_length(text: str) -> int:
+    """Characters of ``text`` with the glossary's acronyms spelt out."""
+    return len(text) + sum(_SPELT_OUT.get(a, len(a)) - len(a) for a in _ACRONYM_RE.findall(text))
 
 
 def length_flags(source: str, target: str, similarity: float | None = None, model: LengthModel = LENGTH_MODEL) -> list[str]:
@@ -228,10 +243,58 @@ def similarities(sources: Sequence[str], targets: Sequence[str], embedder) -> np
     return np.einsum("ij,ij->i", embedder.encode(list(sources)), embedder.encode(list(targets)))
 
 
+# The embedder the similarity thresholds were set with (align.embed.get_embedder).
+FIDELITY_EMBEDDER = "use"
+# Two names (or a name and a phrase of the other side) whose cosine reaches this are one
+# renamed entity ("mer Morte" / "Dead Sea" 0.79, "Frères musulmans" / "Muslim Brothers" 0.80),
+# not one added and one lost (unrelated names 0.15-0.30; "Indopacifique" / "Indian Ocean" 0.34).
+RENAMED_SIMILARITY = 0.5
+PHRASE_SIMILARITY = 0.65
+
+
+def _phrases(text: str, longest: int = 3) -> list[str]:
+    words = text.split()
+    found = (" ".join(words[i : i + n]).strip(",.;:!?()«»\"“”") for n in range(1, longest + 1) for i in range(len(words) - n + 1))
+    return [p for p in dict.fromkeys(found) if p]
+
+
+def _entity_flags(flags: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    return [f for f in flags if f.startswith("entity-added:")], [f for f in flags if f.startswith("entity-missing:")]
+
+
+def _renamed(flags: tuple[str, ...], source: str, target: str, vector) -> tuple[str, ...]:
+    """``flags`` less the entity-added / entity-missing ones rendered under another name:
+    paired with each other, or with a phrase of the other side (``vector``: text → embedding)."""
+    added, missing = _entity_flags(flags)
+    dropped: set[str] = set()
+    for a in added:
+        for m in missing:
+            if vector(a.split(":", 1)[1]) @ vector(m.split(":", 1)[1]) >= RENAMED_SIMILARITY:
+                dropped |= {a, m}
+    for side, other in ((added, source), (missing, target)):
+        rest = [f for f in side if f not in dropped]
+        if rest and _phrases(other):
+            phrases = np.stack([vector(p) for p in _phrases(other)])
+            dropped |= {f for f in rest if (phrases @ vector(f.split(":", 1)[1])).max() >= PHRASE_SIMILARITY}
+    return tuple(f for f in flags if f not in dropped)
+
+
 def check_pairs(sources: Sequence[str], targets: Sequence[str], embedder=None) -> list[tuple[str, ...]]:
-    """:func:`check_translation` over pairs, with the embedder's similarity when one is given."""
-    sims = similarities(sources, targets, embedder) if embedder is not None else [None] * len(sources)
-    return [check_translation(s, t, None if sim is None else float(sim)) for s, t, sim in zip(sources, targets, sims)]
+    """:func:`check_translation` over pairs; with an embedder, omission and addition weigh the
+    two sides' similarity, and entities rendered under another name are not flagged."""
+    if embedder is None:
+        return [check_translation(s, t) for s, t in zip(sources, targets)]
+    sims = similarities(sources, targets, embedder)
+    checked = [check_translation(s, t, float(sim)) for s, t, sim in zip(sources, targets, sims)]
+    texts: set[str] = set()
+    for flags, source, target in zip(checked, sources, targets):
+        added, missing = _entity_flags(flags)
+        texts |= {f.split(":", 1)[1] for f in added + missing}
+        texts |= set(_phrases(source)) if added else set()
+        texts |= set(_phrases(target)) if missing else set()
+    ordered = sorted(texts)
+    vectors = dict(zip(ordered, embedder.encode(ordered))) if ordered else {}
+    return [_renamed(flags, s, t, vectors.__getitem__) for flags, s, t in zip(checked, sources, targets)]
 
 
 DRAFT_PREFIX = "draft:"

@@ -1,0 +1,192 @@
+"""Fidelity flags: invented and lost entities, changed numbers, lost negations, omissions and
+additions, in words; the reference side of `align pair`/`run`; `align check`."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from align.cli import main
+from align.entities import added_entities, missing_entities
+from align.fidelity import FIDELITY_FLAGS, check_pairs, check_translation, describe, negation_lost
+from align.quality import check_draft
+
+SEED_SOURCE = (
+    "Un soutien direct de ce pays à la guerre d'agression menée par la Russie contre l'Ukraine représenterait "
+    "une extension dangereuse du conflit, avec des répercussions graves sur la paix et la sécurité en Europe et "
+    "dans la région Indopacifique."
+)
+SEED_GOOD = (
+    "Direct support from this country for Russia's war of aggression against Ukraine would be a dangerous "
+    "expansion of the conflict, with serious consequences for peace and security in Europe and the Indo-Pacific region."
+)
+HIGH_REPRESENTATIVE = "Nous, ministres, et le haut représentant de l'Union européenne, condamnons ce déploiement."
+
+
+def kinds(flags):
+    return {f.split(":", 1)[0] for f in flags}
+
+
+def test_a_faithful_translation_has_no_fidelity_flags():
+    assert check_translation(SEED_SOURCE, SEED_GOOD) == ()
+    assert check_translation(HIGH_REPRESENTATIVE, "We, the ministers, and the High Representative of the "
+                             "European Union condemn this deployment.") == ()
+
+
+@pytest.mark.parametrize(
+    ("source", "draft", "entity"),
+    [
+        (SEED_SOURCE, SEED_GOOD.replace("the Indo-Pacific region", "the Indian Ocean"), "Indian Ocean"),
+        (HIGH_REPRESENTATIVE, "We, the ministers, and the Head of the European Union condemn this deployment.",
+         "Head of the European Union"),
+        (HIGH_REPRESENTATIVE, "We, the ministers, and the High Representative of the Union for European Economic "
+         "Integration condemn this deployment.", "High Representative of the Union for European Economic Integration"),
+        ("Des soldats de la RPDC sont en Russie.", "DPRK soldiers of the DPRK are in Russia.", "DPRK"),
+        ("Le ministre Ri Yong Ho a parlé.", "Minister Ri Yong Ho spoke to Angela Merkel.", "Angela Merkel"),
+    ],
+)
+def test_invented_entities_from_the_seed_drafts_are_flagged(source, draft, entity):
+    assert f"entity-added:{entity}" in check_draft(source, draft)
+
+
+def test_a_dropped_or_swapped_name_is_missing():
+    source = "Le diplomate Ri Yong Ho a rencontré Sergueï Lavrov à Moscou."
+    assert missing_entities(source, "The diplomat Ri Yong Ho met Sergei Lavrov in Moscow.") == []
+    swapped = "The diplomat Ri Yong Ho met Antony Blinken in Moscow."
+    assert missing_entities(source, swapped) == ["Sergueï Lavrov"]
+    assert added_entities(source, swapped) == ["Antony Blinken"]
+
+
+def test_changed_number_is_flagged_and_said_in_words():
+    source = "Ces soldats violent les résolutions 1718, 1874 et 2270 du Conseil de sécurité."
+    flags = check_translation(source, "These soldiers breach Security Council resolutions 1718, 1874 and 2207.")
+    assert flags == ("number-changed:2270",)
+    assert describe(flags[0]) == "The translation does not have the source's number 2270."
+    assert check_translation(source, "These soldiers breach Security Council resolutions 1718, 1874 and 2270.") == ()
+    assert check_translation("Il a payé 1 500 euros.", "He paid 1,500 euros.") == ()
+
+
+@pytest.mark.parametrize(
+    ("source", "kept", "lost"),
+    [
+        ("Nous ne reconnaîtrons pas cette annexion.", "We will not recognise this annexation.",
+         "We will recognise this annexation."),
+        ("Il n'a jamais visité Pyongyang.", "He has never visited Pyongyang.", "He has visited Pyongyang."),
+        ("Ils sont partis sans armes.", "They left without weapons.", "They left with weapons."),
+    ],
+)
+def test_a_lost_negation_is_flagged(source, kept, lost):
+    assert not negation_lost(source, kept)
+    assert "negation-lost" in check_translation(source, lost)
+
+
+def test_ne_que_is_not_a_negation():
+    assert not negation_lost("Il ne reste que deux jours.", "Only two days remain.")
+
+
+def test_omission_and_addition_by_length():
+    source = ("Nous condamnons la coopération militaire croissante entre la RPDC et la Russie, qui viole "
+              "plusieurs résolutions du Conseil de sécurité et menace la paix en Europe et en Asie.")
+    full = ("We condemn the growing military cooperation between the DPRK and Russia, which violates "
+            "several Security Council resolutions and threatens peace in Europe and Asia.")
+    assert check_translation(source, full) == ()
+    assert "omission" in kinds(check_translation(source, "We condemn the growing military cooperation."))
+    longer = full + " The Ministry said that the troops would stay there for many months to come, whatever happens."
+    assert "addition" in kinds(check_translation(source, longer))
+
+
+def test_a_repeated_clause_with_an_invented_continuation_is_flagged():
+    source = "les troupes avancent vers la frontière, " * 8
+    draft = ("the troops advance towards the border, " * 3
+             + "The Ministry of Defence said that the operation would continue")
+    flags = check_draft(source.strip(" ,") + ".", draft + ".")
+    assert "addition" in kinds(flags) and "entity-added:Ministry of Defence" in flags
+    faithful = ("the troops advance towards the border, " * 8).strip(" ,") + "."
+    assert check_draft(source.strip(" ,") + ".", faithful) == ()
+
+
+def test_every_flag_is_described_in_words():
+    for kind in FIDELITY_FLAGS:
+        assert describe(f"{kind}:X") != f"{kind}:X"
+    assert describe("draft:entity-added:Indian Ocean").startswith("The draft names 'Indian Ocean'")
+    assert describe("unknown-flag") == "unknown-flag"
+
+
+class FakeEmbedder:
+    """Renamed entities are close, everything else far apart."""
+
+    name = "fake"
+    close = {"mer Morte": 1, "Dead Sea": 1}
+
+    def encode(self, texts):
+        import numpy as np
+
+        rows = np.zeros((len(texts), 8), dtype=np.float32)
+        for row, text in enumerate(texts):
+            rows[row, self.close.get(text, 2 + hash(text) % 6)] = 1.0
+        rows[:, 0] += 0.01
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_an_embedder_lets_a_renamed_entity_pass():
+    source = "Le niveau de la mer Morte baisse chaque année."
+    target = "The level of the Dead Sea falls every year."
+    assert {"entity-added:Dead Sea", "entity-missing:Morte"} <= set(check_translation(source, target))
+    assert kinds(check_pairs([source], [target], FakeEmbedder())[0]) & {"entity-added", "entity-missing"} == set()
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture()
+def parallel(tmp_path):
+    src = tmp_path / "doc.fr.txt"
+    tgt = tmp_path / "doc.en.txt"
+    src.write_text(f"{SEED_SOURCE}\n{HIGH_REPRESENTATIVE}\nLes résolutions 1718 et 2270 sont violées.\n", encoding="utf-8")
+    tgt.write_text(
+        f"{SEED_GOOD.replace('the Indo-Pacific region', 'the Indian Ocean')}\n"
+        "We, the ministers, and the High Representative of the European Union condemn this deployment.\n"
+        "Resolutions 1718 and 2207 are breached.\n",
+        encoding="utf-8",
+    )
+    return src, tgt
+
+
+def test_check_presegmented_jsonl_has_one_record_per_line(parallel):
+    result = invoke("check", *parallel, "--presegmented", "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["src_ids"] for r in rows] == [[0], [1], [2]]
+    assert "entity-added:Indian Ocean" in rows[0]["flags"] and rows[1]["flags"] == []
+    assert rows[2]["flags"] == ["number-changed:2270"] and rows[2]["messages"][0].startswith("The translation")
+
+
+def test_check_text_lists_flagged_pairs_with_messages(parallel):
+    result = invoke("check", *parallel)
+    assert result.exit_code == 0, result.output
+    assert "entity-added:Indian Ocean: The translation names 'Indian Ocean'" in result.output
+    assert "number-changed:2270" in result.output
+    assert result.output.rstrip().endswith("2 of 3 pairs flagged")
+
+
+def test_check_presegmented_refuses_unequal_line_counts(parallel, tmp_path):
+    short = tmp_path / "short.en.txt"
+    short.write_text("One line.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(parallel[0]), str(short), "--presegmented"])
+    assert result.exit_code == 1 and "1 lines for 3" in result.output and "Traceback" not in result.output
+
+
+def test_check_with_a_glossary_flags_missing_terms(parallel, tmp_path):
+    glossary = tmp_path / "terms.tsv"
+    glossary.write_text("haut représentant\tHigh Representative\nrésolution\tUNSC resolution\n", encoding="utf-8")
+    result = invoke("check", *parallel, "--presegmented", "--format", "jsonl", "--glossary", glossary)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert rows[1]["flags"] == [] and "term-missing:UNSC resolution" in rows[2]["flags"]
+
+
+def test_pair_flags_the_reference_side(parallel):
+    result = invoke("pair", *parallel, "--presegmented", "--format", "jsonl")
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert "entity-added:Indian Ocean" in rows[0]["flags"] and "number-changed:2270" in rows[2]["flags"]
