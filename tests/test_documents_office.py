@@ -361,6 +361,15 @@ def test_odt_translation_keeps_structure_and_styles(tmp_path):
     assert [b.text for b in again.blocks] == [texts[b.id] for b in document.blocks]
 
 
+def test_odt_collapses_white_space_as_odf_says(tmp_path):
+    source = make_odt(tmp_path / "statement.odt")
+    with zipfile.ZipFile(source) as archive:
+        xml = archive.read("content.xml").decode()
+    spaced = xml.replace("<text:p>Plusieurs milliers", "<text:p>\n    Plusieurs\n    milliers", 1)
+    pretty = rezip(source, tmp_path / "pretty.odt", replace={"content.xml": spaced.encode()})
+    assert [b.text for b in read_document(pretty).blocks] == [b.text for b in read_document(source).blocks]
+
+
 def test_odt_bad_input_is_refused(tmp_path):
     data = make_odt(tmp_path / "statement.odt").read_bytes()
     cut = tmp_path / "cut.odt"

@@ -59,6 +59,7 @@ _CHANGE_MARKS = (_t("change"), _t("change-start"), _t("change-end"))
 _STYLE_KINDS = {"title": "title", "subtitle": "heading", "quotations": "quote", "caption": "caption",
                 "illustration": "caption"}
 _ESCAPED = re.compile(r"_([0-9A-Fa-f]{2})_")
+_WHITESPACE = re.compile(r"[ \t\r\n]+")  # collapsed to one space, as ODF says; text:s and text:tab add more
 
 
 def sniff(probe: Probe) -> bool:
@@ -176,7 +177,7 @@ class _Walker:
         pieces: list[str] = []
         slots: list = []
         if element.text:
-            pieces.append(element.text)
+            pieces.append(_WHITESPACE.sub(" ", element.text))
             slots.append((element, "text"))
         _collect(element, pieces, slots)
         locator = {"paragraph": self.paragraph_count, "style": style}
@@ -208,11 +209,11 @@ def _collect(element, pieces: list[str], slots: list) -> None:
             pieces.append("\n")
         elif tag not in _SKIPPED and tag not in (_NOTE, _P, _H) and isinstance(tag, str):
             if child.text:
-                pieces.append(child.text)
+                pieces.append(_WHITESPACE.sub(" ", child.text))
                 slots.append((child, "text"))
             _collect(child, pieces, slots)
         if child.tail:
-            pieces.append(child.tail)
+            pieces.append(_WHITESPACE.sub(" ", child.tail))
             slots.append((child, "tail"))
 
 
