@@ -302,3 +302,62 @@ def test_real_pages_keep_the_article_and_drop_the_chrome():
         assert [s for s in expected["without"] if s in text] == [], name
         assert [block.kind for block in document.blocks].count("title") == 1, name
         assert all(block.locator.get("path", "").startswith("/html/body") for block in document.blocks), name
+
+
+def english(document) -> dict[int, str]:
+    return {block.id: f"English text of block {block.id}, as long as a sentence of the article." for block in document.blocks}
+
+
+def test_a_translated_page_keeps_everything_but_the_article_text(tmp_path):
+    """Written back, read by lxml: each block's element holds its translation; chrome, scripts and
+    attributes are as they were; the translated page reads back as the translations."""
+    source = write(tmp_path, seed_page())
+    document = read_document(source)
+    out = tmp_path / "page.en.html"
+    html_reader.write(document, english(document), str(out))
+    tree = lxml.html.document_fromstring(out.read_bytes()).getroottree()
+    for block in document.blocks:
+        (element,) = tree.xpath(block.locator["path"])
+        assert element.text_content() == english(document)[block.id]
+    text = out.read_text(encoding="utf-8")
+    for kept in ("SCRIPT-TEXT-MUST-NOT-APPEAR", CHROME["cookie"], CHROME["footer"], 'class="share-button">Partager</a>',
+                 '<nav class="main-nav">'):
+        assert kept in text
+    assert [block.text for block in read_document(out).blocks] == list(english(document).values())
+
+
+def test_writing_replaces_inline_markup_and_keeps_images_and_nested_blocks(tmp_path):
+    article = ("<p>Les ministres ont <em>aussi</em> rappelé les <a href='/r'>résolutions 1718, 1874 et 2270</a> du "
+               "Conseil de sécurité, que la RPDC viole ouvertement et de façon répétée.</p>"
+               "<p><img src='carte.png' alt='Carte'> La carte montre les sites de lancement connus et les routes "
+               "empruntées par les cargaisons.</p>"
+               "<ul><li>Les mesures prises sont les suivantes, adoptées à l’unanimité par les ministres :"
+               "<ul><li>un gel des avoirs des entités impliquées dans les transferts ;</li>"
+               "<li>une interdiction de voyager pour leurs dirigeants.</li></ul></li></ul>")
+    document = read_document(write(tmp_path, page(article)))
+    out = tmp_path / "out.html"
+    html_reader.write(document, english(document), str(out))
+    tree = lxml.html.document_fromstring(out.read_bytes())
+    paragraphs = tree.xpath("//article/p")
+    assert paragraphs[0].text_content() == english(document)[1] and not paragraphs[0].xpath(".//em|.//a")
+    assert paragraphs[1].xpath("img/@src") == ["carte.png"]
+    outer = tree.xpath("//article/ul[2]/li")[0]
+    assert outer.text == english(document)[3]
+    assert [li.text for li in outer.xpath("ul/li")] == [english(document)[4], english(document)[5]]
+
+
+def test_a_legacy_charset_page_is_written_as_utf8(tmp_path):
+    text = seed_page().replace('<meta charset="utf-8">', '<meta charset="windows-1252">')
+    document = read_document(write(tmp_path, text, encoding="cp1252"))
+    out = tmp_path / "out.html"
+    html_reader.write(document, {}, str(out))
+    written = out.read_bytes().decode("utf-8")
+    assert '<meta charset="utf-8">' in written and seed_paragraphs()[0] in written
+
+
+def test_writing_a_page_changed_since_it_was_read_is_refused(tmp_path):
+    path = write(tmp_path, seed_page())
+    document = read_document(path)
+    path.write_text(seed_page().replace("Plusieurs milliers", "Quelques milliers"), encoding="utf-8")
+    with pytest.raises(DataError, match="changed since it was read"):
+        html_reader.write(document, english(document), str(tmp_path / "out.html"))

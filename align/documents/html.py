@@ -11,6 +11,9 @@ navigation or footer (what trafilatura returns for a page with no article). eval
 extractor alone. Each block's locator is the element path of the original page
 (``/html/body/article/p[3]``), found by locating the block's text in the page's own DOM.
 
+A translation is written back into a copy of the page (:func:`write`): each block's element gets
+its translation, the rest of the page (menus, scripts, styles, attributes) stays as it was.
+
 Nothing in the page is executed or fetched: lxml parses it without network access, scripts,
 styles, iframes and templates are never read as text, and a page that declares XML entities
 (billion laughs) is refused like any XML.
@@ -26,10 +29,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from typing import Mapping
+
 from align.documents.html_chrome import chrome_rule
 from align.documents.model import Document, Probe, RawBlock, build_document
+from align.documents.rewrite import translated_units
 from align.errors import DataError
-from align.textio import read_text
+from align.textio import read_text, write_text_atomic
 
 name = "html"
 description = "HTML/XHTML web page (main content)"
@@ -88,6 +94,61 @@ def read(path: str) -> Document:
     text, notice = _decode(path)
     extraction = extract(text, path)
     return build_document(path, name, extraction.blocks, notice=notice)
+
+
+def write(document: Document, texts: Mapping[int, str], path: str) -> None:
+    """The original page with each block's element holding its translation, all else as it was.
+
+    The page is extracted again to find each block's element; inline markup inside a translated
+    element (links, emphasis) goes, since a translation's words do not map onto it, but images
+    and nested blocks stay. The page is written as UTF-8 and says so in its meta tag.
+    """
+    import lxml.html
+
+    source, _ = _decode(document.path)
+    units = [(raw.text, raw.locator.get("path")) for raw in extract(source, document.path).blocks]
+    page = _parse(source, document.path)
+    tree = page.getroottree()
+    by_element: dict[str, list[str]] = {}
+    for translation, element_path in translated_units(document, texts, units):
+        if element_path:
+            by_element.setdefault(element_path, []).append(translation)
+    for element_path, translations in by_element.items():
+        for element in tree.xpath(element_path)[:1]:
+            _replace_own_text(element, " ".join(translations))
+    _declare_utf8(page)
+    write_text_atomic(path, lxml.html.tostring(page, encoding="unicode", doctype=tree.docinfo.doctype) + "\n")
+
+
+# Elements that show something other than text: kept when a translation replaces the text around them.
+_EMBEDDED = frozenset({"img", "picture", "video", "audio", "svg", "math", "canvas", "object", "embed", "iframe", "input", "select", "textarea", "button"})
+
+
+def _replace_own_text(element, translation: str) -> None:
+    """Put ``translation`` where ``element``'s own text was; nested blocks keep theirs."""
+    element.text = translation
+    for child in list(element):
+        holds_blocks = isinstance(child.tag, str) and (child.tag in _DOM_BLOCKS or any(
+            isinstance(node.tag, str) and node.tag in _DOM_BLOCKS for node in child.iterdescendants()))
+        if child.tail and child.tail.strip():
+            child.tail = None
+        if holds_blocks or not isinstance(child.tag, str) or child.tag in _NOT_TEXT:
+            continue
+        if any(node.tag in _EMBEDDED for node in child.iter() if isinstance(node.tag, str)):
+            for node in child.iter():
+                node.text = None
+                if node is not child:
+                    node.tail = None
+        else:
+            child.drop_tree()
+
+
+def _declare_utf8(page) -> None:
+    for meta in page.iter("meta"):
+        if meta.get("charset") is not None:
+            meta.set("charset", "utf-8")
+        elif (meta.get("http-equiv") or "").lower() == "content-type":
+            meta.set("content", "text/html; charset=utf-8")
 
 
 def extract(html: str, path: str = "<html>") -> Extraction:
