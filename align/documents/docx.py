@@ -8,8 +8,10 @@ comments, field codes and page-number fields, and a table of contents are left o
 
 A paragraph's locator is its 1-based index among the body's paragraphs and its style name
 (``{"paragraph": 12, "style": "Heading 1"}``), with table, row and cell for a table cell and the
-note id for a footnote. Writing back replaces each paragraph's text in its first text run and
-empties the others, so paragraph and run styles stay; tracked changes are accepted in the copy.
+note id for a footnote. Writing back puts each paragraph's translation in the run that held most
+of its text and empties the others, so the paragraph keeps its style and its dominant character
+style (a bold first word does not make the whole translation bold); tracked changes are accepted
+in the copy.
 """
 
 from __future__ import annotations
@@ -85,10 +87,11 @@ class _Paragraph:
             self.element.append(run)
             self.slots.append(run.makeelement(f"{{{w}}}t", {}))
             run.append(self.slots[0])
+        target = max(self.slots, key=lambda slot: len((slot.text or "").strip()))
         for slot in self.slots:
             slot.text = ""
-        self.slots[0].text = text
-        self.slots[0].set(_XML_SPACE, "preserve")
+        target.text = text
+        target.set(_XML_SPACE, "preserve")
 
 
 @dataclass

@@ -9,8 +9,9 @@ left out.
 
 A paragraph's locator is its 1-based index among the body's paragraphs and headings and its
 style name, with table, row and cell for a table cell and the citation for a note. Writing back
-puts each paragraph's translation in its first piece of text and empties the others, so
-paragraph and character styles stay; tracked changes are accepted in the copy.
+puts each paragraph's translation in the piece of text that held most of it and empties the
+others, so the paragraph keeps its style and its dominant character style; tracked changes are
+accepted in the copy.
 """
 
 from __future__ import annotations
@@ -102,9 +103,10 @@ class _Paragraph:
     slots: list = field(default_factory=list)
 
     def replace(self, text: str) -> None:
-        for element, attribute in self.slots:
-            setattr(element, attribute, "")
-        element, attribute = self.slots[0] if self.slots else (self.element, "text")
+        element, attribute = max(self.slots, key=lambda slot: len((getattr(*slot) or "").strip()),
+                                 default=(self.element, "text"))
+        for slot in self.slots:
+            setattr(*slot, "")
         setattr(element, attribute, text)
 
 
