@@ -192,6 +192,18 @@ def test_a_declared_legacy_charset_is_honoured(tmp_path):
     assert document.notice is None
 
 
+def test_an_xhtml_page_with_a_public_doctype_is_read_without_fetching_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: pytest.fail("the reader fetched the DTD"))
+    text = seed_page().replace(
+        "<!DOCTYPE html>\n<html lang=\"fr\">",
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
+        '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="fr">', 1)
+    assert "xhtml1-strict.dtd" in text
+    path = write(tmp_path, text, "page.xhtml")
+    assert detect_format(path) == "html"
+    assert [block.text for block in read_document(path).blocks] == seed_paragraphs()
+
+
 def test_a_utf16_page_is_recognised_and_read(tmp_path):
     path = tmp_path / "page.htm"
     path.write_bytes(seed_page().encode("utf-16"))
