@@ -7,9 +7,9 @@ Two things are added around it. trafilatura leaves the page's h1 out of the body
 matches the page's title comes back as the document's title block; and it lets through some site
 chrome (share buttons, "À lire aussi", cookie notices, bylines, credits), which the phrase rules
 of :mod:`align.documents.html_chrome` drop, as well as any block that sits in the page's
-navigation or footer (what trafilatura returns for a page with no article). eval/bench_html.py measures the result against each
-extractor alone. Each block's locator is the element path of the original page
-(``/html/body/article/p[3]``), found by locating the block's text in the page's own DOM.
+navigation or footer (what trafilatura returns for a page with no article). eval/bench_html.py
+measures the result against each extractor alone. Each block's locator is the element path of the
+original page (``/html/body/article/p[3]``), found by locating the block's text in the page's DOM.
 
 A translation is written back into a copy of the page (:func:`write`): each block's element gets
 its translation, the rest of the page (menus, scripts, styles, attributes) stays as it was.
@@ -121,7 +121,10 @@ def write(document: Document, texts: Mapping[int, str], path: str) -> None:
 
 
 # Elements that show something other than text: kept when a translation replaces the text around them.
-_EMBEDDED = frozenset({"img", "picture", "video", "audio", "svg", "math", "canvas", "object", "embed", "iframe", "input", "select", "textarea", "button"})
+_EMBEDDED = frozenset({
+    "img", "picture", "video", "audio", "svg", "math", "canvas", "object", "embed", "iframe", "input", "select",
+    "textarea", "button",
+})
 
 
 def _replace_own_text(element, translation: str) -> None:
