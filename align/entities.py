@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import Callable
 
 from rapidfuzz import fuzz, process
 
@@ -362,17 +362,14 @@ def _acronyms_in(text: str) -> set[str]:
     return {w.replace(".", "") for w in _WORD_RE.findall(text) if _is_acronym(w)}
 
 
-def added_entities(source: str, target: str) -> list[str]:
-    """Names in the English ``target`` that nothing in the French ``source`` renders, then
-    countries it names that the source does not refer to."""
+def english_support(source: str) -> Callable[[str], bool]:
+    """Whether an English capitalised word renders something in the French ``source``."""
     source_keys = frozenset(_key(w) for w in _WORD_RE.findall(source))
-    named = referred_countries(source)
-    given = {_key(w) for c in named for form in c.english for w in _WORD_RE.findall(form)}
-    given |= {
-        _key(w) for acronym in _acronyms_in(source) for form in ACRONYM_GLOSSARY.get(acronym, ())
-        for w in _WORD_RE.findall(form)
-    }
+    given = {_key(w) for c in referred_countries(source) for form in c.english for w in _WORD_RE.findall(form)}
     source_acronyms = _acronyms_in(source)
+    given |= {
+        _key(w) for acronym in source_acronyms for form in ACRONYM_GLOSSARY.get(acronym, ()) for w in _WORD_RE.findall(form)
+    }
 
     def rendered(word: str) -> bool:
         key = _key(word)
@@ -382,11 +379,30 @@ def added_entities(source: str, target: str) -> list[str]:
         if any(k.startswith(p) for p in prefixes for k in source_keys):
             return True
         if _is_acronym(word):
-            return _acronym_kept(word, source, source_acronyms) or word.replace(".", "") in _initials(target)
+            return _acronym_kept(word, source, source_acronyms)
         return _spelt_alike(key, source_keys)
 
-    added = [m.text for m in mentions(target) if not all(rendered(w) for w in m.words)]
-    return list(dict.fromkeys(added + repeated_mentions(source, target) + added_countries(source, target, named)))
+    return rendered
+
+
+def added_entities(source: str, target: str) -> list[str]:
+    """Names in the English ``target`` that nothing in the French ``source`` renders, then
+    names said twice in a row and countries the source does not refer to."""
+    rendered = english_support(source)
+    initials = _initials(target)
+    added = [
+        m.text for m in mentions(target)
+        if not all(rendered(w) or (_is_acronym(w) and w.replace(".", "") in initials) for w in m.words)
+    ]
+    return list(dict.fromkeys(added + repeated_mentions(source, target) + added_countries(source, target)))
+
+
+def partly_rendered(name: str, source: str) -> bool:
+    """Some words of the English ``name`` render the source and some do not ("Head of the
+    European Union"): an altered name rather than another name for the same thing."""
+    rendered = english_support(source)
+    found = [rendered(w) for w in _WORD_RE.findall(name) if w[0].isupper() and fold(w) not in _ENGLISH_NOT_NAMES]
+    return any(found) and not all(found)
 
 
 def repeated_mentions(source: str, target: str) -> list[str]:
@@ -429,9 +445,9 @@ def missing_entities(source: str, target: str) -> list[str]:
     return list(dict.fromkeys(missing + missing_countries(source, target)))
 
 
-def added_countries(source: str, target: str, referred: list[Country] | None = None) -> list[str]:
+def added_countries(source: str, target: str) -> list[str]:
     """Countries the target names although nothing in the source refers to them."""
-    referred = referred_countries(source) if referred is None else referred
+    referred = referred_countries(source)
     # "Democratic People's Republic of Korea" holds "Republic of Korea": names of the countries
     # the source refers to are taken out before looking for the others.
     rest = target

@@ -19,7 +19,7 @@ from typing import Sequence
 
 import numpy as np
 
-from align.entities import ACRONYM_GLOSSARY, added_entities, missing_entities
+from align.entities import ACRONYM_GLOSSARY, added_entities, missing_entities, partly_rendered
 
 # The flags this module raises, in the order a reviewer reads them.
 FIDELITY_FLAGS = ("entity-added", "entity-missing", "number-changed", "negation-lost", "omission", "addition")
@@ -258,21 +258,32 @@ def _phrases(text: str, longest: int = 3) -> list[str]:
     return [p for p in dict.fromkeys(found) if p]
 
 
+def _with_word_before(name: str, text: str) -> str:
+    """``name`` with the word before it in ``text``: French names lean on a common noun
+    ("mer Morte", "Frères musulmans" aside) that the English name translates."""
+    start = text.find(name)
+    before = text[:start].split() if start > 0 else []
+    return f"{before[-1]} {name}" if before else name
+
+
 def _entity_flags(flags: tuple[str, ...]) -> tuple[list[str], list[str]]:
     return [f for f in flags if f.startswith("entity-added:")], [f for f in flags if f.startswith("entity-missing:")]
 
 
 def _renamed(flags: tuple[str, ...], source: str, target: str, vector) -> tuple[str, ...]:
     """``flags`` less the entity-added / entity-missing ones rendered under another name:
-    paired with each other, or with a phrase of the other side (``vector``: text → embedding)."""
+    paired with each other, or with a phrase of the other side (``vector``: text → embedding).
+    A name partly rendered ("Head of the European Union") is altered, not renamed: it stays."""
     added, missing = _entity_flags(flags)
     dropped: set[str] = set()
     for a in added:
         for m in missing:
-            if vector(a.split(":", 1)[1]) @ vector(m.split(":", 1)[1]) >= RENAMED_SIMILARITY:
+            french = [vector(m.split(":", 1)[1]), vector(_with_word_before(m.split(":", 1)[1], source))]
+            if max(vector(a.split(":", 1)[1]) @ f for f in french) >= RENAMED_SIMILARITY:
                 dropped |= {a, m}
+    altered = {f for f in added if partly_rendered(f.split(":", 1)[1], source)}
     for side, other in ((added, source), (missing, target)):
-        rest = [f for f in side if f not in dropped]
+        rest = [f for f in side if f not in dropped | altered]
         if rest and _phrases(other):
             phrases = np.stack([vector(p) for p in _phrases(other)])
             dropped |= {f for f in rest if (phrases @ vector(f.split(":", 1)[1])).max() >= PHRASE_SIMILARITY}
@@ -290,6 +301,7 @@ def check_pairs(sources: Sequence[str], targets: Sequence[str], embedder=None) -
     for flags, source, target in zip(checked, sources, targets):
         added, missing = _entity_flags(flags)
         texts |= {f.split(":", 1)[1] for f in added + missing}
+        texts |= {_with_word_before(f.split(":", 1)[1], source) for f in missing} if added else set()
         texts |= set(_phrases(source)) if added else set()
         texts |= set(_phrases(target)) if missing else set()
     ordered = sorted(texts)

@@ -22,10 +22,10 @@ from align.aligner import STRETCH_WEIGHT, Alignment, Rescoring, align_sentences
 from align.blocks import segment_document
 from align.cache import Cache
 from align.documents import Document, read_document
-from align.embed import get_embedder
+from align.embed import Embedder, get_embedder
 from align.errors import DataError
 from align.evaluate import score_translation
-from align.fidelity import check_pairs
+from align.fidelity import FIDELITY_EMBEDDER, check_pairs
 from align.formats import format_beads, write_corpus
 from align.language import require_language
 from align.likelihood import embedded_likelihood
@@ -113,14 +113,18 @@ def build_pairs(
     alignment: Alignment,
     drafts: Sequence[Draft] | None = None,
     locators: Sequence[dict | None] | None = None,
+    embedder: Embedder | None = None,
 ) -> list[Pair]:
     """Corpus rows for each bead: joined texts, joined drafts, bead and draft flags, the
-    reference's fidelity flags (:mod:`align.fidelity`: a human translation that drops a number
-    is worth knowing), and where the bead's first source sentence is in its document
-    (``locators``, one per sentence)."""
+    reference's fidelity flags (:mod:`align.fidelity`, sharper with an ``embedder``: a human
+    translation that drops a number is worth knowing), and where the bead's first source
+    sentence is in its document (``locators``, one per sentence)."""
     pairs = []
     joined = [(" ".join(src[i] for i in bead.src), " ".join(tgt[i] for i in bead.tgt)) for bead in alignment.beads]
-    reference_flags = check_pairs([s for s, _ in joined], [t for _, t in joined])
+    both = [k for k, bead in enumerate(alignment.beads) if bead.src and bead.tgt]
+    reference_flags: list[tuple[str, ...]] = [()] * len(joined)
+    for k, flags in zip(both, check_pairs([joined[k][0] for k in both], [joined[k][1] for k in both], embedder)):
+        reference_flags[k] = flags
     for bead, fidelity in zip(alignment.beads, reference_flags):
         flags = list(bead.flags) + list(fidelity)
         draft = None
@@ -219,7 +223,10 @@ def run_document(source: Path, reference: Path | None, out: Path, options: RunOp
         write_jsonl(out / "segments.en.jsonl", [s.to_dict() for s in tgt_segments])
         alignment = align_lines(src_lines, tgt_lines, [d.text for d in drafts] if drafts else None, options)
         lap("align")
-        pairs = build_pairs(doc, src_lines, tgt_lines, alignment, drafts, [s.locator for s in src_segments])
+        pairs = build_pairs(
+            doc, src_lines, tgt_lines, alignment, drafts, [s.locator for s in src_segments],
+            get_embedder(FIDELITY_EMBEDDER, options.cache),
+        )
         write_corpus(pairs, out / "pairs.jsonl", "jsonl")
         write_text_atomic(out / "alignment.txt", format_beads(alignment.beads))
         if options.exports:

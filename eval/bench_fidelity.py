@@ -210,9 +210,10 @@ def main() -> None:
     args = parser.parse_args()
     embedder = None
     if args.embedder == "use":
+        from align.cache import Cache
         from align.embed import get_embedder
 
-        embedder = get_embedder("use")
+        embedder = get_embedder("use", Cache.default())  # a rerun embeds nothing twice
     for name in args.sets or ["newstest2013"]:
         fr_path, en_path = SETS[name]
         french = fr_path.read_text(encoding="utf-8").splitlines()[: args.limit]

@@ -135,6 +135,23 @@ def test_an_embedder_lets_a_renamed_entity_pass():
     assert kinds(check_pairs([source], [target], FakeEmbedder())[0]) & {"entity-added", "entity-missing"} == set()
 
 
+def test_with_the_embedded_use_the_seed_inventions_stay_flagged_and_renames_pass():
+    from align.embed import get_embedder
+
+    pairs = [
+        (SEED_SOURCE, SEED_GOOD.replace("the Indo-Pacific region", "the Indian Ocean")),
+        (HIGH_REPRESENTATIVE, "We, the ministers, and the Head of the European Union condemn this deployment."),
+        ("Des soldats de la RPDC sont en Russie.", "DPRK soldiers of the DPRK are in Russia."),
+        ("Le niveau de la mer Morte baisse chaque année.", "The level of the Dead Sea falls every year."),
+        (SEED_SOURCE, SEED_GOOD),
+    ]
+    flags = check_pairs([s for s, _ in pairs], [t for _, t in pairs], get_embedder("use"))
+    assert "entity-added:Indian Ocean" in flags[0]
+    assert "entity-added:Head of the European Union" in flags[1]
+    assert "entity-added:DPRK" in flags[2]
+    assert flags[3] == () and flags[4] == ()
+
+
 def invoke(*args):
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
