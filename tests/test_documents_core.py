@@ -121,6 +121,12 @@ def test_xml_entities_and_external_dtds_are_refused_never_resolved(xml):
         parse_xml(xml, "unit.xml", "XLIFF")
 
 
+def test_entities_hidden_by_a_utf16_encoding_are_refused_too():
+    xml = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE l [<!ENTITY a "aaaa">]><l>&a;</l>'
+    with pytest.raises(DataError, match="entities or an external DTD"):
+        parse_xml(xml.encode("utf-16"), "unit.xml", "XLIFF")
+
+
 def test_malformed_xml_is_one_line():
     with pytest.raises(DataError, match="not well-formed XML"):
         parse_xml(b"<xliff><file>", "cut.xlf", "XLIFF")

@@ -63,8 +63,7 @@ def read_member(archive: zipfile.ZipFile, member: str, path: str | Path, what: s
 def parse_xml(data: bytes, path: str | Path, what: str, *, recover: bool = False) -> etree._Element:
     """Parse XML that declares no entities; lxml itself is told never to load or fetch anything."""
     if _ENTITY_DECLARATION.search(data) or _EXTERNAL_DOCTYPE.search(data):
-        raise DataError(f"{path}: refused: the {what} declares XML entities or an external DTD, "
-                        "which are not allowed (they can expand without bound or read other files)")
+        raise _entities_refused(path, what)
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=recover, remove_comments=True,
     )
@@ -74,4 +73,13 @@ def parse_xml(data: bytes, path: str | Path, what: str, *, recover: bool = False
         raise DataError(f"{path}: the {what} is not well-formed XML ({exc.msg}); is the file truncated?") from exc
     if root is None:
         raise DataError(f"{path}: the {what} holds no XML content")
+    info = root.getroottree().docinfo
+    if (info.internalDTD is not None and any(True for _ in info.internalDTD.iterentities())) or info.system_url:
+        # Only reachable when the bytes hid the declaration from the check above (UTF-16, UTF-32).
+        raise _entities_refused(path, what)
     return root
+
+
+def _entities_refused(path: str | Path, what: str) -> DataError:
+    return DataError(f"{path}: refused: the {what} declares XML entities or an external DTD, "
+                     "which are not allowed (they can expand without bound or read other files)")
