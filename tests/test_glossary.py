@@ -199,3 +199,21 @@ def test_seed_glossary_covers_the_seeds_invented_entities():
     source = (ROOT / "source" / "dprk-troops-2024-11-05.fr.txt").read_text(encoding="utf-8")
     found = {m.term.english for m in glossary.find(source)}
     assert {"High Representative of the European Union", "Indo-Pacific", "DPRK", "troops"} <= found
+
+
+def test_run_options_pass_glossary_and_memory_to_the_drafts(tmp_path, monkeypatch):
+    import align.pipeline as pipeline
+    from align.cache import Cache
+    from align.formats import write_corpus
+    from align.records import Pair
+
+    glossary = tmp_path / "terms.tsv"
+    glossary.write_text("haut représentant\tHigh Representative\n", encoding="utf-8")
+    memory = tmp_path / "memory.tmx"
+    write_corpus([Pair("doc", [0], [0], "Bonjour à tous.", "Hello everyone.")], memory, "tmx")
+    translator = EchoTranslator()
+    monkeypatch.setattr(pipeline, "get_translator", lambda backend, model: translator)
+    options = pipeline.RunOptions(glossary=str(glossary), tm=(str(memory),), cache=Cache(None))
+    reused, glossed = pipeline.draft_sentences(["Bonjour à tous.", "Le haut représentant parle."], options)
+    assert reused.text == "Hello everyone." and reused.flags == ("tm:100",)
+    assert translator.seen == ["Le High Representative parle."]

@@ -158,6 +158,15 @@ def test_a_sentence_without_clause_marks_is_split_between_words_and_flagged():
     assert SPLIT_FLAG not in short.flags
 
 
+def test_pieces_that_continue_a_sentence_do_not_start_with_a_capital_function_word():
+    from align.translate.drafts import join_pieces
+
+    assert join_pieces(["Peace is at risk in Europe,", "With grave consequences.", "Russia agrees."]) == (
+        "Peace is at risk in Europe, with grave consequences. Russia agrees."
+    )
+    assert join_pieces(["One", " ", "The"]) == "One the"
+
+
 def test_a_word_longer_than_a_piece_is_cut_inside():
     assert split_long("x" * 700, 320) == ["x" * 320, "x" * 320, "x" * 60]
 

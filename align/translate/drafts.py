@@ -17,14 +17,15 @@ from align.translate.tm import EXACT_FLAG, TMIndex
 
 CACHE_NAMESPACE = "draft"
 # Part of every draft's cache key: a change to decoding, checking or repair makes cached drafts stale.
-REPAIR_VERSION = "repair-v3"
+REPAIR_VERSION = "repair-v4"
 # Sentences longer than this are translated in pieces cut at ; : , boundaries, else between words.
 MAX_PIECE_CHARS = 320
 # Longer sentences are refused: 100,000 characters are some 300 pieces, minutes of CPU; longer
 # "sentences" are text without sentence ends (a file of another kind), not prose to translate.
 MAX_SENTENCE_CHARS = 100_000
 SPLIT_FLAG = "split-long"
-# How glossary terms reach the model (align.translate.glossary): chosen by eval/bench_glossary.py.
+# How glossary terms reach the model (align.translate.glossary), as measured by
+# eval/bench_translate_aids.py glossary (eval/results/translate.md, "Glossary and translation memory").
 DEFAULT_GLOSSARY_MODE = "gloss"
 # Drafts written to the cache at a time: the most work an interruption can lose.
 CACHE_BATCH = 16
@@ -66,12 +67,31 @@ _PIECE_FLAGS = ("empty", "untranslated", "looping")
 
 def _sentence_flags(source: str, pieces: Sequence[str], piece_drafts: Sequence[str], check: Check) -> tuple[str, ...]:
     """Flags of the joined draft, plus piece failures a whole-sentence check would dilute."""
-    flags = list(check(source, " ".join(piece_drafts)))
+    flags = list(check(source, join_pieces(piece_drafts)))
     if len(pieces) > 1:
         flags.append(SPLIT_FLAG)
         for piece, text in zip(pieces, piece_drafts):
             flags += [f for f in check(piece, text) if f in _PIECE_FLAGS]
     return tuple(dict.fromkeys(flags))
+
+
+# A piece after the first continues a sentence: the model capitalises its first word all the same.
+_CONTINUATION_WORDS = frozenset(
+    "the a an and but or nor which who whom whose with without as in on at for to that this these those by "
+    "from of while would could should will may might we it its their our not also so if when where after "
+    "before since including especially particularly notably such both either".split()
+)
+
+
+def join_pieces(piece_drafts: Sequence[str]) -> str:
+    """The drafts of a split sentence as one: a piece that continues it starts in lower case
+    when its first word is a function word ("…, With grave repercussions" → "…, with grave …")."""
+    texts = [text.strip() for text in piece_drafts]
+    for i in range(1, len(texts)):
+        first = texts[i].split(" ", 1)[0]
+        if first[:1].isupper() and first[1:].islower() and first.lower() in _CONTINUATION_WORDS:
+            texts[i] = texts[i][0].lower() + texts[i][1:]
+    return " ".join(t for t in texts if t)
 
 
 def _with_aids(translator: Translator, glossary: Glossary | None, memory: TMIndex | None, glossary_mode: str) -> Translator:
@@ -156,5 +176,5 @@ def translate_sentences(
         piece_drafts = [done_text.get(p, "") for p in pieces]
         flags = _sentence_flags(source, pieces, piece_drafts, check)
         fuzzy = matches.get(source)
-        results.append(Draft(source, " ".join(piece_drafts).strip(), flags + ((fuzzy[0].flag,) if fuzzy else ())))
+        results.append(Draft(source, join_pieces(piece_drafts), flags + ((fuzzy[0].flag,) if fuzzy else ())))
     return results
