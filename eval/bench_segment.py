@@ -425,7 +425,8 @@ every system alike. Measured in one pinned process on the same French sets, the 
 each, CPU time: before 20,150, after 18,851 sentences per CPU second, i.e. the new rules cost
 about 6 % (the list test and the wider ';'/':' candidates about a third of it). Scaled from
 the idle figure that is near 59,000 sentences/s on an idle core (an estimate, not measured
-here), well above 20,000; under this load neither version reaches 20,000.
+here), well above 20,000. Under load the figure swings around 20,000: 18,186 and 20,268
+French sentences per CPU second in two runs of this benchmark (the table below is the second).
 
 Tried and not kept: after ':', a capitalised common noun with no lower-case word after it
 ("... : Fièvre."): +1 boundary on emea-fr-test, nothing on the dev sets, so it would have been
