@@ -165,7 +165,7 @@ state:etat states:etat id:identit attorney:avocat procureur care:soin
 greater:grand director:direct sea:mer holy:saint sacre sainte
 brothers:frere brotherhood:frere confrer westerners:occident jews:juif land:terre earth:terre korea:coree korean:coree bc:av jc ad:apres jc street:rue square:place station:gare station airport:aeroport high:haut head:chef
 un:onu nations eu:ue union us:etats-unis americ usa:etats-unis americ uk:royaume-uni britann
-nato:otan imf:fmi who:oms wto:omc ecb:bce gdp:pib ngo:ong aids:sida hiv:vih vat:tva
+unscr:resolution nato:otan imf:fmi who:oms wto:omc ecb:bce gdp:pib ngo:ong aids:sida hiv:vih vat:tva
 """
 
 
@@ -235,12 +235,16 @@ def fold(text: str) -> str:
 
 
 def _key(word: str) -> str:
-    """A word compared across languages: folded, without elision, possessive or hyphens."""
+    """A word compared across languages: folded, without elision, possessive, hyphens, or the
+    plural of an acronym ("UNSCRs")."""
+    if len(word) > 2 and word.endswith("s") and word[:-1].isupper():
+        word = word[:-1]
     return _POSSESSIVE_RE.sub("", _ELISION_RE.sub("", fold(word))).replace("-", "").replace("'", "").replace("’", "").replace(".", "")
 
 
 def _is_acronym(word: str) -> bool:
-    letters = word.replace(".", "")
+    """"UN", "U.S.", and plurals such as "UNSCRs"."""
+    letters = word.replace(".", "").removesuffix("s")
     return len(letters) >= 2 and letters.isupper() and letters.isalpha()
 
 
@@ -273,6 +277,7 @@ class Mention:
 
     text: str
     words: tuple[str, ...]
+    start: int = 0  # where the first word is in the text
 
 
 def mentions(text: str, connectors: frozenset[str] = _CONNECTORS) -> list[Mention]:
@@ -294,7 +299,7 @@ def mentions(text: str, connectors: frozenset[str] = _CONNECTORS) -> list[Mentio
             names = names[1:]  # capitalised because it starts the sentence
         kept = [t for t in names if len(t[0]) > 1 and fold(t[0]) not in _ENGLISH_NOT_NAMES]
         if kept:
-            found.append(Mention(text[kept[0][1] : kept[-1][2]], tuple(t[0] for t in kept)))
+            found.append(Mention(text[kept[0][1] : kept[-1][2]], tuple(t[0] for t in kept), kept[0][1]))
 
     for token in tokens:
         word, start, _ = token
@@ -350,7 +355,7 @@ def _initials(text: str) -> set[str]:
 def _acronym_kept(acronym: str, other: str, other_acronyms: set[str]) -> bool:
     """``acronym`` survives in ``other`` as is, with its letters reordered (English puts the
     adjective first: "MS", modèle standard → "SM"), or spelt out there."""
-    letters = acronym.replace(".", "")
+    letters = acronym.replace(".", "").removesuffix("s")
     return (
         letters in other_acronyms
         or "".join(sorted(letters)) in {"".join(sorted(a)) for a in other_acronyms}
@@ -359,7 +364,7 @@ def _acronym_kept(acronym: str, other: str, other_acronyms: set[str]) -> bool:
 
 
 def _acronyms_in(text: str) -> set[str]:
-    return {w.replace(".", "") for w in _WORD_RE.findall(text) if _is_acronym(w)}
+    return {w.replace(".", "").removesuffix("s") for w in _WORD_RE.findall(text) if _is_acronym(w)}
 
 
 def english_support(source: str) -> Callable[[str], bool]:
@@ -413,10 +418,9 @@ def repeated_mentions(source: str, target: str) -> list[str]:
         ends: dict[str, int] = {}
         twice = []
         for m in found:
-            start = text.find(m.text, ends.get(m.text, 0))
-            if m.text in ends and len(text[ends[m.text] : start].split()) <= _REPEAT_GAP:
+            if m.text in ends and len(text[ends[m.text] : m.start].split()) <= _REPEAT_GAP:
                 twice.append(m.text)
-            ends[m.text] = start + len(m.text)
+            ends[m.text] = m.start + len(m.text)
         return twice
 
     if repeats(french_mentions(source), _ELIDED_RE.sub(r"\1 ", source)):
