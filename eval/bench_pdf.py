@@ -39,6 +39,9 @@ NTREX = ROOT.parent / "shared" / "data" / "translate" / "ntrex128"
 RESULTS = ROOT / "eval" / "results" / "documents.md"
 SECTION_START, SECTION_END = "<!-- pdf-readers:start -->", "<!-- pdf-readers:end -->"
 SENTENCES_PER_PARAGRAPH = 3
+# In PDFium's text a hyphen it takes for a line end is U+FFFE with the line break dropped; one it
+# does not (the next character in the content stream is elsewhere) is a hyphen before a space.
+LINE_END_HYPHEN = re.compile(r"[^\W\d_](?:\ufffe|-\s)")
 NOTES = [
     "How to read it. The raw readers keep the running header and the page numbers and leave every",
     "line-end hyphen in (PDFium marks one as U+FFFE), which is their CER on the one-column PDFs.",
@@ -102,7 +105,8 @@ def ntrex_paragraphs(documents: int) -> list[str]:
 
 
 def corpora(folder: Path, documents: int) -> list[tuple[str, Path, int, str]]:
-    """(name, PDF, pages, reference text) for each typeset test PDF."""
+    """(name, PDF, pages, reference text) for each typeset test PDF; the name says how many
+    hyphens end a line (cut words and compounds broken at their own hyphen)."""
     built = []
     title, paragraphs = seed_paragraphs()
     news = ntrex_paragraphs(documents)
@@ -117,7 +121,8 @@ def corpora(folder: Path, documents: int) -> list[tuple[str, Path, int, str]]:
     ]:
         path = folder / file
         pages = write_pdf(path, head, body, **kwargs)
-        built.append((label, path, pages, "\n\n".join([head, *body])))
+        hyphens = len(LINE_END_HYPHEN.findall(read_pypdfium2(path)))
+        built.append((f"{label} ({hyphens} line-end hyphens)", path, pages, "\n\n".join([head, *body])))
     return built
 
 
@@ -152,7 +157,7 @@ def main() -> int:
                 text, seconds = measure(reader, path)
                 distance, length = edits(reference, text)
                 rows.append((label, pages, reader_name, pages / seconds, distance, distance / length))
-                print(f"{label:48} {pages:3d} p  {reader_name:42} {pages / seconds:8.1f} pages/s  "
+                print(f"{label:72} {pages:3d} p  {reader_name:42} {pages / seconds:8.1f} pages/s  "
                       f"{distance:6d} edits  CER {distance / length:.4f}", flush=True)
     _record(rows, args.documents)
     return 0
