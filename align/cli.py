@@ -591,16 +591,18 @@ def batch(
 
 @main.command(context_settings=CONTEXT)
 @click.argument("run_dir", type=click.Path(file_okay=False))
-def report(run_dir: str) -> None:
+@click.option("--glossary", type=click.Path(dir_okay=False),
+              help="TSV or TBX terms to mark in the tables [default: the one 'align run --glossary' used].")
+def report(run_dir: str, glossary: str | None) -> None:
     """Write RUN_DIR/report.html: plots and tables of a run, one self-contained file.
 
     \b
     Example:
-      align report out/dprk-troops-2024-11-05
+      align report out/dprk-troops-2024-11-05 --glossary terms.tsv
     """
     from align.report import write_report
 
-    click.echo(str(write_report(Path(run_dir))))
+    click.echo(str(write_report(Path(run_dir), glossary=Path(glossary) if glossary else None)))
 
 
 class ReviewGroup(AlignGroup):
@@ -641,9 +643,13 @@ class ReviewGroup(AlignGroup):
     help="Double review: each reviewer decides on a copy of their own, unseen by the other; "
     "the adjudicator sees the agreement and settles the disagreements.",
 )
+@click.option(
+    "--glossary", type=click.Path(dir_okay=False),
+    help="TSV or TBX terms to mark in the pairs, French and English [default: the one 'align run --glossary' used].",
+)
 @click.pass_context
 def review(ctx: click.Context, corpus: str, host: str, port: int | None, reviewer: str, team: str | None,
-           double: bool) -> None:
+           double: bool, glossary: str | None) -> None:
     """Review aligned pairs in the browser: a run directory or a TMX/JSONL/TSV corpus.
 
     Alone on this machine, or as a team: --team prints one private sign-in link per member,
@@ -662,7 +668,8 @@ def review(ctx: click.Context, corpus: str, host: str, port: int | None, reviewe
         raise click.UsageError("--reviewer names the one local reviewer; with --team names come from each sign-in")
     from align.review import serve
 
-    serve(Path(corpus), host=host, port=port, reviewer=reviewer, team=Path(team) if team else None, double=double)
+    serve(Path(corpus), host=host, port=port, reviewer=reviewer, team=Path(team) if team else None, double=double,
+          glossary=Path(glossary) if glossary else None)
 
 
 @review.command("export", context_settings=CONTEXT)

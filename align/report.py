@@ -25,7 +25,9 @@ from align.cache import Cache  # noqa: E402
 from align.documents import locator_label  # noqa: E402
 from align.errors import DataError  # noqa: E402
 from align.evaluate import score_translation  # noqa: E402
+from align.fidelity import describe  # noqa: E402
 from align.formats import read_corpus  # noqa: E402
+from align.highlight import TermMarks, term_marks  # noqa: E402
 from align.records import Pair  # noqa: E402
 from align.textio import read_text, write_text_atomic  # noqa: E402
 
@@ -106,8 +108,9 @@ def similarity_matrix(run_dir: Path, embedder_name: str) -> np.ndarray | None:
     return embedder.encode(_sentences(src_file)) @ embedder.encode(_sentences(tgt_file)).T
 
 
-def render_html(run_dir: Path, similarity: np.ndarray | None = None) -> str:
-    """The report page for ``run_dir`` (a directory written by ``align run``)."""
+def render_html(run_dir: Path, similarity: np.ndarray | None = None, marks: TermMarks | None = None) -> str:
+    """The report page for ``run_dir`` (a directory written by ``align run``); ``marks``
+    highlights a glossary's terms in the tables."""
     if not (run_dir / "pairs.jsonl").exists():
         raise DataError(f"{run_dir}: no pairs.jsonl here; is it a directory written by 'align run'?")
     pairs = read_corpus(run_dir / "pairs.jsonl")
@@ -122,6 +125,10 @@ def render_html(run_dir: Path, similarity: np.ndarray | None = None) -> str:
     worst_drafts = sorted(zip(draft_scores, scored), key=lambda item: item[0])[:TABLE_ROWS]
     environment = Environment(loader=PackageLoader("align"), autoescape=select_autoescape(default=True))
     environment.filters["where"] = locator_label  # page, chapter, cue time: where to look in the original
+    environment.filters["words"] = describe  # a flag such as number-changed:2270 in a sentence
+    marks = marks or TermMarks()
+    environment.filters["french"] = marks.french
+    environment.filters["english"] = marks.english
     return environment.get_template("report.html.j2").render(
         title=summary.get("document", run_dir.name),
         summary=summary,
@@ -130,15 +137,17 @@ def render_html(run_dir: Path, similarity: np.ndarray | None = None) -> str:
         flagged=[p for p in pairs if p.flags][:TABLE_ROWS * 4],
         worst_drafts=worst_drafts,
         pair_count=len(pairs),
+        terms_marked=marks.glossary is not None,
     )
 
 
-def write_report(run_dir: Path, similarity: np.ndarray | None = None) -> Path:
-    """Write ``report.html`` into ``run_dir``; computes the similarity matrix when not given."""
+def write_report(run_dir: Path, similarity: np.ndarray | None = None, glossary: Path | None = None) -> Path:
+    """Write ``report.html`` into ``run_dir``; computes the similarity matrix when not given.
+    Terms of ``glossary`` (default: the one ``align run --glossary`` recorded) are marked."""
     if similarity is None:
         summary_file = run_dir / "report.json"
         embedder = json.loads(read_text(summary_file).text).get("embedder", "use") if summary_file.exists() else "use"
         similarity = similarity_matrix(run_dir, embedder)
     target = run_dir / "report.html"
-    write_text_atomic(target, render_html(run_dir, similarity))
+    write_text_atomic(target, render_html(run_dir, similarity, term_marks(glossary, run_dir)))
     return target

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from align.records import Pair
@@ -33,11 +33,14 @@ class Conflict(Exception):
 @dataclass
 class Sentence:
     """One sentence of a bead side; ``ids`` has several ids only when the joined text could
-    not be split back into its sentences. ``draft`` is set on source sentences only."""
+    not be split back into its sentences. ``draft`` and ``locator`` (where it is in its
+    document: page, chapter, cue time …) are set on source sentences only, so that they travel
+    with the sentence through merges, splits and moves."""
 
     ids: list[int]
     text: str
     draft: str | None = None
+    locator: dict | None = None
 
 
 @dataclass
@@ -70,6 +73,11 @@ class ReviewBead:
         return [i for s in self.tgt for i in s.ids]
 
     @property
+    def locator(self) -> dict | None:
+        """Where the bead's first French sentence is in its document (as a corpus row's)."""
+        return self.src[0].locator if self.src else None
+
+    @property
     def link(self) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
         """The bead's boundaries: which sentences it pairs, whatever their text."""
         return self.doc, tuple(self.src_ids), tuple(self.tgt_ids)
@@ -93,6 +101,7 @@ class ReviewBead:
             bead=self.kind,
             flags=list(self.flags),
             status=self.status,
+            locator=self.locator,
         )
 
     @classmethod
@@ -111,17 +120,18 @@ def split_sentences(text: str, count: int) -> list[str] | None:
     return [text[bounds[i] : bounds[i + 1]].strip() for i in range(0, len(bounds), 2)]
 
 
-def _side(text: str, ids: list[int], known: dict[int, str]) -> list[Sentence]:
+def _side(text: str, ids: list[int], known: dict[int, str], locators: dict[int, dict] | None = None) -> list[Sentence]:
     """Sentences of one side: from the run's segment files when they agree with the joined
     text, else by splitting at sentence ends, else one unsplittable sentence."""
+    locators = locators or {}
     if not ids:
         return [Sentence([], text)] if text.strip() else []
     texts = [known[i] for i in ids] if all(i in known for i in ids) else None
     if texts is None or " ".join(texts) != text:
         texts = split_sentences(text, len(ids))
     if texts is None:
-        return [Sentence(list(ids), text)]
-    return [Sentence([i], t) for i, t in zip(ids, texts, strict=True)]
+        return [Sentence(list(ids), text, locator=locators.get(ids[0]))]
+    return [Sentence([i], t, locator=locators.get(i)) for i, t in zip(ids, texts, strict=True)]
 
 
 def _attach_drafts(src: list[Sentence], draft: str | None, known: dict[int, str]) -> list[Sentence]:
@@ -134,22 +144,33 @@ def _attach_drafts(src: list[Sentence], draft: str | None, known: dict[int, str]
     if drafts is None or " ".join(drafts) != draft:
         drafts = split_sentences(draft, len(src))
     if drafts is None:
-        return [Sentence(ids, " ".join(s.text for s in src), draft)]
+        return [Sentence(ids, " ".join(s.text for s in src), draft, src[0].locator)]
     return [replace(s, draft=d) for s, d in zip(src, drafts, strict=True)]
 
 
-def beads_from_pairs(pairs: list[Pair], known: dict[str, dict[int, str]]) -> list[ReviewBead]:
-    """Review beads in corpus order; ``known`` maps "fr"/"en"/"draft" to sentence texts by id."""
+@dataclass
+class RunSentences:
+    """What a run directory keeps beside pairs.jsonl: sentence texts by id for "fr", "en" and
+    "draft", and where each French sentence is in its document."""
+
+    texts: dict[str, dict[int, str]] = field(default_factory=dict)
+    locators: dict[int, dict] = field(default_factory=dict)
+
+
+def beads_from_pairs(pairs: list[Pair], known: RunSentences) -> list[ReviewBead]:
+    """Review beads in corpus order; a pair's locator is its first French sentence's."""
     beads = []
     for n, pair in enumerate(pairs):
-        src = _side(pair.src, pair.src_ids, known.get("fr", {}))
+        src = _side(pair.src, pair.src_ids, known.texts.get("fr", {}), known.locators)
+        if src and pair.locator is not None:
+            src[0] = replace(src[0], locator=pair.locator)
         beads.append(
             ReviewBead(
                 id=n + 1,
                 seq=(n + 1) * SEQ_STEP,
                 doc=pair.doc,
-                src=_attach_drafts(src, pair.draft, known.get("draft", {})),
-                tgt=_side(pair.tgt, pair.tgt_ids, known.get("en", {})),
+                src=_attach_drafts(src, pair.draft, known.texts.get("draft", {})),
+                tgt=_side(pair.tgt, pair.tgt_ids, known.texts.get("en", {})),
                 score=pair.score,
                 flags=list(pair.flags),
                 status=pair.status,
@@ -158,17 +179,19 @@ def beads_from_pairs(pairs: list[Pair], known: dict[str, dict[int, str]]) -> lis
     return beads
 
 
-def run_sentences(run_dir: Path) -> dict[str, dict[int, str]]:
-    """Per-sentence texts a run directory keeps beside pairs.jsonl (segments and drafts)."""
+def run_sentences(run_dir: Path) -> RunSentences:
+    """Per-sentence texts and French locators a run directory keeps (segments and drafts)."""
     files = {"fr": "segments.fr.jsonl", "en": "segments.en.jsonl", "draft": "drafts.jsonl"}
-    known: dict[str, dict[int, str]] = {}
+    known = RunSentences()
     for key, name in files.items():
         path = run_dir / name
         if not path.is_file():
             continue
         try:
             rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-            known[key] = {row["id"]: " ".join(row["text"].split()) for row in rows}
+            known.texts[key] = {row["id"]: " ".join(row["text"].split()) for row in rows}
+            if key == "fr":
+                known.locators = {row["id"]: row["locator"] for row in rows if isinstance(row.get("locator"), dict)}
         except (ValueError, KeyError, TypeError, AttributeError):
             continue  # only a hint: without it, sentences are found in the joined text
     return known

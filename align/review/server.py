@@ -9,6 +9,7 @@ from pathlib import Path
 import uvicorn
 
 from align.errors import DataError
+from align.highlight import term_marks
 from align.review.accounts import Accounts, read_team
 from align.review.store import ReviewStore
 from align.review.web import LOOPBACK_HOSTS, build_app
@@ -30,10 +31,13 @@ def serve(
     *,
     team: Path | None = None,
     double: bool = False,
+    glossary: Path | None = None,
 ) -> None:
     """Serve the review page until interrupted; ``port`` None picks a free one. With ``team``
-    (a TSV of names and roles) every member signs in with the private link printed for them."""
+    (a TSV of names and roles) every member signs in with the private link printed for them.
+    The terms of ``glossary`` (default: the one a run directory's run used) are marked."""
     members = read_team(team) if team is not None else []
+    marks = term_marks(glossary, corpus if corpus.is_dir() else None)
     store = open_review(corpus, double=double)
     accounts, links, reviewers = None, {}, [reviewer]
     if team is not None:
@@ -47,7 +51,7 @@ def serve(
         links = {member: tokens[member.name] for member in members}
     for name in reviewers:
         store.copy_of(name)  # in double review, each reviewer's copy exists from the start
-    app = build_app(store, reviewer, host, accounts)
+    app = build_app(store, reviewer, host, accounts, marks)
     if host not in LOOPBACK_HOSTS and accounts is None:
         print(f"warning: serving on {host}: anyone who can reach this address can change the review", file=sys.stderr)
     elif host not in LOOPBACK_HOSTS:
@@ -76,7 +80,8 @@ def serve(
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m align.review CORPUS [--host H] [--port N] [--reviewer NAME] [--team TSV] [--double]``."""
+    """``python -m align.review CORPUS [--host H] [--port N] [--reviewer NAME] [--team TSV] [--double]
+    [--glossary FILE]``."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m align.review", description=main.__doc__)
@@ -86,8 +91,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reviewer", default="reviewer")
     parser.add_argument("--team", type=Path)
     parser.add_argument("--double", action="store_true")
+    parser.add_argument("--glossary", type=Path)
     args = parser.parse_args(argv)
     try:
-        serve(args.corpus, args.host, args.port, args.reviewer, team=args.team, double=args.double)
+        serve(
+            args.corpus, args.host, args.port, args.reviewer, team=args.team, double=args.double, glossary=args.glossary
+        )
     except DataError as exc:
         sys.exit(f"error: {exc}")

@@ -25,7 +25,16 @@ from typing import Callable, Iterator
 from align.errors import DataError
 from align.formats import read_corpus
 from align.review.actions import Outcome
-from align.review.beads import SEQ_STEP, STATUSES, Conflict, Refused, ReviewBead, beads_from_pairs, run_sentences
+from align.review.beads import (
+    SEQ_STEP,
+    STATUSES,
+    Conflict,
+    Refused,
+    ReviewBead,
+    RunSentences,
+    beads_from_pairs,
+    run_sentences,
+)
 
 RUN_PAIRS = "pairs.jsonl"
 RUN_STORE = "review.sqlite3"
@@ -149,7 +158,7 @@ class ReviewStore:
             for leftover in (self.path, *(self.path.with_name(self.path.name + s) for s in ("-wal", "-shm"))):
                 leftover.unlink(missing_ok=True)
             raise
-        known = run_sentences(self.corpus.parent) if self.corpus.name == RUN_PAIRS else {}
+        known = run_sentences(self.corpus.parent) if self.corpus.name == RUN_PAIRS else RunSentences()
         with self.transaction():
             self._create_tables()
             meta = {"fingerprint": fingerprint, "csrf": secrets.token_urlsafe(32), "corpus": str(self.corpus)}

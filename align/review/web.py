@@ -13,6 +13,7 @@ import json
 import secrets
 import shutil
 import tempfile
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Awaitable, Callable
@@ -30,7 +31,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
+from align.documents import locator_label
 from align.errors import DataError
+from align.fidelity import DRAFT_PREFIX, describe
+from align.highlight import TermMarks
 from align.records import LOW_CONFIDENCE_SCORE
 from align.review.accounts import SESSION_COOKIE, Accounts, Member
 from align.review.actions import ACTIONS
@@ -56,6 +60,19 @@ _SECURITY_HEADERS = {
 }
 
 
+def flag_kind(flag: str) -> str:
+    """What a flag found, without the value: ``draft:term-missing:Indo-Pacific`` →
+    ``draft:term-missing`` (what the page filters by)."""
+    prefix = DRAFT_PREFIX if flag.startswith(DRAFT_PREFIX) else ""
+    return prefix + flag.removeprefix(prefix).split(":", 1)[0]
+
+
+def flag_counts(beads: list[ReviewBead]) -> list[tuple[str, int]]:
+    """Each flag kind present, with how many beads carry it, most frequent first."""
+    counts = Counter(kind for bead in beads for kind in {flag_kind(flag) for flag in bead.flags})
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
 @dataclass(frozen=True)
 class View:
     """What the page shows: sort order, filters, search and page number (the query string)."""
@@ -63,6 +80,7 @@ class View:
     sort: str = "doc"
     status: str = "all"
     flagged: bool = False
+    flag: str = ""  # a flag kind (flag_kind): only beads carrying it
     bead: str = ""
     q: str = ""
     page: int = 1
@@ -74,6 +92,7 @@ class View:
             sort="score" if params.get("sort") == "score" else "doc",
             status=params.get("status") if params.get("status") in STATUS_FILTERS else "all",
             flagged=params.get("flagged") == "1",
+            flag=params.get("flag", ""),
             bead=params.get("bead", ""),
             q=params.get("q", "").strip(),
             page=int(page) if page.isdigit() and int(page) > 0 else 1,
@@ -87,6 +106,8 @@ class View:
         if self.status in STATUSES and bead.status != self.status:
             return False
         if self.flagged and not bead.flags:
+            return False
+        if self.flag and self.flag not in {flag_kind(flag) for flag in bead.flags}:
             return False
         if self.bead and bead.kind != self.bead:
             return False
@@ -127,11 +148,14 @@ def page_rows(beads: list[ReviewBead], view: View) -> tuple[list[Row], int]:
 
 
 def _templates() -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(ASSETS / "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
+    environment.filters["where"] = locator_label  # page, chapter, cue time: where to look in the original
+    environment.filters["words"] = describe  # a flag such as number-changed:2270 in a sentence
+    return environment
 
 
 def _error(status: int, message: str) -> JSONResponse:
@@ -173,16 +197,26 @@ class _Gate(BaseHTTPMiddleware):
         return await call_next(request)
 
 
-def create_app(corpus: Path, reviewer: str, *, host: str = "127.0.0.1") -> ASGIApp:
+def create_app(
+    corpus: Path, reviewer: str, *, host: str = "127.0.0.1", marks: TermMarks | None = None
+) -> ASGIApp:
     """The review app for ``corpus`` (a run directory or a corpus file), one local reviewer."""
-    return build_app(ReviewStore.open(corpus), reviewer, host)
+    return build_app(ReviewStore.open(corpus), reviewer, host, marks=marks)
 
 
-def build_app(store: ReviewStore, reviewer: str, host: str, accounts: Accounts | None = None) -> ASGIApp:
+def build_app(
+    store: ReviewStore,
+    reviewer: str,
+    host: str,
+    accounts: Accounts | None = None,
+    marks: TermMarks | None = None,
+) -> ASGIApp:
     """The app over ``store``: for one local ``reviewer``, or with ``accounts`` for a team
-    whose members sign in. On a loopback ``host`` the app answers only requests addressed to
-    loopback names, so a web page elsewhere cannot reach it through DNS rebinding."""
+    whose members sign in; ``marks`` highlights a glossary's terms in the pairs. On a loopback
+    ``host`` the app answers only requests addressed to loopback names, so a web page
+    elsewhere cannot reach it through DNS rebinding."""
     templates = _templates()
+    marks = marks or TermMarks()
 
     def member_of(request: Request) -> Member:
         return request.state.member
@@ -201,6 +235,8 @@ def build_app(store: ReviewStore, reviewer: str, host: str, accounts: Accounts |
             pages=pages,
             page=min(view.page, pages),
             kinds=sorted({bead.kind for bead in beads}),
+            flag_kinds=flag_counts(beads),
+            marks=marks,
             progress=copy.progress(),
             history=copy.history(),
             csrf=store.csrf_token,
