@@ -4,7 +4,7 @@ The Sequoia (fulldocs-lines) and GSD test documents are rendered as DOCX, ODT, H
 and PDF, each line of the original a paragraph (a line without closing punctuation a heading),
 then read back with ``align.documents`` and segmented with ``align.blocks.segment_document``.
 Boundary F1 against the gold is computed as ``eval/bench_segment.py`` computes it, mapping each
-segment onto the original text by its non-space characters; the goal is each format within
+segment onto the original text word by word; the goal is each format within
 0.005 of the same text read as lines. Reading speed is blocks (and, for PDF, pages) per second.
 
 Usage:
