@@ -155,7 +155,14 @@ def test_bad_subtitles_are_refused_in_one_line(tmp_path: Path) -> None:
 
 # --- XLIFF and PO --------------------------------------------------------------------------
 
-TRANSLATED = (0, 1, 3)  # units whose target is filled; unit 2's target is marked needs-translation
+# Units whose target is filled, with the English sentence of the French one (the English has no
+# title: French sentence i is English sentence i - 1); unit 3's target is marked not translated yet.
+TRANSLATED = (1, 2, 4)
+UNTRANSLATED = 3
+
+
+def reference_of(index: int) -> str:
+    return reference_sentences()[index - 1]
 
 
 def _escape(text: str) -> str:
@@ -163,13 +170,13 @@ def _escape(text: str) -> str:
 
 
 def xliff12(tmp_path: Path) -> Path:
-    french, english = seed_sentences(), reference_sentences()
+    french = seed_sentences()
     units = []
     for index, sentence in enumerate(french):
         target = ""
         if index in TRANSLATED:
-            target = f'<target state="translated">{_escape(english[index])}</target>'
-        elif index == 2:
+            target = f'<target state="translated">{_escape(reference_of(index))}</target>'
+        elif index == UNTRANSLATED:
             target = '<target state="needs-translation">à traduire</target>'
         units.append(f'<trans-unit id="s{index + 1}"><source>{_escape(sentence)}</source>{target}</trans-unit>')
     path = tmp_path / "seed.xlf"
@@ -184,13 +191,13 @@ def xliff12(tmp_path: Path) -> Path:
 
 
 def xliff20(tmp_path: Path) -> Path:
-    french, english = seed_sentences(), reference_sentences()
+    french = seed_sentences()
     units = []
     for index, sentence in enumerate(french):
         state, target = "", ""
         if index in TRANSLATED:
-            state, target = ' state="final"', f"<target>{_escape(english[index])}</target>"
-        elif index == 2:
+            state, target = ' state="final"', f"<target>{_escape(reference_of(index))}</target>"
+        elif index == UNTRANSLATED:
             state, target = ' state="initial"', "<target>à traduire</target>"
         units.append(
             f'<unit id="u{index + 1}"><segment{state}><source>{_escape(sentence)}</source>{target}</segment></unit>'
@@ -208,15 +215,15 @@ def xliff20(tmp_path: Path) -> Path:
 def po_catalogue(tmp_path: Path) -> Path:
     from translate.storage.pypo import pofile
 
-    french, english = seed_sentences(), reference_sentences()
+    french = seed_sentences()
     catalogue = pofile()
     catalogue.init_headers(charset="UTF-8", encoding="8bit")
     for index, sentence in enumerate(french):
         unit = catalogue.addsourceunit(sentence)
         unit.addlocation(f"dprk.txt:{index + 1}")
         if index in TRANSLATED:
-            unit.target = english[index]
-        elif index == 2:
+            unit.target = reference_of(index)
+        elif index == UNTRANSLATED:
             unit.target = "à traduire"
             unit.markfuzzy(True)
     path = tmp_path / "seed.po"
@@ -234,10 +241,9 @@ def test_cat_file_units_are_blocks_and_targets_the_reference(kind: str, tmp_path
     document = read_document(path)
     assert [b.text for b in document.blocks] == seed_sentences()
     assert {b.kind for b in document.blocks} == {"unit"}
-    english = reference_sentences()
-    expected = [english[i] if i in TRANSLATED else None for i in range(len(document.blocks))]
+    expected = [reference_of(i) if i in TRANSLATED else None for i in range(len(document.blocks))]
     assert [b.target for b in document.blocks] == expected
-    assert [b.text for b in document.target_side().blocks] == [english[i] for i in TRANSLATED]
+    assert [b.text for b in document.target_side().blocks] == [reference_of(i) for i in TRANSLATED]
     assert [s.text for s in segment_document(document, "fr")] == seed_sentences()
 
 
@@ -278,7 +284,7 @@ def test_po_drafts_are_written_fuzzy(tmp_path: Path) -> None:
     writer_for("po").write(document, drafts, str(out))
     units = [u for u in pofile.parsestring(out.read_bytes()).units if not u.isheader()]
     assert [str(u.source) for u in units] == seed_sentences()
-    assert str(units[1].target) == reference_sentences()[1] and not units[1].isfuzzy()  # untouched
+    assert str(units[1].target) == reference_of(1) and not units[1].isfuzzy()  # untouched
     assert [(str(u.target), u.isfuzzy()) for n, u in enumerate(units) if n != 1] == [(d, True) for d in drafts.values()]
 
 
