@@ -254,10 +254,9 @@ def test_a_page_without_text_is_named_in_a_notice(tmp_path: Path) -> None:
 
 
 def test_encrypted_pdf_is_refused(tmp_path: Path) -> None:
-    pytest.importorskip("cryptography")
     path = tmp_path / "locked.pdf"
     pdf = fpdf.FPDF()
-    pdf.set_encryption(owner_password="owner", user_password="secret")
+    pdf.set_encryption(owner_password="owner", user_password="secret")  # RC4: no cryptography package needed
     pdf.add_page()
     pdf.add_font("dejavu", fname=font_path())
     pdf.set_font("dejavu", size=12)
