@@ -2,6 +2,7 @@
 additions, in words; the reference side of `align pair`/`run`; `align check`."""
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -152,6 +153,24 @@ def test_with_the_embedded_use_the_seed_inventions_stay_flagged_and_renames_pass
     assert flags[3] == () and flags[4] == ()
 
 
+WMT = Path("/work/shared/data/translate/wmt/newstest2013")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not WMT.with_suffix(".fra").exists(), reason="WMT data not available")
+def test_with_use_at_most_five_percent_of_human_translations_are_flagged():
+    from align.embed import get_embedder
+
+    french = WMT.with_suffix(".fra").read_text(encoding="utf-8").splitlines()[:300]
+    english = WMT.with_suffix(".eng").read_text(encoding="utf-8").splitlines()[:300]
+    embedder = get_embedder("use")
+    assert sum(map(bool, check_pairs(french, english, embedder))) <= 0.05 * len(french)
+    dropped = [e.rsplit(",", 1)[0] + "." if e.count(",") else e for e in english]
+    changed = [k for k, (e, d) in enumerate(zip(english, dropped)) if len(d) < 0.6 * len(e)]
+    flags = check_pairs([french[k] for k in changed], [dropped[k] for k in changed], embedder)
+    assert sum("omission" in kinds(f) for f in flags) >= 0.8 * len(changed)
+
+
 def invoke(*args):
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
@@ -207,3 +226,15 @@ def test_pair_flags_the_reference_side(parallel):
     result = invoke("pair", *parallel, "--presegmented", "--format", "jsonl")
     rows = [json.loads(line) for line in result.output.splitlines()]
     assert "entity-added:Indian Ocean" in rows[0]["flags"] and "number-changed:2270" in rows[2]["flags"]
+
+
+def test_run_flags_the_reference_side_of_the_seed(tmp_path):
+    from conftest import SEED_EN, SEED_FR
+
+    out = tmp_path / "run"
+    result = invoke("run", SEED_FR, "--reference", SEED_EN, "--out", out, "--no-translate", "--quiet")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in (out / "pairs.jsonl").read_text(encoding="utf-8").splitlines()]
+    # The English signatory list names the United States; the French one does not.
+    flagged = [r for r in rows if "entity-added:United States" in r["flags"]]
+    assert len(flagged) == 1 and "États-Unis" not in flagged[0]["src"]
