@@ -254,6 +254,8 @@ def json_objects(text: str, name: str, required: Sequence[str] = ()) -> Iterator
             row = json.loads(line)
         except json.JSONDecodeError as exc:
             raise DataError(f"{name}:{lineno}: not valid JSON ({exc.msg}, column {exc.colno})") from None
+        except RecursionError:  # json gives up on arrays or objects nested some thousand deep
+            raise DataError(f"{name}:{lineno}: JSON nested too deeply to be a record") from None
         if not isinstance(row, dict):
             raise DataError(f"{name}:{lineno}: expected a JSON object, got {type(row).__name__}")
         missing = [key for key in required if key not in row]

@@ -310,8 +310,9 @@ GOOD_ROW = json.dumps(ODD_PAIRS[0].to_dict())
         ('{"doc": "d", "src": "a", "tgt": "b"}\n', r"bad\.jsonl:1: missing field\(s\) src_ids, tgt_ids"),
         (GOOD_ROW.replace('"src_ids": [0]', '"src_ids": ["0"]') + "\n", r"bad\.jsonl:1: wrong type for field\(s\) src_ids"),
         (GOOD_ROW.replace('"score": 0.9312345678901234', '"score": true') + "\n", r"wrong type for field\(s\) score"),
+        (f"{GOOD_ROW}\n" + "[" * 100_000 + "]" * 100_000 + "\n", r"bad\.jsonl:2: JSON nested too deeply"),
     ],
-    ids=["bad-json", "truncated-after-blank", "not-object", "missing-fields", "string-ids", "bool-score"],
+    ids=["bad-json", "truncated-after-blank", "not-object", "missing-fields", "string-ids", "bool-score", "deep-nesting"],
 )
 def test_malformed_jsonl_is_refused(content: str, message: str, tmp_path: Path) -> None:
     with pytest.raises(DataError, match=message):
