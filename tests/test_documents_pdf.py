@@ -93,13 +93,14 @@ def write_pdf(
     two_columns_from_page: int = 2,
     hyphenate: bool = False,
     row_order: bool = False,
+    footnote: str = "",
 ) -> int:
     """Typeset the title and paragraphs on A5 pages; returns the number of pages.
 
     Page 1 is one column, later pages (from ``two_columns_from_page``) two; every page has the
     running header at the top and its number at the bottom. With ``row_order`` a page's lines
     are written to the PDF row by row across the columns, as some producers do, instead of in
-    reading order.
+    reading order. A ``footnote`` is set small at the foot of page 1.
     """
     pdf = fpdf.FPDF(unit="pt", format=A5)
     pdf.add_font("dejavu", fname=font_path())
@@ -136,6 +137,8 @@ def write_pdf(
                 new_page()
 
     new_page()
+    if footnote:
+        pending.append((BOTTOM + 14, MARGIN, 7, footnote))
     for text, size in [(title, TITLE_SIZE), *((p, BODY_SIZE) for p in paragraphs)]:
         pdf.set_font("dejavu", size=size)
         make_room(size)
@@ -166,6 +169,16 @@ def test_seed_pdf_yields_the_sentences_of_the_text(seed_pdf: Path) -> None:
     expected = [s for s in _sentences(SEED_FR) if s != "Partager"]
     assert detect_format(seed_pdf) == "pdf"
     assert _sentences(seed_pdf) == expected
+
+
+def test_footnote_does_not_cut_the_paragraph_it_interrupts(seed_pdf: Path, tmp_path: Path) -> None:
+    path = tmp_path / "note.pdf"
+    note = "1 Texte publié le 5 novembre 2024."
+    write_pdf(path, *seed_paragraphs(), footnote=note)
+    document = read_document(path)
+    notes = [b for b in document.blocks if b.kind == "footnote"]
+    assert [(b.text, b.locator) for b in notes] == [(note, {"page": 1})]
+    assert [b.text for b in document.blocks if b.kind != "footnote"] == [b.text for b in read_document(seed_pdf).blocks]
 
 
 def test_seed_pdf_written_row_by_row_reads_the_same(seed_pdf: Path, tmp_path: Path) -> None:

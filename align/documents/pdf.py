@@ -45,6 +45,7 @@ _COMPOUND_PREFIXES = frozenset(
 # joined form is in no list.
 _SUFFIXES = frozenset("ment ments tion tions sion sions ique iques able ables ible ibles isme ismes iste istes "
                       "ness ing ings ly ity ities".split())
+_NOTE_MARK = re.compile(r"(?:\d{1,3}[.)]?\s+|[*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+\s*)[^\W\d_]")
 _WORD = re.compile(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)*")
 _WORDS_FILE = Path(__file__).with_name("pdf_words.txt.gz")
 
@@ -143,22 +144,44 @@ def _blocks_from_pages(pages: Sequence[Sequence[_Line]]) -> list[RawBlock]:
     running = _running_lines(pages)
     runs = [run for lines in pages for run in _column_runs([ln for ln in lines if id(ln) not in running])]
     known = _document_words(line.text for lines in pages for line in lines)
-    body = _body_height([line for run in runs for line in run])
+    type_ = _Typesetting.of(runs)
     spacing = _line_spacing(runs)
     paragraphs: list[list[_Line]] = []
     for run in runs:
         left, right = min(line.x0 for line in run), max(line.x1 for line in run)
-        for index, line in enumerate(run):
-            if index == 0:
-                continues = paragraphs and _continues(paragraphs[-1], line)
-            else:
-                continues = not _paragraph_break(paragraphs[-1], line, left, right, spacing)
-            if continues:
-                paragraphs[-1].append(line)
-            else:
-                paragraphs.append([line])
+        current = _interrupted(paragraphs, run[0], type_)
+        if current is None:
+            current = []
+            paragraphs.append(current)
+        current.append(run[0])
+        for line in run[1:]:
+            if _paragraph_break(current, line, left, right, spacing):
+                current = []
+                paragraphs.append(current)
+            current.append(line)
     title_height = max((p[0].height for p in paragraphs if p[0].page == 1), default=0)
-    return [_raw_block(paragraph, known, body, title_height, index == 0) for index, paragraph in enumerate(paragraphs)]
+    return [
+        _raw_block(paragraph, known, type_, title_height, index == 0) for index, paragraph in enumerate(paragraphs)
+    ]
+
+
+@dataclass(frozen=True)
+class _Typesetting:
+    """What the kinds of blocks are told by: the body text's line height, and on each page the
+    bottom of its lowest body-size line (footnotes stand below it)."""
+
+    body: float
+    foot: dict[int, float]
+
+    @classmethod
+    def of(cls, runs: Sequence[Sequence[_Line]]) -> "_Typesetting":
+        lines = [line for run in runs for line in run]
+        body = _body_height(lines)
+        foot: dict[int, float] = {}
+        for line in lines:
+            if line.height >= 0.9 * body:
+                foot[line.page] = max(foot.get(line.page, 0.0), line.bottom)
+        return cls(body, foot)
 
 
 def _running_lines(pages: Sequence[Sequence[_Line]]) -> set[int]:
@@ -264,8 +287,27 @@ def _paragraph_break(
     return previous.text.endswith(_TERMINAL) and previous.x1 < right - 4 * previous.height
 
 
+def _is_footnote(paragraph: Sequence[_Line], type_: _Typesetting) -> bool:
+    """Smaller than the body text, below it on the page, opening with a note mark: "1 Voir …",
+    "* …", "¹ …" (a code listing in small type has body text after it)."""
+    first = paragraph[0]
+    return (first.height < 0.9 * type_.body and first.top >= type_.foot.get(first.page, 0.0)
+            and bool(_NOTE_MARK.match(first.text)))
+
+
 def _is_bullet(text: str) -> bool:
     return text.startswith(_BULLETS) and text[1:2] == " "
+
+
+def _interrupted(paragraphs: Sequence[list[_Line]], line: _Line, type_: _Typesetting) -> list[_Line] | None:
+    """The paragraph a column or page break cut that ``line`` goes on with, if any: the last one,
+    or the last before the footnotes set in smaller type at the foot of the page."""
+    for paragraph in reversed(paragraphs):
+        if _continues(paragraph, line):
+            return paragraph
+        if not _is_footnote(paragraph, type_):
+            return None
+    return None
 
 
 def _continues(paragraph: Sequence[_Line], line: _Line) -> bool:
@@ -285,16 +327,18 @@ def _body_height(lines: Sequence[_Line]) -> float:
 
 
 def _raw_block(
-    paragraph: Sequence[_Line], known: frozenset[str], body: float, title_height: float, first: bool
+    paragraph: Sequence[_Line], known: frozenset[str], type_: _Typesetting, title_height: float, first: bool
 ) -> RawBlock:
     text = paragraph[0].text
     for line in paragraph[1:]:
         text = _join(text, line.text, known)
     height = paragraph[0].height
-    if first and height > 1.15 * body and height >= title_height:
+    if first and height > 1.15 * type_.body and height >= title_height:
         kind = "title"
-    elif height > 1.1 * body:
+    elif height > 1.1 * type_.body:
         kind = "heading"
+    elif _is_footnote(paragraph, type_):
+        kind = "footnote"
     elif _is_bullet(text):
         kind = "list-item"
     else:
