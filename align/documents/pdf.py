@@ -5,8 +5,10 @@ of the readers compared in eval/bench_pdf.py) gives each character and its box; 
 boxes this module rebuilds lines, drops running headers, footers and page numbers (lines in the
 page margins repeated across pages), reads a two-column page column by column, cuts paragraphs
 at vertical gaps, font-size changes and indents, carries a paragraph over a column or page
-break, and rejoins words hyphenated at a line end while keeping the hyphen of compounds
-("détermi-/nation" becomes "détermination", "nord-/coréennes" stays "nord-coréennes").
+break (past the footnotes at the foot of the page), and rejoins words hyphenated at a line end
+while keeping the hyphen of compounds ("détermi-/nation" becomes "détermination", "nord-/coréennes"
+stays "nord-coréennes"). Not handled: tables (read as columns or lines), three or more columns,
+rotated text; a PDF that needs a password is refused, one with only an owner password is read.
 """
 
 from __future__ import annotations
