@@ -279,6 +279,18 @@ def test_encrypted_pdf_is_refused(tmp_path: Path) -> None:
         read_document(path)
 
 
+def test_pdf_with_only_an_owner_password_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "restricted.pdf"
+    pdf = fpdf.FPDF()
+    pdf.set_encryption(owner_password="owner")  # encrypted, opens without a password (copy restrictions)
+    pdf.add_page()
+    pdf.add_font("dejavu", fname=font_path())
+    pdf.set_font("dejavu", size=12)
+    pdf.text(20, 20, "Texte protégé.")
+    pdf.output(str(path))
+    assert [b.text for b in read_document(path).blocks] == ["Texte protégé."]
+
+
 def test_truncated_pdf_is_refused(seed_pdf: Path, tmp_path: Path) -> None:
     path = tmp_path / "cut.pdf"
     path.write_bytes(seed_pdf.read_bytes()[:400])
