@@ -408,7 +408,7 @@ def _locator_value(text: str | None, where: str) -> dict | None:
         return None
     try:
         value = json.loads(text)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         value = None
     if not isinstance(value, dict):
         raise DataError(f"{where}: the locator is not a JSON object: {text[:60]!r}")

@@ -291,8 +291,9 @@ def test_malformed_tmx_is_refused(content: str | bytes, message: str, tmp_path: 
         ("source\ttarget\nBonjour\tHello\textra\n", r"bad\.tsv:2: 3 columns, the header has 2"),
         ("source\ttarget\tscore\na\tb\thigh\n", r"bad\.tsv:2: bad number"),
         ("source\ttarget\tsrc_ids\na\tb\t1,x\n", r"bad\.tsv:2: bad number"),
+        ("source\ttarget\tlocator\na\tb\t" + "[" * 100_000 + "\n", r"bad\.tsv:2: the locator is not a JSON object"),
     ],
-    ids=["unknown-columns", "duplicate-column", "no-source", "short-row", "long-row", "bad-score", "bad-id"],
+    ids=["unknown-columns", "duplicate-column", "no-source", "short-row", "long-row", "bad-score", "bad-id", "deep-locator"],
 )
 def test_malformed_tsv_is_refused(content: str, message: str, tmp_path: Path) -> None:
     with pytest.raises(DataError, match=message):
