@@ -26,6 +26,8 @@ REFUSED = [
     ("import FILE.tmx", "truncated (last third cut off)"),
     ("import FILE.tsv", "wrong columns (unknown header)"),
     ("export FILE.jsonl", "JSON array, not an object"),
+    ("export FILE.jsonl", "JSON nested 100,000 deep"),
+    ("import FILE.tsv", "locator nested 100,000 deep"),
     ("evaluate alignment --gold FILE (with --src/--tgt)", "not bead lines"),
     ("evaluate translation --hyp FILE", "fewer lines than the other side"),
     ("batch FILE.csv", "wrong columns (no reference)"),
