@@ -53,6 +53,15 @@ tm_option = click.option(
     "(its accepted pairs). A sentence it holds is reused (flag tm:100); fuzzy matches are flagged "
     "tm:<percent> and shown to the model as examples.",
 )
+def quality_option(default: str):
+    """``--quality``: which embedded translator (align.translate.presets)."""
+    return click.option(
+        "--quality", type=click.Choice(["auto", "fast", "best"]), default=default, show_default=True,
+        help="Embedded translator: fast (Gemma 3 270M), best (Qwen2.5 1.5B: better, slower), or auto "
+        "(best for documents of up to 100 sentences when its packages are installed).",
+    )
+
+
 tm_threshold_option = click.option(
     "--tm-threshold", type=click.IntRange(1, 100), default=75, show_default=True,
     help="Least fuzzy match percentage (word-level edit distance, as CAT tools count it).",
@@ -148,14 +157,15 @@ def _read_sentences(file: str) -> list[str]:
 @click.option("--format", "fmt", type=click.Choice(["lines", "jsonl"]), default="lines", show_default=True)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the draft cache.")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write the translated document here, in FILE's own format.")
+@quality_option("fast")
 @input_format_option
 @glossary_option
 @tm_option
 @tm_threshold_option
 @quiet_option
 def translate(
-    file: str, backend: str, model: str | None, fmt: str, no_cache: bool, out: str | None, input_format: str | None,
-    glossary: str | None, tms: tuple[str, ...], tm_threshold: int, quiet: bool,
+    file: str, backend: str, model: str | None, fmt: str, no_cache: bool, out: str | None, quality: str,
+    input_format: str | None, glossary: str | None, tms: tuple[str, ...], tm_threshold: int, quiet: bool,
 ) -> None:
     """Translate French into English drafts: a text file of one sentence per line (or JSONL from
     `align segment`), or any document, which is segmented first. With --out, the draft of the
@@ -171,6 +181,7 @@ def translate(
     from align.documents import detect_format
     from align.progress import interactive, progress_bar
     from align.translate import get_translator, load_tm, read_glossary, translate_sentences
+    from align.translate.presets import quality_backend
 
     terms = read_glossary(glossary) if glossary else None
     memory = load_tm(tms, tm_threshold) if tms else None
@@ -185,7 +196,7 @@ def translate(
         sentences = [s.line for s in segments]
     else:
         sentences = _read_sentences(file)
-    translator = get_translator(backend, model)
+    translator = get_translator(*quality_backend(quality, backend, model, len(sentences)))
     with progress_bar("translating", interactive(quiet)) as tick:
         drafts = translate_sentences(sentences, translator, Cache(None) if no_cache else Cache.default(), tick,
                                      glossary=terms, memory=memory)
@@ -488,6 +499,7 @@ def import_corpus(corpus: str, out: str, src_lang: str, tgt_lang: str) -> None:
 @click.option("--model", help="Translation model (GGUF file, hub id or local dir).")
 @click.option("--embedder", default="use", show_default=True, help="Cross-lingual embedder for alignment.")
 @click.option("--translate/--no-translate", default=True, show_default=True, help="Make English drafts.")
+@quality_option("auto")
 @max_bead_option
 @group_unaligned_option
 @rescore_option
@@ -497,7 +509,7 @@ def import_corpus(corpus: str, out: str, src_lang: str, tgt_lang: str) -> None:
 @tm_threshold_option
 @quiet_option
 def run(
-    source, reference, input_format, reference_format, out, backend, model, embedder, translate, max_bead,
+    source, reference, input_format, reference_format, out, backend, model, embedder, translate, quality, max_bead,
     group_unaligned, rescore, stretches, glossary, tms, tm_threshold, quiet,
 ) -> None:
     """The main job: read SOURCE, segment, translate, align with a reference, evaluate, write a
@@ -519,6 +531,7 @@ def run(
     options = RunOptions(
         backend=backend,
         model=model,
+        quality=quality,
         embedder=embedder,
         translate=translate,
         max_bead=max_bead,
@@ -549,6 +562,7 @@ def run(
 @click.option("--backend", default="gguf", show_default=True, help="Translation backend.")
 @click.option("--model", help="Translation model (GGUF file, hub id or local dir).")
 @click.option("--embedder", default="use", show_default=True, help="Cross-lingual embedder for alignment.")
+@quality_option("fast")
 @max_bead_option
 @group_unaligned_option
 @rescore_option
@@ -558,7 +572,7 @@ def run(
 @tm_threshold_option
 @quiet_option
 def batch(
-    manifest, out, engine, address, workers, translate, tmx, backend, model, embedder, max_bead, group_unaligned,
+    manifest, out, engine, address, workers, translate, tmx, backend, model, embedder, quality, max_bead, group_unaligned,
     rescore, stretches, glossary, tms, tm_threshold, quiet,
 ) -> None:
     """Run the pipeline on every document pair of MANIFEST (CSV/TSV/JSONL with source and
@@ -577,7 +591,7 @@ def batch(
     from align.progress import interactive, progress_bar
 
     options = RunOptions(
-        backend=backend, model=model, embedder=embedder, translate=translate, max_bead=max_bead,
+        backend=backend, model=model, quality=quality, embedder=embedder, translate=translate, max_bead=max_bead,
         group_unaligned=group_unaligned, rescore=rescore, stretches=stretches,
         glossary=glossary, tm=tms, tm_threshold=tm_threshold,
     )

@@ -34,6 +34,7 @@ from align.records import DEFAULT_MAX_BEAD, LOW_CONFIDENCE_SCORE, Draft, Pair, S
 from align.report import write_report
 from align.textio import atomic_writer, write_text_atomic
 from align.translate import get_translator, load_tm, read_glossary, translate_sentences
+from align.translate.presets import quality_backend
 
 DRAFT_FLAG_PREFIX = "draft:"
 
@@ -42,6 +43,7 @@ DRAFT_FLAG_PREFIX = "draft:"
 class RunOptions:
     backend: str = "gguf"
     model: str | None = None
+    quality: str = "fast"  # auto, fast or best: the embedded translator (align.translate.presets)
     embedder: str = "use"
     draft_embedder: str = "minilm"
     translate: bool = True
@@ -86,7 +88,7 @@ def write_jsonl(path: Path, rows: Sequence[dict]) -> None:
 
 
 def draft_sentences(lines: Sequence[str], options: RunOptions) -> list[Draft]:
-    translator = get_translator(options.backend, options.model)
+    translator = get_translator(*quality_backend(options.quality, options.backend, options.model, len(lines)))
     glossary = read_glossary(options.glossary) if options.glossary else None
     memory = load_tm(options.tm, options.tm_threshold) if options.tm else None
     with progress_bar("translating", options.show_progress) as tick:

@@ -1,0 +1,40 @@
+"""``--quality fast|best|auto``: which embedded translator makes the drafts.
+
+``fast`` is the embedded Gemma 3 270M with its adapter (the gguf backend's default); ``best`` is
+Qwen2.5-Coder-1.5B-Instruct (packaged in parts, :mod:`.packaged`) with the same few-shot prompt
+and batched llama.cpp decoding: several chrF better, several times slower
+(eval/results/translate.md). ``auto`` takes ``best`` for a document short enough that its
+slowness costs little (the seed statement's 12 sentences take under a minute) when its
+packages are installed, and ``fast`` otherwise.
+"""
+
+from __future__ import annotations
+
+from align.errors import DataError
+from align.translate.packaged import QWEN_1_5B, assemble
+
+QUALITIES = ("auto", "fast", "best")
+AUTO_BEST_MAX_SENTENCES = 100
+
+
+def choose_quality(quality: str, n_sentences: int) -> str:
+    """``fast`` or ``best`` for ``quality`` on a document of ``n_sentences``."""
+    if quality not in QUALITIES:
+        raise DataError(f"unknown quality {quality!r} (choose from {', '.join(QUALITIES)})")
+    if quality == "auto":
+        return "best" if n_sentences <= AUTO_BEST_MAX_SENTENCES and QWEN_1_5B.installed else "fast"
+    return quality
+
+
+def quality_backend(quality: str, backend: str, model: str | None, n_sentences: int) -> tuple[str, str | None]:
+    """The (backend, model) that :func:`align.translate.get_translator` takes for ``quality``.
+
+    An explicit ``model`` or a backend other than gguf is the user's choice and wins over
+    ``auto``; asked for together with ``best`` it is refused rather than silently ignored."""
+    if model is not None or backend != "gguf":
+        if quality == "best":
+            raise DataError("--quality best picks the model itself; leave out --model and --backend")
+        return backend, model
+    if choose_quality(quality, n_sentences) == "best":
+        return "gguf", str(assemble(QWEN_1_5B))
+    return "gguf", None
