@@ -7,9 +7,9 @@ and, for the few-shot gguf backend, the matches become examples in the batch's p
 
 The match percentage is what CAT tools compute: one minus the word-level edit distance over the
 longer side's words (punctuation marks count as words), so one word changed in a 10-word
-sentence is 90 %. Candidates come from an SQLite FTS5 index (BM25 over the query's rarest
-words), so a lookup scores a few dozen segments, not the whole memory: thousands of lookups a
-second at a million segments (eval/results/translate.md).
+sentence is 90 %. Candidates come from an SQLite FTS5 index (the segments that hold two of the
+query's four rarest words, best BM25 first), so a lookup scores a few dozen segments, not the
+whole memory (speed at a million segments: eval/results/translate.md).
 
 Memories: TMX (``.tmx``; entities refused), a run's or review's corpus (``.jsonl``, corpus
 ``.tsv``), plain ``French<TAB>English`` lines (any other name), or a review store
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import re
 import sqlite3
 import unicodedata
@@ -35,9 +36,9 @@ from align.translate.xmlguard import refuse_entities
 
 DEFAULT_THRESHOLD = 75
 EXACT_FLAG = "tm:100"
-# FTS5 candidates scored per lookup, and how many of the query's rarest words select them.
+# Candidates scored per lookup, and how many of the query's rarest words select them.
 CANDIDATES = 40
-QUERY_WORDS = 6
+QUERY_WORDS = 4
 
 _TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 _INDEX_WORD_RE = re.compile(r"\w+")
@@ -125,10 +126,13 @@ class TMIndex:
         words = self._rarest(_index_words(key))
         if not words:
             return []
-        query = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
-        rows = self._db.execute(
-            "SELECT rowid FROM segments WHERE segments MATCH ? ORDER BY rank LIMIT ?", (query, CANDIDATES)
-        ).fetchall()
+        # A match at the threshold keeps most of the query's words, so it holds two of its
+        # rarest: ranking only the rows that hold a pair of them stays cheap where an OR of
+        # single words would rank half the memory.
+        quoted = ['"' + w.replace('"', '""') + '"' for w in words]
+        pairs = [f"({a} AND {b})" for a, b in itertools.combinations(quoted, 2)] or quoted
+        rows = self._db.execute("SELECT rowid FROM segments WHERE segments MATCH ? ORDER BY rank LIMIT ?",
+                                (" OR ".join(pairs), CANDIDATES)).fetchall()
         matches = []
         for (row,) in rows:
             source, target = self.pairs[row]
