@@ -13,6 +13,7 @@ that tripped the check on human translations of WMT newstest2013 (``eval/bench_f
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -258,17 +259,10 @@ def _spelt_alike(word: str, candidates: frozenset[str]) -> bool:
     if len(word) >= 6 and any(word[:5] in c for c in longer):  # Americans / Afro-Américains
         return True
     for candidate in longer:
-        shared = len(_common_prefix(word, candidate))
+        shared = len(os.path.commonprefix([word, candidate]))
         if shared >= _MIN_PREFIX and shared * 2 >= min(len(word), len(candidate)):
             return True
     return process.extractOne(word, longer, scorer=fuzz.ratio, score_cutoff=_MIN_FUZZY_RATIO) is not None
-
-
-def _common_prefix(a: str, b: str) -> str:
-    n = 0
-    while n < min(len(a), len(b)) and a[n] == b[n]:
-        n += 1
-    return a[:n]
 
 
 @dataclass(frozen=True)
@@ -402,12 +396,12 @@ def added_entities(source: str, target: str) -> list[str]:
     return list(dict.fromkeys(added + repeated_mentions(source, target) + added_countries(source, target)))
 
 
-def partly_rendered(name: str, source: str) -> bool:
-    """Some words of the English ``name`` render the source and some do not ("Head of the
-    European Union"): an altered name rather than another name for the same thing."""
+def unrendered_part(name: str, source: str) -> str:
+    """The words of the English ``name`` that render nothing in the source: all of it for
+    another name, "Head" for "Head of the European Union" (an altered name)."""
     rendered = english_support(source)
-    found = [rendered(w) for w in _WORD_RE.findall(name) if w[0].isupper() and fold(w) not in _ENGLISH_NOT_NAMES]
-    return any(found) and not all(found)
+    words = [w for w in _WORD_RE.findall(name) if w[0].isupper() and fold(w) not in _ENGLISH_NOT_NAMES]
+    return " ".join(w for w in words if not rendered(w)) or name
 
 
 def repeated_mentions(source: str, target: str) -> list[str]:

@@ -19,7 +19,7 @@ from typing import Sequence
 
 import numpy as np
 
-from align.entities import ACRONYM_GLOSSARY, COUNTRIES, added_entities, missing_entities, partly_rendered
+from align.entities import ACRONYM_GLOSSARY, COUNTRIES, added_entities, missing_entities, unrendered_part
 
 # The flags this module raises, in the order a reviewer reads them.
 FIDELITY_FLAGS = ("entity-added", "entity-missing", "number-changed", "negation-lost", "omission", "addition")
@@ -284,23 +284,26 @@ def _entity_flags(flags: tuple[str, ...]) -> tuple[list[str], list[str]]:
 def _renamed(flags: tuple[str, ...], source: str, target: str, vector) -> tuple[str, ...]:
     """``flags`` less the entity-added / entity-missing ones rendered under another name:
     paired with each other, or with a phrase of the other side (``vector``: text → embedding).
-    A name partly rendered ("Head of the European Union") is altered, not renamed: it stays."""
+    Of a name partly rendered only the rest is compared: "Black" of "Black Friday" is "noir"
+    (0.90), "Head" of "Head of the European Union" is not "haut" (0.50)."""
     added, missing = _entity_flags(flags)
+    countries = _country_flags(added) | _country_flags(missing)  # from tables: never renamed
     dropped: set[str] = set()
-    for a in set(added) - _country_flags(added):
-        for m in set(missing) - _country_flags(missing):
-            french = [vector(m.split(":", 1)[1]), vector(_with_word_before(m.split(":", 1)[1], source))]
-            if max(vector(a.split(":", 1)[1]) @ f for f in french) >= RENAMED_SIMILARITY:
+    for a in set(added) - countries:
+        for m in set(missing) - countries:
+            french = [vector(_value(m)), vector(_with_word_before(_value(m), source))]
+            if max(vector(_value(a)) @ f for f in french) >= RENAMED_SIMILARITY:
                 dropped |= {a, m}
-    # Countries come from tables, not spelling: no other name stands for them.
-    altered = _country_flags(added) | _country_flags(missing)
-    altered |= {f for f in added if partly_rendered(f.split(":", 1)[1], source)}
-    for side, other in ((added, source), (missing, target)):
-        rest = [f for f in side if f not in dropped | altered]
+    for side, other, part in ((added, source, lambda f: unrendered_part(_value(f), source)), (missing, target, _value)):
+        rest = [f for f in side if f not in dropped | countries]
         if rest and _phrases(other):
             phrases = np.stack([vector(p) for p in _phrases(other)])
-            dropped |= {f for f in rest if (phrases @ vector(f.split(":", 1)[1])).max() >= PHRASE_SIMILARITY}
+            dropped |= {f for f in rest if (phrases @ vector(part(f))).max() >= PHRASE_SIMILARITY}
     return tuple(f for f in flags if f not in dropped)
+
+
+def _value(flag: str) -> str:
+    return flag.split(":", 1)[1]
 
 
 def check_pairs(sources: Sequence[str], targets: Sequence[str], embedder=None) -> list[tuple[str, ...]]:
@@ -314,6 +317,7 @@ def check_pairs(sources: Sequence[str], targets: Sequence[str], embedder=None) -
     for flags, source, target in zip(checked, sources, targets):
         added, missing = _entity_flags(flags)
         texts |= {f.split(":", 1)[1] for f in added + missing}
+        texts |= {unrendered_part(_value(f), source) for f in added}
         texts |= {_with_word_before(f.split(":", 1)[1], source) for f in missing} if added else set()
         texts |= set(_phrases(source)) if added else set()
         texts |= set(_phrases(target)) if missing else set()
