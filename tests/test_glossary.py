@@ -76,6 +76,14 @@ def test_a_draft_without_a_terms_english_is_flagged():
     assert glossary.missing("Une troupe.", "A troop.") == ()  # English plural or singular both count
 
 
+def test_english_renderings_are_found_for_highlighting():
+    glossary = Glossary(TERMS)
+    text = "The High Representative sent troops to the Indo-Pacific."
+    assert [text[m.start : m.end] for m in glossary.find_english(text)] == [
+        "High Representative", "troops", "Indo-Pacific",
+    ]
+
+
 def test_gloss_puts_terms_in_english_with_their_elided_article():
     glossary = Glossary([*TERMS, Term("Union européenne", "European Union")])
     assert glossary.gloss("le haut représentant de l’Union européenne, en Indopacifique") == (

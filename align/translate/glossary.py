@@ -24,7 +24,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from align.errors import DataError
 from align.textio import decode_bytes
@@ -103,6 +103,9 @@ class Glossary:
         self._by_first: dict[str, list[Term]] = {}
         for term in sorted(self.terms, key=lambda t: -len(t.french_key)):
             self._by_first.setdefault(term.french_key[0], []).append(term)
+        self._by_first_english: dict[str, list[Term]] = {}
+        for term in sorted(self.terms, key=lambda t: -len(t.english_key)):
+            self._by_first_english.setdefault(term.english_key[0], []).append(term)
 
     @functools.cached_property
     def digest(self) -> str:
@@ -116,13 +119,20 @@ class Glossary:
 
     def find(self, text: str) -> list[TermMatch]:
         """The terms in French ``text`` with their character spans, in text order."""
+        return self._spans(text, french_stem, self._by_first, lambda term: term.french_key)
+
+    @staticmethod
+    def _spans(text: str, stem: Callable[[str], str], by_first: dict[str, list[Term]],
+               key_of: Callable[[Term], tuple[str, ...]]) -> list[TermMatch]:
+        """Longest-first, non-overlapping matches of the terms' stem keys on the words of ``text``,
+        whose words may be joined only by spaces, hyphens and apostrophes."""
         words = list(_WORD_RE.finditer(text))
-        stems = [french_stem(w.group()) for w in words]
+        stems = [stem(w.group()) for w in words]
         found, i = [], 0
         while i < len(words):
-            for term in self._by_first.get(stems[i], ()):
-                n = len(term.french_key)
-                if tuple(stems[i : i + n]) == term.french_key and all(
+            for term in by_first.get(stems[i], ()):
+                n = len(key_of(term))
+                if tuple(stems[i : i + n]) == key_of(term) and all(
                     _JOINER_RE.fullmatch(text, words[k].end(), words[k + 1].start()) for k in range(i, i + n - 1)
                 ):
                     found.append(TermMatch(term, words[i].start(), words[i + n - 1].end()))
@@ -131,6 +141,10 @@ class Glossary:
             else:
                 i += 1
         return found
+
+    def find_english(self, text: str) -> list[TermMatch]:
+        """The terms' English renderings in English ``text`` (for highlighting both sides of a pair)."""
+        return self._spans(text, english_stem, self._by_first_english, lambda term: term.english_key)
 
     def missing(self, source: str, draft: str) -> tuple[str, ...]:
         """``term-missing:<English>`` for each term of ``source`` whose English is not in ``draft``."""
