@@ -26,7 +26,7 @@ MAX_SENTENCE_CHARS = 100_000
 SPLIT_FLAG = "split-long"
 # How glossary terms reach the model (align.translate.glossary), as measured by
 # eval/bench_translate_aids.py glossary (eval/results/translate.md, "Glossary and translation memory").
-DEFAULT_GLOSSARY_MODE = "gloss"
+DEFAULT_GLOSSARY_MODE = "prompt"
 # Drafts written to the cache at a time: the most work an interruption can lose.
 CACHE_BATCH = 16
 

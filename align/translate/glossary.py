@@ -2,12 +2,15 @@
 
 Terms are found in French through inflection (``troupes`` matches ``troupe``, ``nord-coréennes``
 matches ``nord-coréen``): words are compared by a light stem, accents and case folded. The
-glossary reaches the model in one of two ways (:data:`GLOSSARY_MODES`; measured in
-``eval/results/translate.md``): ``gloss`` rewrites the source with the English term in place
-(``du haut représentant`` → ``du High Representative``) so that the model copies it, like the
-acronyms of :func:`align.translate.prompts.prepare_source`; ``prompt`` shows the batch's terms
-as few-shot pairs. Either way a draft is then checked: a source with a term whose draft lacks
-its English gets ``term-missing:<English>`` and is retried like any flagged draft.
+glossary reaches the model in one of two ways (:data:`GLOSSARY_MODES`): ``prompt`` (the
+default) shows the batch's terms as few-shot pairs, and a draft still without a term is retried
+from a source with the terms in English; ``gloss`` puts them in English in every source
+(``du haut représentant`` → ``du High Representative``) so that the model copies them, like the
+acronyms of :func:`align.translate.prompts.prepare_source`. Measured on newstest2014 sentences
+with mined terms (``eval/results/translate.md``, run 10): compliance 0.885 without the glossary,
+0.962 glossed, 1.000 prompted, chrF +1.9 prompted and -0.1 glossed. A backend that takes no
+examples (transformers, ctranslate2) always gets glossed sources. A draft that still lacks a
+term's English is flagged ``term-missing:<English>``.
 
 File formats: TSV (``French<TAB>English[<TAB>note]``, ``#`` comments) or TBX (read by
 translate-toolkit). A line with another number of fields, or an empty term, is refused with its
