@@ -412,9 +412,10 @@ def repeated_mentions(source: str, target: str) -> list[str]:
         ends: dict[str, int] = {}
         twice = []
         for m in found:
-            if m.text in ends and len(text[ends[m.text] : m.start].split()) <= _REPEAT_GAP:
+            name = " ".join(map(_key, m.words))  # "DPRK's" is "DPRK" said again
+            if name in ends and len(text[ends[name] : m.start].split()) <= _REPEAT_GAP:
                 twice.append(m.text)
-            ends[m.text] = m.start + len(m.text)
+            ends[name] = m.start + len(m.text)
         return twice
 
     if repeats(french_mentions(source), _ELIDED_RE.sub(r"\1 ", source)):

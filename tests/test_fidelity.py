@@ -43,6 +43,7 @@ def test_a_faithful_translation_has_no_fidelity_flags():
         (HIGH_REPRESENTATIVE, "We, the ministers, and the High Representative of the Union for European Economic "
          "Integration condemn this deployment.", "High Representative of the Union for European Economic Integration"),
         ("Des soldats de la RPDC sont en Russie.", "DPRK soldiers of the DPRK are in Russia.", "DPRK"),
+        ("Des soldats de la RPDC sont en Russie.", "The DPRK's soldiers of the DPRK are in Russia.", "DPRK"),
         ("Le ministre Ri Yong Ho a parlé.", "Minister Ri Yong Ho spoke to Angela Merkel.", "Angela Merkel"),
     ],
 )
