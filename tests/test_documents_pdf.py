@@ -235,6 +235,27 @@ def test_page_numbers_alone_are_dropped_even_on_one_page(tmp_path: Path) -> None
     assert [b.text for b in read_document(path).blocks] == ["Titre", "Une phrase courte."]
 
 
+def test_lines_at_page_tops_that_differ_in_case_or_joined_numbers_are_not_running_headers(tmp_path: Path) -> None:
+    """A title and a sentence naming the same product, and table rows that differ by a number
+    joined to a word, each open a page: they are text, only the real header goes."""
+    firsts = ["ACLASTA", "Aclasta est une solution pour perfusion.", "Fracture vertébrale (0-2 ans)",
+              "Fracture vertébrale (0-3 ans)"]
+    pdf = fpdf.FPDF(unit="pt", format=A5)
+    pdf.add_font("dejavu", fname=font_path())
+    for first in firsts:
+        pdf.add_page()
+        pdf.set_font("dejavu", size=8)
+        pdf.text(MARGIN, 40, HEADER)
+        pdf.set_font("dejavu", size=BODY_SIZE)
+        pdf.text(MARGIN, TOP, first)
+        pdf.text(MARGIN, TOP + 200, "Le reste de la page suit ici.")
+    path = tmp_path / "tops.pdf"
+    pdf.output(str(path))
+    texts = [b.text for b in read_document(path).blocks]
+    assert all(any(first in text for text in texts) for first in firsts), texts
+    assert not any(HEADER in text for text in texts)
+
+
 @pytest.mark.parametrize("page_numbers", [False, True])
 def test_pdf_without_text_layer_is_refused(page_numbers: bool, tmp_path: Path) -> None:
     path = tmp_path / "scan.pdf"

@@ -188,10 +188,12 @@ class _Typesetting:
 
 def _running_lines(pages: Sequence[Sequence[_Line]]) -> set[int]:
     """Lines in a page's top or bottom band that are page numbers or recur in the band of another
-    page, the same text but for numbers standing alone ("Rapport 2024 — page 3"): a chapter's
+    page, the same text but for numbers standing alone ("Rapport — page 3"): a chapter's
     running header may recur only on the even pages of a short chapter."""
     def key(line: _Line) -> str:
-        return " ".join(re.sub(r"\b\d+\b", "#", line.text.lower()).split())
+        # Case kept and numbers joined to a word kept ("0-2 ans" and "0-3 ans" are two lines of a
+        # table, "ACLASTA" a title and "Aclasta" a sentence): only a number standing alone varies.
+        return " ".join(re.sub(r"(?<![\w-])\d+(?![\w-])", "#", line.text).split())
 
     def banded(lines: Sequence[_Line]) -> list[_Line]:
         if not lines:
