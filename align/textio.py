@@ -128,18 +128,34 @@ def _umask() -> int:
 
 
 @contextlib.contextmanager
+def _writing(target: Path) -> Iterator[None]:
+    """Our own file operations' OS errors as one line naming the output (a file where a folder
+    should be, a full disk), not a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        culprit = f": {exc.filename}" if exc.filename and str(exc.filename) != str(target) else ""
+        raise DataError(f"{target}: cannot write ({exc.strerror}{culprit})") from None
+
+
+@contextlib.contextmanager
 def atomic_writer(path: str | Path, mode: str = "w") -> Iterator:
     """Open a temporary file beside ``path``; rename it over ``path`` only on success."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    if target.is_dir():
+        raise DataError(f"{target}: is a folder; give the name of a file to write")
+    with _writing(target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.fchmod(fd, 0o666 & ~_umask())  # mkstemp's 0600 would make outputs private to their writer
     try:
         with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": "\n"})) as fh:
             yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
+            with _writing(target):
+                fh.flush()
+                os.fsync(fh.fileno())
+        with _writing(target):
+            os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

@@ -8,7 +8,7 @@ import os
 import pytest
 
 from align.errors import DataError
-from align.textio import atomic_writer, decode_bytes, read_text
+from align.textio import atomic_writer, decode_bytes, read_text, write_text_atomic
 
 FRENCH = "Déclaration des ministres : « préoccupation » à l’égard de la RPDC, été 2024.\n"
 
@@ -105,6 +105,24 @@ def test_atomic_writer_leaves_nothing_on_failure(tmp_path):
             raise RuntimeError("crash")
     assert target.read_text() == "old"
     assert os.listdir(tmp_path) == ["out.txt"]
+
+
+@pytest.mark.parametrize(
+    "target, message",
+    [
+        ("a-file/out.txt", r"a-file/out\.txt: cannot write \(File exists: .*a-file\)"),
+        ("a-file/sub/out.txt", r"a-file/sub/out\.txt: cannot write \(Not a directory: .*a-file/sub\)"),
+        ("a-folder", r"a-folder: is a folder; give the name of a file to write"),
+    ],
+    ids=["parent-is-a-file", "grandparent-is-a-file", "target-is-a-folder"],
+)
+def test_a_place_that_cannot_be_written_is_one_data_error(tmp_path, target, message):
+    (tmp_path / "a-file").write_text("x")
+    (tmp_path / "a-folder").mkdir()
+    with pytest.raises(DataError, match=message):
+        write_text_atomic(tmp_path / target, "text")
+    assert sorted(os.listdir(tmp_path)) == ["a-file", "a-folder"]  # no temporary file left behind
+    assert os.listdir(tmp_path / "a-folder") == []
 
 
 def test_atomic_writer_gives_ordinary_permissions(tmp_path):
