@@ -208,7 +208,6 @@ def run_document(source: Path, reference: Path | None, out: Path, options: RunOp
     }
     if options.glossary:  # the HTML report (and review) mark its terms; absolute, to work from anywhere
         report["glossary"] = str(Path(options.glossary).resolve())
-    out.mkdir(parents=True, exist_ok=True)
     write_text_atomic(out / "text.fr.txt", src_document.text)  # what the segments' offsets point into
     write_jsonl(out / "segments.fr.jsonl", [s.to_dict() for s in src_segments])
     if drafts is not None:
