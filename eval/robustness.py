@@ -81,12 +81,14 @@ SAMPLES: dict[str, str] = {
 }
 FILE_KINDS = tuple(SAMPLES)
 ALL_KINDS = (*FILE_KINDS, "run")
+OUTPUT_KINDS = ("out-file", "out-dir")  # where a command is told to write
 
 
 # Good files for the slots a row does not attack: placeholder -> (file name, content).
 FIXTURES = {
     "fr": ("fr.txt", FRENCH), "en": ("en.txt", ENGLISH), "fr_lines": ("fr.lines", FRENCH),
     "en_lines": ("en.lines", ENGLISH), "beads": ("good.beads", SAMPLES["beads"]),
+    "corpus": ("good.jsonl", SAMPLES["jsonl"]), "manifest": ("good.csv", "source,reference\nfr.txt,en.txt\n"),
 }
 
 
@@ -164,6 +166,12 @@ def _directory(slot: Slot) -> Path:
     path = slot.file("folder", "")
     path.mkdir()
     return path
+
+
+def _under_a_file(slot: Slot) -> Path:
+    """An output path whose folder is a file."""
+    blocker = slot.write("not a folder\n", ".txt")
+    return blocker / f"out{slot.suffix}"
 
 
 def _huge(slot: Slot) -> bytes:
@@ -410,6 +418,9 @@ BAD_INPUTS: list[BadInput] = [
     BadInput("unknown role", ("team",), _content(lambda s: "alice\tboss\n")),
     BadInput("one column", ("team",), _content(lambda s: "alice\n")),
     BadInput("same name twice", ("team",), _content(lambda s: s.sample + s.sample.splitlines()[0] + "\n")),
+    # Output places.
+    BadInput("output under a file", OUTPUT_KINDS, _under_a_file),
+    BadInput("output is an existing folder", ("out-file",), _directory),
     # Run directories.
     BadInput("empty directory", ("run",), _run_dir({})),
     BadInput("a file, not a directory", ("run",), _content(lambda s: FRENCH, ".txt")),
@@ -433,15 +444,20 @@ class Command:
     suffix: str = ".txt"
     serves: bool = False  # a server: still running at the timeout means it accepted the input
     inputs: tuple[str, ...] | None = None  # only these bad inputs (a second slot read like the first)
+    stdin: bool = False  # the input is piped in (the command reads "-")
 
 
 # The English side of pair and run goes through the readers the French side does: a few checks.
 SECOND_SIDE = ("missing file", "empty (0 bytes)", "binary (PNG bytes)", "UTF-16 with BOM (Notepad 'Unicode')",
                "French where English is expected")  # fmt: skip
 
+PIPED = ("empty (0 bytes)", "binary (PNG bytes)", "UTF-16 with BOM (Notepad 'Unicode')", "UTF-8 BOM, then invalid bytes",
+         "Windows-1252 text", "PNG named .docx")  # fmt: skip
+
 COMMANDS: list[Command] = [
     Command("segment FILE", ("segment", "{input}"), "text"),
     Command("extract FILE", ("extract", "{input}"), "text"),
+    Command("segment - < FILE", ("segment", "-"), "text", stdin=True, inputs=PIPED),
     Command("translate FILE", ("translate", "{input}"), "lines"),
     Command("translate FR --glossary FILE", ("translate", "{fr_lines}", "--glossary", "{input}"), "glossary", ".tsv"),
     Command("translate FR --tm FILE.tmx", ("translate", "{fr_lines}", "--tm", "{input}"), "tmx", ".tmx"),
@@ -466,6 +482,12 @@ COMMANDS: list[Command] = [
     Command("review RUN_DIR export --to gold", ("review", "{input}", "export", "--to", "gold", "--out", "{out}/r.gold"), "run", ""),
     Command("review RUN --team FILE", ("review", "{run}", "--team", "{input}"), "team", ".tsv", serves=True),
     Command("batch FILE.csv", ("batch", "{input}", "--out", "{out}", "--no-translate", "--workers", "1"), "manifest", ".csv"),
+    Command("export CORPUS --out PATH", ("export", "{corpus}", "--to", "tsv", "--out", "{input}"), "out-file", ".tsv"),
+    Command("import CORPUS --out PATH", ("import", "{corpus}", "--out", "{input}"), "out-dir", ""),
+    Command("run FR --reference EN --out PATH", ("run", "{fr}", "--reference", "{en}", "--no-translate", "--out", "{input}"),
+            "out-dir", ""),  # fmt: skip
+    Command("batch CSV --out PATH", ("batch", "{manifest}", "--out", "{input}", "--no-translate", "--workers", "1"),
+            "out-dir", ""),  # fmt: skip
 ]
 
 
@@ -530,15 +552,16 @@ def run_row(row: Row, fixtures: dict[str, str], work: Path, timeout: float) -> O
     argv = [sys.executable, "-m", "align", *(arg.format(**values) for arg in row.command.argv)]
     env = {**os.environ, "ALIGN_CACHE_DIR": str(work / "cache"), "ALIGN_THREADS": "1"}
     started = time.perf_counter()
-    process = subprocess.Popen(argv, cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, errors="replace", start_new_session=True)  # fmt: skip
-    try:
-        stdout, stderr = process.communicate(timeout=timeout)
-        exit_code = str(process.returncode)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)  # batch's workers too
-        stdout, stderr = process.communicate()
-        exit_code = SERVING if row.command.serves else "timeout"
+    with open(values["input"] if row.command.stdin else os.devnull, "rb") as stdin:
+        process = subprocess.Popen(argv, cwd=folder, env=env, stdin=stdin, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True, errors="replace", start_new_session=True)  # fmt: skip
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+            exit_code = str(process.returncode)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)  # batch's workers too
+            stdout, stderr = process.communicate()
+            exit_code = SERVING if row.command.serves else "timeout"
     seconds = time.perf_counter() - started
     message = _first_line(stderr).replace(str(folder) + "/", "").replace(str(Path(fixtures["fr"]).parent) + "/", "")
     return Outcome(row, exit_code, message, TRACEBACK in stderr or TRACEBACK in stdout, seconds, stderr)

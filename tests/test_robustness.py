@@ -31,10 +31,14 @@ REFUSED = [
     ("evaluate alignment --gold FILE (with --src/--tgt)", "not bead lines"),
     ("evaluate translation --hyp FILE", "fewer lines than the other side"),
     ("batch FILE.csv", "wrong columns (no reference)"),
+    ("segment - < FILE", "binary (PNG bytes)"),
+    ("export CORPUS --out PATH", "output under a file"),
+    ("export CORPUS --out PATH", "output is an existing folder"),
 ]
 ACCEPTED = [
     ("segment FILE", "UTF-16 with BOM (Notepad 'Unicode')"),
     ("segment FILE", "UTF-32 with BOM"),
+    ("segment - < FILE", "UTF-16 with BOM (Notepad 'Unicode')"),
     ("import FILE.tsv", "UTF-16 with BOM (Notepad 'Unicode')"),
 ]
 
