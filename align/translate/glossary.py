@@ -45,9 +45,14 @@ _JOINER_RE = re.compile(r"[\s\-‐‑'’]*")
 _ELIDED_ARTICLE_RE = re.compile(r"(?:^|(?<=\s))[lL]['’]$")
 
 
+_ACCENTS_RE = re.compile("[\u0300-\u036f]")  # combining diacritical marks, after NFD
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def _fold(word: str) -> str:
-    decomposed = unicodedata.normalize("NFD", word.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """Case and accents folded; cached, as a document and a large glossary repeat their words."""
+    word = word.casefold()
+    return word if word.isascii() else _ACCENTS_RE.sub("", unicodedata.normalize("NFD", word))
 
 
 def french_stem(word: str) -> str:
