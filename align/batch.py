@@ -192,10 +192,11 @@ def _pipeline_settings(options: RunOptions) -> dict[str, Any]:
 
 
 def fingerprint(entry: ManifestEntry, settings: dict[str, Any]) -> str:
-    """Hash of both input files, the pipeline settings and the package version: a document
-    is redone exactly when one of them changed."""
+    """Hash of both input files, the glossary and memories the drafts use, the pipeline
+    settings and the package version: a document is redone exactly when one of them changed."""
     digest = hashlib.sha256(json.dumps([__version__, settings], sort_keys=True).encode())
-    for path in (entry.source, entry.reference):
+    aids = ([settings["glossary"]] if settings.get("glossary") else []) + list(settings.get("tm") or ())
+    for path in (entry.source, entry.reference, *map(Path, aids)):
         try:
             data = path.read_bytes()
         except OSError as exc:

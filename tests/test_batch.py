@@ -264,3 +264,19 @@ def test_a_process_loads_each_model_once(tmp_path: Path) -> None:
     assert first.inner is second.inner and first.cache is not second.cache
     assert get_embedder("e5", None) is not first.inner
     assert get_translator("gguf", None) is get_translator("gguf", None)
+
+
+def test_a_changed_glossary_or_memory_redoes_a_document_whose_inputs_did_not_change(tmp_path: Path) -> None:
+    from align.batch import ManifestEntry, fingerprint
+
+    glossary, memory = tmp_path / "terms.tsv", tmp_path / "memory.tsv"
+    glossary.write_text("RPDC\tDPRK\n", encoding="utf-8")
+    memory.write_text("Bonjour.\tHello.\n", encoding="utf-8")
+    entry = ManifestEntry("seed", SEED_FR, SEED_EN, {}, 2)
+    settings = {"glossary": str(glossary), "tm": [str(memory)]}
+    before = fingerprint(entry, settings)
+    assert fingerprint(entry, settings) == before
+    glossary.write_text("RPDC\tNorth Korea\n", encoding="utf-8")
+    after_glossary = fingerprint(entry, settings)
+    memory.write_text("Bonjour.\tGood morning.\n", encoding="utf-8")
+    assert len({before, after_glossary, fingerprint(entry, settings)}) == 3
