@@ -10,8 +10,10 @@ drafts :func:`align.quality.check_draft` flags.
 Systems: ``naive`` (below), ``fewshot`` (fixed examples, no adapter: the default before the
 adapter), ``default`` (``get_translator("gguf")``: the embedded LoRA adapter and the prompt
 header, or ``--adapter PATH``), ``wide`` (the default with the model's whole 262k-token
-vocabulary instead of the narrowed one, as before run 8) and ``memory`` (the default plus 4
-examples per batch from the embedded translation memory). With a network, ``transformers``
+vocabulary instead of the narrowed one, as before run 8), ``memory`` (the default plus 4
+examples per batch from the embedded translation memory) and ``best`` (``--quality best``:
+Qwen2.5-Coder-1.5B-Instruct, align.translate.presets; compared with ``default`` by sacrebleu's
+paired bootstrap, with p-values). With a network, ``transformers``
 and ``ctranslate2`` run ``--model`` (default Helsinki-NLP/opus-mt-fr-en) through those
 backends. The few-shot examples and the memory come from WMT newstest2013 lines 1-1000 /
 Tatoeba, the adapter's training data from newstest2013 outside lines 1000-1199, UD PUD and
@@ -37,7 +39,7 @@ TEST_SETS = {
     "newstest2014": (DATA / "wmt/newstest2014.fra", DATA / "wmt/newstest2014.eng", 0),
     "newstest2013-dev": (DATA / "wmt/newstest2013.fra", DATA / "wmt/newstest2013.eng", 1000),
 }
-SYSTEMS = ("naive", "fewshot", "default", "wide", "memory")
+SYSTEMS = ("naive", "fewshot", "default", "wide", "memory", "best")
 # Encoder-decoder backends need a real MT model (``--model``, downloaded from the hub once), so
 # they run only when asked for; their speed on a model of opus-mt's shape: bench_seq2seq.py.
 SEQ2SEQ_SYSTEMS = ("transformers", "ctranslate2")
@@ -88,6 +90,10 @@ def run_worker(system: str, test_set: str, limit: int, adapter: str | None = Non
         translator = load_gguf_translator(memory=load_memory())
     elif system == "fewshot":
         translator = load_gguf_translator(adapter=False)
+    elif system == "best":
+        from align.translate.presets import quality_backend
+
+        translator = get_translator(*quality_backend("best", "gguf", None, len(sources)))
     elif system in SEQ2SEQ_SYSTEMS:
         translator = get_translator(system, model)
     elif system == "wide":
@@ -147,6 +153,24 @@ def chrf_gain(hypotheses: list[str], baseline: list[str], references: list[str],
     return float(point), float(low), float(high)
 
 
+def best_against_default(rows: list, references_of: dict) -> str:
+    """``best`` against ``default`` on the same sentences: sacrebleu's paired bootstrap (align.evaluate)."""
+    from align.evaluate import paired_bootstrap
+
+    outputs = {(test_set, system): r["hypotheses"] for test_set, system, _, r in rows}
+    lines = []
+    for test_set, references in references_of.items():
+        if (test_set, "best") in outputs and (test_set, "default") in outputs:
+            for c in paired_bootstrap(outputs[test_set, "default"], outputs[test_set, "best"], references,
+                                      names=("default", "best")).comparisons:
+                lines.append(f"| {test_set} | {c.metric} | {c.baseline.score:.1f} | {c.system.score:.1f} | "
+                             f"{c.system.score - c.baseline.score:+.1f} | {c.system.p_value:.4f} |")
+    if not lines:
+        return ""
+    return ("\nbest against default, sacrebleu paired bootstrap (1,000 resamples):\n\n"
+            "| set | metric | default | best | gain | p |\n|---|---|---|---|---|---|\n" + "\n".join(lines) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--limit", type=int, default=100, help="first N sentences of each set")
@@ -200,6 +224,7 @@ def main() -> None:
     if gains:
         text += ("\nchrF gain over naive, 95 % paired-bootstrap interval (1,000 resamples of the sentences):\n\n"
                  "| set | system | gain | 95 % interval |\n|---|---|---|---|\n" + "\n".join(gains) + "\n")
+    text += best_against_default(rows, references_of)
     print(text)
     if args.write:
         args.write.write_text(text)
