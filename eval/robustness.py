@@ -93,13 +93,14 @@ FIXTURES = {
 
 
 def _segments(text: str) -> str:
-    return "".join(
-        json.dumps({"id": i, "text": line, "start": 0, "end": len(line)}) + "\n" for i, line in enumerate(text.splitlines())
-    )
+    rows = ({"id": i, "text": line, "start": 0, "end": len(line)} for i, line in enumerate(text.splitlines()))
+    return "".join(json.dumps(row) + "\n" for row in rows)
 
 
 # A run directory as `align run` leaves it, as far as report, review and export read it.
-GOOD_RUN = {"pairs.jsonl": SAMPLES["jsonl"], "segments.fr.jsonl": _segments(FRENCH), "segments.en.jsonl": _segments(ENGLISH)}
+GOOD_RUN = {
+    "pairs.jsonl": SAMPLES["jsonl"], "segments.fr.jsonl": _segments(FRENCH), "segments.en.jsonl": _segments(ENGLISH),
+}
 
 
 def write_files(folder: Path, files: dict[str, str | bytes]) -> Path:
@@ -118,7 +119,8 @@ def build_fixtures(folder: Path) -> dict[str, str]:
 def _sample(kind: str, fixtures: dict[str, str], rows: int = 1) -> str:
     if kind != "manifest":
         return SAMPLES[kind]
-    return SAMPLES["manifest"].format(rows="".join(f"déclaration-{i},{fixtures['fr']},{fixtures['en']}\n" for i in range(rows)))
+    lines = (f"déclaration-{i},{fixtures['fr']},{fixtures['en']}\n" for i in range(rows))
+    return SAMPLES["manifest"].format(rows="".join(lines))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -288,7 +290,8 @@ def _zip_bomb_docx(slot: Slot) -> Path:
 
 
 def _laughs_docx(slot: Slot) -> bytes:
-    return _docx(_billion_laughs("w:document", f"<w:document {_W}><w:body><w:p><w:r><w:t>LOL</w:t></w:r></w:p></w:body></w:document>"))
+    body = f"<w:document {_W}><w:body><w:p><w:r><w:t>LOL</w:t></w:r></w:p></w:body></w:document>"
+    return _docx(_billion_laughs("w:document", body))
 
 
 def _laughs_xliff(slot: Slot) -> str:
@@ -343,7 +346,9 @@ def _run_dir(files: dict[str, str | bytes]) -> Callable[[Slot], Path]:
     return lambda slot: write_files(slot.file("run", ""), files)
 
 
-_OUT_OF_RANGE_PAIRS = SAMPLES["jsonl"].replace('"src_ids": [2]', '"src_ids": [2, 9999]').replace('"tgt_ids": [1]', '"tgt_ids": [-5]')
+_OUT_OF_RANGE_PAIRS = (
+    SAMPLES["jsonl"].replace('"src_ids": [2]', '"src_ids": [2, 9999]').replace('"tgt_ids": [1]', '"tgt_ids": [-5]')
+)
 
 TEXT_KINDS = ("text", "english", "lines")
 DOCUMENT_KINDS = ("text",)  # the English side goes through the same readers
@@ -590,8 +595,11 @@ def _cell(text: str, limit: int = 170) -> str:
     return text.replace("|", "\\|").replace("`", "'")
 
 
-def format_table(outcomes: Sequence[Outcome], absent: Sequence[str], command_line: str, seconds: float, timeout: float) -> str:
+def format_table(
+    outcomes: Sequence[Outcome], absent: Sequence[str], command_line: str, seconds: float, timeout: float
+) -> str:
     bad = [o for o in outcomes if not o.acceptable]
+    crashed = sum(not o.traceback and not o.acceptable and o.exit != "timeout" for o in outcomes)
     lines = [
         "# Robustness: every command against hostile inputs",
         "",
@@ -599,7 +607,7 @@ def format_table(outcomes: Sequence[Outcome], absent: Sequence[str], command_lin
         f"({len(outcomes)} runs, {seconds:.0f} s wall clock, {timeout:.0f} s timeout each).",
         "",
         f"**Tracebacks: {sum(o.traceback for o in outcomes)}; timeouts: {sum(o.exit == 'timeout' for o in outcomes)}; "
-        f"other exit codes than 0, 1, 2: {sum(not o.traceback and not o.acceptable and o.exit != 'timeout' for o in outcomes)}.**",
+        f"other exit codes than 0, 1, 2: {crashed}.**",
         "",
         "Exit 1 is bad data (one `error:` line), 2 a usage error, 0 an input that is usable after all "
         "(the message is then the first line of stderr, a notice or nothing); 'serving' is the review server "
@@ -634,7 +642,8 @@ def main() -> int:
     started = time.perf_counter()
     outcomes = run_rows(selected, args.timeout, args.jobs, progress=True)
     command_line = "python eval/robustness.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-    write_text_atomic(args.out, format_table(outcomes, absent, command_line.strip(), time.perf_counter() - started, args.timeout))
+    seconds = time.perf_counter() - started
+    write_text_atomic(args.out, format_table(outcomes, absent, command_line.strip(), seconds, args.timeout))
     failed = [o for o in outcomes if not o.acceptable]
     print(f"{len(outcomes)} runs, {len(failed)} to fix; table in {args.out}", file=sys.stderr)
     return 1 if failed else 0
