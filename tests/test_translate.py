@@ -141,6 +141,7 @@ def test_long_sentences_are_split_and_joined_without_loss():
     [draft] = translate_sentences([LONG_SENTENCE], translator)
     assert len(translator.seen) == len(split_long(LONG_SENTENCE)) > 1
     assert draft.text == " ".join(f"[{p}]" for p in split_long(LONG_SENTENCE))
+    assert SPLIT_FLAG not in draft.flags  # cut at its commas, as long sentences always were: no flag
 
 
 def test_a_sentence_without_clause_marks_is_split_between_words_and_flagged():

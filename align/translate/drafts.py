@@ -23,7 +23,7 @@ MAX_PIECE_CHARS = 320
 # Longer sentences are refused: 100,000 characters are some 300 pieces, minutes of CPU; longer
 # "sentences" are text without sentence ends (a file of another kind), not prose to translate.
 MAX_SENTENCE_CHARS = 100_000
-SPLIT_FLAG = "split-long"
+SPLIT_FLAG = "split-long"  # a sentence with no clause mark to cut at was cut between words
 # How glossary terms reach the model (align.translate.glossary), as measured by
 # eval/bench_translate_aids.py glossary (eval/results/translate.md, "Glossary and translation memory").
 DEFAULT_GLOSSARY_MODE = "prompt"
@@ -63,13 +63,15 @@ def split_long(sentence: str, max_chars: int = MAX_PIECE_CHARS) -> list[str]:
 
 
 _PIECE_FLAGS = ("empty", "untranslated", "looping")
+_CLAUSE_MARKS = (";", ":", ",")
 
 
 def _sentence_flags(source: str, pieces: Sequence[str], piece_drafts: Sequence[str], check: Check) -> tuple[str, ...]:
     """Flags of the joined draft, plus piece failures a whole-sentence check would dilute."""
     flags = list(check(source, join_pieces(piece_drafts)))
     if len(pieces) > 1:
-        flags.append(SPLIT_FLAG)
+        if any(not piece.rstrip().endswith(_CLAUSE_MARKS) for piece in pieces[:-1]):
+            flags.append(SPLIT_FLAG)  # cut between words: the joins need a reader's eye
         for piece, text in zip(pieces, piece_drafts):
             flags += [f for f in check(piece, text) if f in _PIECE_FLAGS]
     return tuple(dict.fromkeys(flags))
