@@ -336,6 +336,7 @@ _DESCRIPTIONS = {
     "negation-lost": "has fewer negations than the source (a 'not' may be lost)",
     "omission": "is short for its source (length ratio {value}): part of the source may be missing",
     "addition": "is long for its source (length ratio {value}): it may add content",
+    "addition-text": "adds text the source does not have: {value!r}",
     "empty": "is empty",
     "untranslated": "is still in French",
     "looping": "repeats itself",
@@ -352,5 +353,7 @@ def describe(flag: str) -> str:
     if flag.startswith(DRAFT_PREFIX):  # a pair's flags on its draft (align.pipeline)
         subject, flag = "The draft ", flag.removeprefix(DRAFT_PREFIX)
     kind, _, value = flag.partition(":")
+    if kind == "addition" and value and not value.replace(".", "").isdigit():
+        kind = "addition-text"  # a repetitive source's draft breaking out (align.quality)
     template = _DESCRIPTIONS.get(kind)
     return subject + template.format(value=value) + "." if template else flag

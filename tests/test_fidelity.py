@@ -102,7 +102,10 @@ def test_a_repeated_clause_with_an_invented_continuation_is_flagged():
     draft = ("the troops advance towards the border, " * 3
              + "The Ministry of Defence said that the operation would continue")
     flags = check_draft(source.strip(" ,") + ".", draft + ".")
-    assert "addition" in kinds(flags) and "entity-added:Ministry of Defence" in flags
+    assert "addition:The Ministry of Defence said that" in flags and "entity-added:Ministry of Defence" in flags
+    assert describe("addition:The Ministry of Defence said that") == (
+        "The translation adds text the source does not have: 'The Ministry of Defence said that'."
+    )
     faithful = ("the troops advance towards the border, " * 8).strip(" ,") + "."
     assert check_draft(source.strip(" ,") + ".", faithful) == ()
 
