@@ -13,14 +13,22 @@ from typing import Mapping, Sequence
 
 from align.documents import FORMATS, Block, Document, writer_for
 from align.errors import DataError
-from align.records import Segment
+from align.records import MAX_SENTENCE_CHARS, Segment
 from align.segment import segment
 
 
 def segment_document(document: Document, lang: str) -> list[Segment]:
-    """The document's sentences, each with its block id, kind and locator."""
-    if document.flowing:
-        return _segment_flowing(document, lang)
+    """The document's sentences, each with its block id, kind and locator; a "sentence" over
+    :data:`MAX_SENTENCE_CHARS` is refused (text without sentence ends is not prose)."""
+    segments = _segment_flowing(document, lang) if document.flowing else _segment_blocks(document, lang)
+    for seg in segments:
+        if len(seg.text) > MAX_SENTENCE_CHARS:
+            raise DataError(f"{document.path}: sentence {seg.id + 1} has {len(seg.text):,} characters, over the "
+                            f"limit of {MAX_SENTENCE_CHARS:,}; is this prose with sentence ends?")
+    return segments
+
+
+def _segment_blocks(document: Document, lang: str) -> list[Segment]:
     segments: list[Segment] = []
     for block in document.blocks:
         for piece in segment(block.text, lang):

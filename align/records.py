@@ -48,6 +48,11 @@ class Draft:
 # at 5, 0.904 at 6, 0.902 at 7; eval/results/align.md).
 DEFAULT_MAX_BEAD = 6
 
+# Longer "sentences" are text without sentence ends (a file of another kind, or a list run
+# together), not prose: segmenting refuses them, and so does translating (100,000 characters
+# are some 300 pieces for the translator, minutes of CPU; embedding one takes longer still).
+MAX_SENTENCE_CHARS = 100_000
+
 # A bead scored below this is flagged low-confidence, listed in the run report and shown in red
 # in review (a calibrated probability of being right, so below one half: more likely wrong).
 LOW_CONFIDENCE_SCORE = 0.5

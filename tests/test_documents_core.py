@@ -55,6 +55,14 @@ def test_a_sentence_over_several_cues_is_one_segment_naming_every_cue():
     assert "cue 1" in locator_label(segments[0].locator) and "cue 2" in locator_label(segments[0].locator)
 
 
+def test_a_sentence_past_the_limit_is_refused_before_any_model_sees_it():
+    from align.records import MAX_SENTENCE_CHARS
+
+    document = build_document("list.txt", "text", [RawBlock("troupes déployées " * (MAX_SENTENCE_CHARS // 18 + 1))])
+    with pytest.raises(DataError, match="list.txt: sentence 1 has .* over the limit"):
+        segment_document(document, "fr")
+
+
 def test_a_translated_text_document_keeps_its_layout(tmp_path):
     source = tmp_path / "lettre.txt"
     source.write_text("Titre\n\nPremière phrase. Deuxième phrase.\n\n\nFin.\n", encoding="utf-8")

@@ -8,7 +8,7 @@ from typing import Callable, Sequence
 from align.cache import Cache, content_key
 from align.errors import DataError
 from align.quality import check_draft
-from align.records import Draft
+from align.records import MAX_SENTENCE_CHARS, Draft
 from align.translate.base import ExampleSource, ExampleTaker, Translator
 from align.translate.glossary import GLOSSARY_MODES, Glossary, GlossedTranslator, PromptedGlossary
 from align.translate.prompts import gloss_names
@@ -20,9 +20,6 @@ CACHE_NAMESPACE = "draft"
 REPAIR_VERSION = "repair-v4"
 # Sentences longer than this are translated in pieces cut at ; : , boundaries, else between words.
 MAX_PIECE_CHARS = 320
-# Longer sentences are refused: 100,000 characters are some 300 pieces, minutes of CPU; longer
-# "sentences" are text without sentence ends (a file of another kind), not prose to translate.
-MAX_SENTENCE_CHARS = 100_000
 SPLIT_FLAG = "split-long"  # a sentence with no clause mark to cut at was cut between words
 # How glossary terms reach the model (align.translate.glossary), as measured by
 # eval/bench_translate_aids.py glossary (eval/results/translate.md, "Glossary and translation memory").
