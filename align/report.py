@@ -26,7 +26,7 @@ from align.documents import locator_label  # noqa: E402
 from align.errors import DataError  # noqa: E402
 from align.evaluate import score_translation  # noqa: E402
 from align.fidelity import describe  # noqa: E402
-from align.formats import read_corpus  # noqa: E402
+from align.formats import json_objects, read_corpus  # noqa: E402
 from align.highlight import TermMarks, term_marks  # noqa: E402
 from align.records import Pair  # noqa: E402
 from align.textio import read_text, write_text_atomic  # noqa: E402
@@ -94,7 +94,21 @@ def draft_plot(chrf: Sequence[float]) -> str:
 
 
 def _sentences(path: Path) -> list[str]:
-    return [" ".join(json.loads(line)["text"].split()) for line in read_text(path).text.splitlines() if line.strip()]
+    return [" ".join(str(row["text"]).split()) for _, row in json_objects(read_text(path).text, str(path), ("text",))]
+
+
+def run_summary(run_dir: Path) -> dict:
+    """A run's report.json, or nothing when it has none; a damaged one is refused in one line."""
+    path = run_dir / "report.json"
+    if not path.exists():
+        return {}
+    try:
+        summary = json.loads(read_text(path).text)
+    except (json.JSONDecodeError, RecursionError):
+        summary = None
+    if not isinstance(summary, dict):
+        raise DataError(f"{path}: not the JSON object align run writes; run align run again to rewrite it")
+    return summary
 
 
 def similarity_matrix(run_dir: Path, embedder_name: str) -> np.ndarray | None:
@@ -114,7 +128,7 @@ def render_html(run_dir: Path, similarity: np.ndarray | None = None, marks: Term
     if not (run_dir / "pairs.jsonl").exists():
         raise DataError(f"{run_dir}: no pairs.jsonl here; is it a directory written by 'align run'?")
     pairs = read_corpus(run_dir / "pairs.jsonl")
-    summary = json.loads(read_text(run_dir / "report.json").text) if (run_dir / "report.json").exists() else {}
+    summary = run_summary(run_dir)
     scored = [p for p in pairs if p.draft is not None and p.src_ids and p.tgt_ids]
     draft_scores = [s.chrf for s in score_translation([p.draft for p in scored], [p.tgt for p in scored]).sentences] if scored else []
     plots = {"confidence": confidence_plot(pairs)}
@@ -145,8 +159,7 @@ def write_report(run_dir: Path, similarity: np.ndarray | None = None, glossary: 
     """Write ``report.html`` into ``run_dir``; computes the similarity matrix when not given.
     Terms of ``glossary`` (default: the one ``align run --glossary`` recorded) are marked."""
     if similarity is None:
-        summary_file = run_dir / "report.json"
-        embedder = json.loads(read_text(summary_file).text).get("embedder", "use") if summary_file.exists() else "use"
+        embedder = run_summary(run_dir).get("embedder", "use")
         similarity = similarity_matrix(run_dir, embedder)
     target = run_dir / "report.html"
     write_text_atomic(target, render_html(run_dir, similarity, term_marks(glossary, run_dir)))

@@ -50,6 +50,20 @@ def test_report_refuses_a_directory_without_pairs(tmp_path):
         render_html(tmp_path)
 
 
+@pytest.mark.parametrize("summary", ["{'document': 'doc'}", "[1, 2]"])
+def test_a_damaged_report_json_is_refused_in_one_line(run_dir, summary):
+    (run_dir / "report.json").write_text(summary)
+    with pytest.raises(DataError, match="report.json: not the JSON object align run writes"):
+        write_report(run_dir)
+
+
+def test_damaged_segments_are_refused_in_one_line(run_dir):
+    (run_dir / "segments.fr.jsonl").write_text('{"id": 0}\n')
+    (run_dir / "segments.en.jsonl").write_text('{"id": 0, "text": "It rains."}\n')
+    with pytest.raises(DataError, match="segments.fr.jsonl:1: missing field"):
+        write_report(run_dir)
+
+
 def test_large_matrices_are_pooled_by_maximum():
     matrix = np.zeros((1000, 10), dtype=np.float32)
     matrix[999, 9] = 1.0
