@@ -105,6 +105,13 @@ def read_manifest(path: Path) -> list[ManifestEntry]:
 
 def _table_rows(text: str, path: Path, delimiter: str) -> Iterator[tuple[int, dict[str, str]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        yield from _checked_rows(reader, path)
+    except csv.Error as exc:  # a field past csv's size limit, a NUL byte …: no manifest row has those
+        raise DataError(f"{path}:{reader.line_num}: not a manifest row ({exc})") from None
+
+
+def _checked_rows(reader, path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     header = [name.strip() for name in next(reader)]
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:

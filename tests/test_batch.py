@@ -134,6 +134,7 @@ def test_csv_tsv_and_jsonl_manifests_list_the_same_pairs(tmp_path: Path) -> None
         ("m.jsonl", '{"source": "a", "reference": "b"}\n{oops\n', "m.jsonl:2: not valid JSON"),
         ("m.jsonl", '["a", "b"]\n', "m.jsonl:1: expected a JSON object"),
         ("m.txt", "source,reference\na,b\n", "m.txt: cannot tell the manifest format"),
+        ("m.csv", "source,reference\n" + "a/" * 100_000 + "fr.txt,b\n", "m.csv:2: not a manifest row (field larger"),
     ],
 )
 def test_bad_manifest_is_one_line_naming_file_and_line(tmp_path: Path, name: str, content: str, message: str) -> None:
