@@ -242,17 +242,14 @@ def extract(file: str, fmt: str, input_format: str | None, quiet: bool) -> None:
 
 
 def _sentences_of(file: str, lang: str, presegmented: bool, notify, input_format: str | None = None):
-    """The sentences of one side of a pair, and where each one is in its document."""
-    from align.blocks import segment_document
-    from align.documents import read_document
+    """The sentences of one side of a pair (its language checked, as run does), and where each
+    one is in its document."""
+    from align.pipeline import read_side
 
     if presegmented:
         lines = _read_sentences(file)
         return lines, [None] * len(lines)
-    document = read_document(file, input_format)
-    if document.notice:
-        notify(document.notice)
-    segments = segment_document(document, lang)
+    _, segments = read_side(file, lang, notify, input_format)
     return [s.line for s in segments], [s.locator for s in segments]
 
 

@@ -243,6 +243,12 @@ def test_run_refuses_a_reference_in_another_language(tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.parametrize("command", ["pair", "check"])
+def test_pair_and_check_refuse_english_given_as_french(command):
+    result = invoke(command, SEED_EN, SEED_EN)
+    assert_one_line_error(result, mentions="English")
+
+
 def test_console_script_reports_errors_without_traceback(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "align", "segment", str(tmp_path / "missing.txt"), "--lang", "fr"],
