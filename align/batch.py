@@ -507,17 +507,18 @@ def _corpus_schema() -> dict[str, Any]:
     text, ids = pl.String, pl.List(pl.Int64)
     return {
         "doc": text, "src_ids": ids, "tgt_ids": ids, "src": text, "tgt": text, "draft": text,
-        "score": pl.Float64, "bead": text, "flags": pl.List(pl.String), "status": text,
+        "score": pl.Float64, "bead": text, "flags": pl.List(pl.String), "status": text, "locator": text,
     }  # fmt: skip
 
 
 def write_corpus_files(pairs: list[Pair], out: Path, tmx: bool) -> list[Path]:
     import polars as pl
 
-    from align.formats import write_corpus
+    from align.formats import locator_text, write_corpus
 
     files = write_corpus(pairs, out / "corpus.jsonl", "jsonl")
-    frame = pl.DataFrame([p.to_dict() for p in pairs], schema=_corpus_schema(), orient="row")
+    rows = [p.to_dict() | {"locator": locator_text(p.locator)} for p in pairs]  # its keys vary with the format
+    frame = pl.DataFrame(rows, schema=_corpus_schema(), orient="row")
     files.append(_write_parquet(frame, out / "corpus.parquet"))
     if tmx:
         files += write_corpus(pairs, out / "corpus.tmx", "tmx")

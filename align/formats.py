@@ -341,7 +341,7 @@ def _tsv_row(pair: Pair) -> list[str]:
         _escape(pair.doc),
         ",".join(str(int(i)) for i in pair.src_ids),
         ",".join(str(int(i)) for i in pair.tgt_ids),
-        _optional(_locator_text(pair.locator)),
+        _optional(locator_text(pair.locator)),
     ]
 
 
@@ -399,7 +399,8 @@ def _tsv_pair(row: dict[str, str], where: str) -> Pair:
     )
 
 
-def _locator_text(locator: dict | None) -> str | None:
+def locator_text(locator: dict | None) -> str | None:
+    """A locator as one line of JSON, keys sorted (TSV, TMX and Parquet carry it as text)."""
     return None if locator is None else json.dumps(locator, ensure_ascii=False, sort_keys=True)
 
 
@@ -443,7 +444,7 @@ def _tmx_props(pair: Pair) -> list[tuple[str, str]]:
         ("x-bead", pair.bead),
     ]
     props += [("x-flag", flag) for flag in pair.flags]
-    optional = (("x-draft", pair.draft), ("x-status", pair.status), ("x-locator", _locator_text(pair.locator)))
+    optional = (("x-draft", pair.draft), ("x-status", pair.status), ("x-locator", locator_text(pair.locator)))
     props += [(kind, value) for kind, value in optional if value is not None]
     return props
 

@@ -24,7 +24,7 @@ import pytest
 from align.batch import DONE_MARKER, read_manifest, run_batch
 from align.cache import Cache
 from align.errors import DataError
-from align.formats import read_corpus
+from align.formats import locator_text, read_corpus
 from align.pipeline import RunOptions
 from conftest import ROOT, SEED_EN, SEED_FR
 
@@ -168,7 +168,7 @@ def test_failing_documents_are_reported_and_the_others_finish(reference_run) -> 
     order = [p.doc for p in pairs]
     assert list(dict.fromkeys(order)) == GOOD_IDS, "manifest order, failed documents left out"
     assert len(pairs) == summary.pairs == sum(status[i].beads for i in GOOD_IDS)
-    assert pl.read_parquet(out / "corpus.parquet").to_dicts() == [p.to_dict() for p in pairs]
+    assert pl.read_parquet(out / "corpus.parquet").to_dicts() == [p.to_dict() | {"locator": locator_text(p.locator)} for p in pairs]
 
     table = pl.read_csv(out / "summary.tsv", separator="\t")
     assert table["id"].to_list() == [d.id for d in summary.documents]
