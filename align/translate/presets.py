@@ -1,11 +1,12 @@
 """``--quality fast|best|auto``: which embedded translator makes the drafts.
 
 ``fast`` is the embedded Gemma 3 270M with its adapter (the gguf backend's default); ``best`` is
-Qwen2.5-Coder-1.5B-Instruct (packaged in parts, :mod:`.packaged`) with the same few-shot prompt
-and batched llama.cpp decoding: several chrF better, several times slower
-(eval/results/translate.md). ``auto`` takes ``best`` for a document short enough that its
-slowness costs little (the seed statement's 12 sentences take under a minute) when its
-packages are installed, and ``fast`` otherwise.
+Qwen2.5-Coder-1.5B-Instruct (packaged in parts, :mod:`.packaged`; ``bash scripts/setup --best``
+installs them) with the same few-shot prompt and batched llama.cpp decoding: +0.5 to +2.6 chrF on
+samples of 20-40 sentences, not yet significant on newstest2014, at about 6x the CPU time and
+2 GB (eval/results/translate.md, run 10). ``auto`` takes ``best`` for a document short enough that
+its slowness costs little (the seed statement's 12 sentences) when its packages are installed,
+and ``fast`` otherwise.
 """
 
 from __future__ import annotations
