@@ -22,9 +22,9 @@ __all__ = [
     "writer_for", "detect_format", "locator_label",
 ]
 
-# In sniffing order: pdf, docx, odt, epub (containers), xliff, html, vtt, srt, po (marked up),
-# markdown, then text last, the fallback.
-FORMATS = ("pdf", "docx", "odt", "epub", "xliff", "html", "vtt", "srt", "po", "markdown", "text")  # each format module adds its name here, in sniffing order (see the comment above)
+# In sniffing order: containers (pdf, docx, odt, epub), then marked-up text (xliff, html, vtt,
+# srt, po), then markdown, and plain text last, the fallback.
+FORMATS = ("pdf", "docx", "odt", "epub", "xliff", "html", "vtt", "srt", "po", "markdown", "text")
 _HEAD_BYTES = 64 * 1024
 
 # Files people mistake for documents, named in the refusal.
