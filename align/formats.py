@@ -33,7 +33,7 @@ from lxml import etree
 from align import __version__
 from align.errors import DataError
 from align.records import Bead, Pair
-from align.textio import atomic_writer, read_text
+from align.textio import atomic_writer, read_bytes, read_text
 
 CORPUS_FORMATS = ("jsonl", "tsv", "tmx", "moses")
 
@@ -178,20 +178,9 @@ def read_corpus(
     if fmt == "moses":
         return _read_moses(path, src_lang, tgt_lang)
     if fmt == "tmx":
-        return _parse_tmx(_read_bytes(Path(path)), str(path))
+        return _parse_tmx(read_bytes(Path(path)), str(path))
     text = _read_corpus_text(Path(path))
     return _parse_jsonl(text, str(path)) if fmt == "jsonl" else _parse_tsv(text, str(path))
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise DataError(f"{path}: is a directory, expected a file") from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read ({exc.strerror})") from exc
 
 
 def _read_corpus_text(path: Path) -> str:

@@ -94,6 +94,18 @@ def decode_bytes(data: bytes, name: str) -> TextFile:
     return TextFile(name, text, encoding, f"{name}: not UTF-8, decoded as {encoding}")
 
 
+def read_bytes(path: str | Path) -> bytes:
+    """A file's bytes, with a missing, unreadable or directory path refused in one line."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise DataError(f"{path}: is a directory, expected a file") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read ({exc.strerror})") from exc
+
+
 def read_text(path: str | Path) -> TextFile:
     """Read a text file (``-`` for stdin), refusing missing, binary and empty input."""
     name = str(path)
@@ -101,15 +113,7 @@ def read_text(path: str | Path) -> TextFile:
         data = sys.stdin.buffer.read()
         name = "<stdin>"
     else:
-        p = Path(path)
-        if not p.exists():
-            raise DataError(f"{name}: no such file")
-        if p.is_dir():
-            raise DataError(f"{name}: is a directory, expected a text file")
-        try:
-            data = p.read_bytes()
-        except OSError as exc:
-            raise DataError(f"{name}: cannot read ({exc.strerror})") from exc
+        data = read_bytes(path)
     decoded = decode_bytes(data, name)
     if not decoded.text.strip():
         raise DataError(f"{name}: empty file")

@@ -8,12 +8,11 @@ back as ``msgstr`` (every plural form) and marked fuzzy, gettext's flag for "che
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Iterator, Mapping
 
 from align.documents.model import Document, Probe, RawBlock, build_document
 from align.errors import DataError
-from align.textio import write_bytes_atomic
+from align.textio import read_bytes, write_bytes_atomic
 
 name = "po"
 description = "Gettext PO catalogue (.po)"
@@ -49,10 +48,7 @@ def write(document: Document, texts: Mapping[int, str], path: str) -> None:
 def _catalogue(path: str):
     from translate.storage.pypo import pofile
 
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read ({exc.strerror})") from exc
+    data = read_bytes(path)
     try:
         return pofile.parsestring(data)
     except Exception as exc:  # the PO parser raises ValueError and assorted others on broken input

@@ -11,13 +11,12 @@ no such state: state="translated", the state before "reviewed"). Inline markup (
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Iterator, Mapping
 
 from align.documents.model import Document, Probe, RawBlock, build_document
 from align.documents.safety import parse_xml
 from align.errors import DataError
-from align.textio import write_bytes_atomic
+from align.textio import read_bytes, write_bytes_atomic
 
 name = "xliff"
 description = "XLIFF 1.2 / 2.0 (CAT tools)"
@@ -65,10 +64,7 @@ def _store(path: str):
     from translate.storage.xliff import xlifffile
     from translate.storage.xliff2 import Xliff2File
 
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read ({exc.strerror})") from exc
+    data = read_bytes(path)
     root = parse_xml(data, path, "XLIFF file")
     if root.tag.rsplit("}", 1)[-1] != "xliff":
         raise DataError(f"{path}: not an XLIFF file (its root element is <{root.tag.rsplit('}', 1)[-1]}>)")
