@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Sequence
 
 from align.documents import FORMATS, Block, Document, writer_for
 from align.errors import DataError
