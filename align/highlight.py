@@ -9,17 +9,12 @@ from escaped pieces (:mod:`markupsafe`), so corpus text never becomes HTML.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from align.translate.glossary import Glossary, Term, english_stem, read_glossary
+from align.translate.glossary import Glossary, read_glossary
 
-# Words and what may join a term's words, as the glossary splits them (its English keys are
-# compared word by word).
-_WORD_RE = re.compile(r"[^\W_]+")
-_JOINER_RE = re.compile(r"[\s\-‐‑'’]*")
 _MARK = Markup('<mark class="term" title="{}">{}</mark>')
 
 Span = tuple[int, int, str]  # start, end, tooltip
@@ -31,25 +26,6 @@ def _marked(text: str, spans: list[Span]) -> Markup:
         parts += [escape(text[last:start]), _MARK.format(title, text[start:end])]
         last = end
     return Markup("").join(parts) + text[last:]
-
-
-def _english_spans(text: str, terms: list[Term]) -> list[Span]:
-    """Where the English of ``terms`` occurs in ``text``, longest terms first, no overlaps."""
-    words = list(_WORD_RE.finditer(text))
-    stems = [english_stem(w.group()) for w in words]
-    taken = [False] * len(words)
-    spans = []
-    for term in sorted(terms, key=lambda t: -len(t.english_key)):
-        n = len(term.english_key)
-        for i in range(len(words) - n + 1):
-            if (
-                tuple(stems[i : i + n]) == term.english_key
-                and not any(taken[i : i + n])
-                and all(_JOINER_RE.fullmatch(text, words[k].end(), words[k + 1].start()) for k in range(i, i + n - 1))
-            ):
-                taken[i : i + n] = [True] * n
-                spans.append((words[i].start(), words[i + n - 1].end(), f"glossary: {term.french}"))
-    return spans
 
 
 class TermMarks:
@@ -69,7 +45,8 @@ class TermMarks:
         if self.glossary is None or not text:
             return escape(text or "")
         terms = list(dict.fromkeys(m.term for m in self.glossary.find(french)))
-        return _marked(text, _english_spans(text, terms))
+        matches = self.glossary.find_english(text, terms)
+        return _marked(text, [(m.start, m.end, f"glossary: {m.term.french}") for m in matches])
 
 
 def run_glossary(run_dir: Path) -> Path | None:

@@ -103,6 +103,13 @@ class TermMatch:
     end: int
 
 
+def _by_first_english_word(terms: Sequence[Term]) -> dict[str, list[Term]]:
+    by_first: dict[str, list[Term]] = {}
+    for term in sorted(terms, key=lambda t: -len(t.english_key)):
+        by_first.setdefault(term.english_key[0], []).append(term)
+    return by_first
+
+
 class Glossary:
     """Terms, found in French text longest first, without overlaps."""
 
@@ -111,9 +118,7 @@ class Glossary:
         self._by_first: dict[str, list[Term]] = {}
         for term in sorted(self.terms, key=lambda t: -len(t.french_key)):
             self._by_first.setdefault(term.french_key[0], []).append(term)
-        self._by_first_english: dict[str, list[Term]] = {}
-        for term in sorted(self.terms, key=lambda t: -len(t.english_key)):
-            self._by_first_english.setdefault(term.english_key[0], []).append(term)
+        self._by_first_english = _by_first_english_word(self.terms)
 
     @functools.cached_property
     def digest(self) -> str:
@@ -150,9 +155,11 @@ class Glossary:
                 i += 1
         return found
 
-    def find_english(self, text: str) -> list[TermMatch]:
-        """The terms' English renderings in English ``text`` (for highlighting both sides of a pair)."""
-        return self._spans(text, english_stem, self._by_first_english, lambda term: term.english_key)
+    def find_english(self, text: str, terms: Sequence[Term] | None = None) -> list[TermMatch]:
+        """The English renderings of the terms (of ``terms`` only, when given: those of a pair's
+        French) in English ``text``, for highlighting both sides of a pair."""
+        by_first = self._by_first_english if terms is None else _by_first_english_word(terms)
+        return self._spans(text, english_stem, by_first, lambda term: term.english_key)
 
     def missing(self, source: str, draft: str) -> tuple[str, ...]:
         """``term-missing:<English>`` for each term of ``source`` whose English is not in ``draft``."""
