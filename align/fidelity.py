@@ -349,11 +349,11 @@ _DESCRIPTIONS = {
 def describe(flag: str) -> str:
     """A flag in words, for reports and review: ``number-changed:2270`` → "The translation does
     not have the source's number 2270."."""
-    subject = "The translation "
+    subject, bare = "The translation ", flag
     if flag.startswith(DRAFT_PREFIX):  # a pair's flags on its draft (align.pipeline)
-        subject, flag = "The draft ", flag.removeprefix(DRAFT_PREFIX)
-    kind, _, value = flag.partition(":")
+        subject, bare = "The draft ", flag.removeprefix(DRAFT_PREFIX)
+    kind, _, value = bare.partition(":")
     if kind == "addition" and value and not value.replace(".", "").isdigit():
         kind = "addition-text"  # a repetitive source's draft breaking out (align.quality)
     template = _DESCRIPTIONS.get(kind)
-    return subject + template.format(value=value) + "." if template else flag
+    return subject + template.format(value=value) + "." if template else flag  # unknown: as it is, prefix kept

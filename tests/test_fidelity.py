@@ -242,3 +242,9 @@ def test_run_flags_the_reference_side_of_the_seed(tmp_path):
     # The English signatory list names the United States; the French one does not.
     flagged = [r for r in rows if "entity-added:United States" in r["flags"]]
     assert len(flagged) == 1 and "États-Unis" not in flagged[0]["src"]
+
+
+def test_a_flag_without_words_is_described_as_it_is_prefix_included():
+    from align.fidelity import describe
+
+    assert describe("draft:tm:85") == "draft:tm:85"
