@@ -163,3 +163,17 @@ def embedded_likelihood(cache: Cache | None = None) -> PromptedLikelihood:
         _embedded_gguf().model_id, _embedded_model, cache if cache is not None else Cache.default(),
         ADAPTED_PROMPT.header, ADAPTED_PROMPT.query, "English:",
     )
+
+
+# English→French under the same model and adapter: the reverse-translation likelihood
+# log P(French source | English draft) that align.translate.qe weighs candidate drafts with.
+REVERSE_HEADER = "Translate English news sentences into French. Keep every name, number and detail.\n\n"
+
+
+def embedded_reverse_likelihood(cache: Cache | None = None) -> PromptedLikelihood:
+    """English→French PMI under the embedded model: ``pmi([(english, french)])`` is
+    log P(french | "English: english / French:") − log P(french | "French:")."""
+    return PromptedLikelihood(
+        _embedded_gguf().model_id, _embedded_model, cache if cache is not None else Cache.default(),
+        REVERSE_HEADER, lambda english: f"English: {english}\nFrench:", "French:",
+    )

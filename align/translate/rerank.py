@@ -1,13 +1,15 @@
-"""Repair by reranking: flagged drafts are retried with other decodings, and with a glossed
-source, and the candidate with the least severe flags is kept."""
+"""Reranking: flagged drafts are retried with other decodings, and with a glossed source, and
+the candidate with the least severe flags is kept (repair); and several translators' drafts of
+every sentence are scored by a quality estimate (:mod:`.qe`) and the best kept (choice)."""
 
 from __future__ import annotations
 
 from typing import Callable, Sequence
 
 from align.quality import check_draft, severity
-from align.translate.base import Retranslator, Translator
+from align.translate.base import ExampleSource, ExampleTaker, Retranslator, Translator
 from align.translate.prompts import gloss_names
+from align.translate.qe import QualityEstimator
 
 Check = Callable[[str, str], tuple[str, ...]]
 
@@ -46,3 +48,33 @@ def translate_and_repair(pieces: Sequence[str], translator: Translator, check: C
     return drafts
 
 
+class ChoosingTranslator:
+    """Every sentence drafted by each of ``translators``; the draft ``estimator`` scores highest
+    is kept, the earlier translator's on a tie. Repair (:func:`translate_and_repair`) then
+    retries a flagged choice with the other decodings of every translator that has them."""
+
+    def __init__(self, translators: Sequence[Translator], estimator: QualityEstimator):
+        if not translators:
+            raise ValueError("choosing needs at least one translator")
+        self.translators = tuple(translators)
+        self.estimator = estimator
+        self.name = "choose[" + "|".join(t.name for t in self.translators) + "]:" + estimator.name
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        runs = [translator.translate(sentences) for translator in self.translators]
+        candidates = [list(texts) for texts in zip(*runs, strict=True)]
+        chosen = self.estimator.choose(sentences, candidates)
+        return [texts[i] for texts, i in zip(candidates, chosen)]
+
+    def retranslate(self, sentences: Sequence[str]) -> list[list[str]]:
+        alternatives: list[list[str]] = [[] for _ in sentences]
+        for translator in self.translators:
+            if isinstance(translator, Retranslator):
+                for found, more in zip(alternatives, translator.retranslate(sentences)):
+                    found += more
+        return alternatives
+
+    def with_examples(self, sources: Sequence[ExampleSource]) -> ChoosingTranslator:
+        """The same choice among translators that each show ``sources``' examples where they can."""
+        return ChoosingTranslator([t.with_examples(sources) if isinstance(t, ExampleTaker) else t
+                                   for t in self.translators], self.estimator)
