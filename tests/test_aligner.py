@@ -337,7 +337,7 @@ def test_seed_document_with_the_default_embedder() -> None:
 
 def test_runs_longer_than_the_embedded_ones_combine_joined_pieces() -> None:
     """A run of 4 is the sum of two embedded 2-runs, a run of 5 of a 3-run and a 2-run."""
-    from align.aligner import _run_vectors, _unit
+    from align.aligner.scoring import _run_vectors, _unit
 
     rng = np.random.default_rng(0)
     rows = _unit(rng.standard_normal((8, 16)).astype(np.float32))
@@ -354,7 +354,7 @@ def test_runs_longer_than_the_embedded_ones_combine_joined_pieces() -> None:
 def test_leaving_out_a_sentence_costs_more_the_better_its_own_match() -> None:
     """A sentence that is its partner's best match is dear to leave out; a title echoing a
     sentence whose own translation matches that sentence better is not; a fragment is cheap."""
-    from align.aligner import _own_matches, _skip_weights
+    from align.aligner.pathsearch import _own_matches, _skip_weights
 
     # source 0 (a title) and 1 both face target 0; source 2 (junk) faces target 1 weakly
     rows, cols = np.array([0, 1, 2, 0, 1, 2]), np.array([0, 0, 0, 1, 1, 1])
@@ -372,7 +372,7 @@ def test_leaving_out_a_sentence_costs_more_the_better_its_own_match() -> None:
 
 def test_leaving_out_a_sentence_between_matched_ones_costs_more_than_one_in_a_block() -> None:
     """An isolated gap is dearer than the edge or the inside of a block of unmatched lines."""
-    from align.aligner import _skip_weights
+    from align.aligner.pathsearch import _skip_weights
 
     own = np.array([0.7, 0.7, 0.4, 0.7, 0.1, 0.1, 0.1, 0.7])  # excesses over 0.2: .5 .5 .2 .5 0 0 0 .5
     weights = Weights(skip_by_match=6.0, skip_match_floor=0.2, skip_isolated=2.0)
@@ -421,7 +421,8 @@ def hand_made_search(one_to_two_gain: float):
 
 
 def test_rescoring_lets_translation_likelihood_decide_a_close_stretch() -> None:
-    from align.aligner import Rescoring, _readings, rescore_path
+    from align.aligner import Rescoring, rescore_path
+    from align.aligner.rescoring import _readings
 
     src, tgt = ["un deux", "rien"], ["one", "two"]
     found = hand_made_search(0.95)
