@@ -133,7 +133,10 @@ def test_cli_reports_a_corrupt_best_model_in_one_line(packages, tmp_path, monkey
 def test_best_translates_two_sentences():
     from align.translate import load_gguf_translator
 
+    from align.translate.prompts import CHAT_PROMPT
+
     translator = load_gguf_translator(presets.quality_backend("best", "gguf", None, 2)[1])
+    assert translator.prompt is CHAT_PROMPT  # its GGUF's chat template is ChatML
     drafts = translator.translate(["Le chat dort sur le canapé.", "Nous avons reçu 3 lettres hier."])
     assert "cat" in drafts[0].lower() and ("sofa" in drafts[0].lower() or "couch" in drafts[0].lower())
     assert "3" in drafts[1] and "letters" in drafts[1].lower()

@@ -15,9 +15,9 @@ from align.resources import cpu_threads
 from align.translate.base import (
     GREEDY, REPAIR_DECODINGS, Decoding, ExampleSource, Generator, file_digest, model_file_id,
 )
-from align.translate.llama import LlamaCppGenerator
+from align.translate.llama import LlamaCppGenerator, speaks_chatml
 from align.translate.memory import TranslationMemory
-from align.translate.prompts import ADAPTED_PROMPT, DEFAULT_PROMPT, FewShotPrompt, first_line
+from align.translate.prompts import ADAPTED_PROMPT, CHAT_PROMPT, DEFAULT_PROMPT, ChatPrompt, FewShotPrompt, first_line
 from align.vocabulary import EMBEDDED_VOCABULARY, read_kept_tokens
 
 
@@ -31,7 +31,7 @@ class FewShotTranslator:
     draft can depend on the sentences translated with it; the cache keeps the first one.
     """
 
-    def __init__(self, generator: Generator, model_id: str, prompt: FewShotPrompt = DEFAULT_PROMPT,
+    def __init__(self, generator: Generator, model_id: str, prompt: FewShotPrompt | ChatPrompt = DEFAULT_PROMPT,
                  memory: TranslationMemory | None = None, retrieved: int = 4,
                  sources: Sequence[ExampleSource] = ()):
         self.generator = generator
@@ -74,7 +74,8 @@ class TransformersCausalGenerator:
     ``min_length_ratio`` is not applied here (transformers takes one minimum per batch).
     """
 
-    def __init__(self, path: Path, n_threads: int = 0, max_batch: int = 8, adapter: Path | None = None):
+    def __init__(self, path: Path, n_threads: int = 0, max_batch: int = 8, adapter: Path | None = None,
+                 special_tokens: bool = False):
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -88,12 +89,14 @@ class TransformersCausalGenerator:
                 for module, delta in lora_deltas(adapter, self.model.model.layers).items():
                     module.weight += torch.from_numpy(delta)
         self.max_batch = max_batch
+        self.special_tokens = special_tokens
 
     def complete_lines(self, prefix: str, prompts: Sequence[str], decoding: Decoding) -> list[str]:
         results = []
         for start in range(0, len(prompts), self.max_batch):
             batch = [prefix + p for p in prompts[start : start + self.max_batch]]
-            inputs = self.tokenizer(batch, return_tensors="pt", padding=True)
+            inputs = self.tokenizer(batch, return_tensors="pt", padding=True,
+                                    split_special_tokens=not self.special_tokens)
             with self.torch.inference_mode():
                 output = self.model.generate(
                     **inputs, max_new_tokens=160, do_sample=decoding.temperature > 0,
@@ -173,12 +176,15 @@ def write_lora_adapter(path: Path, pairs: dict[str, tuple[np.ndarray, np.ndarray
 
 @dataclass(frozen=True)
 class GgufModel:
-    """A GGUF model with its adapter, ready to load; ``model_id`` keys what is cached from it."""
+    """A GGUF model with its adapter, ready to load (``load(special_tokens=…)``: see
+    :class:`LlamaCppGenerator`); ``model_id`` keys what is cached from it; ``chat``: its own
+    chat template is ChatML."""
 
     path: Path
     model_id: str
     adapter: Path | None
-    load: Callable[[], Generator]
+    load: Callable[..., Generator]
+    chat: bool = False
 
 
 def resolve_gguf(model: str | None = None, adapter: Path | None | bool = True, narrow: bool = True) -> GgufModel:
@@ -188,7 +194,7 @@ def resolve_gguf(model: str | None = None, adapter: Path | None | bool = True, n
     embedded model when ``model`` is None (it fits no other model), ``False`` or None: none.
     ``narrow``: run the embedded model through llama.cpp narrowed to the tokens French and
     English text use (:mod:`align.vocabulary`); other models keep their whole vocabulary.
-    Without llama-cpp-python, transformers runs the model.
+    Without llama-cpp-python, transformers runs the model (and ``chat`` is not looked for).
     """
     path = embedded_gguf_path() if model is None else Path(model).expanduser()
     if not path.is_file():
@@ -210,28 +216,32 @@ def resolve_gguf(model: str | None = None, adapter: Path | None | bool = True, n
     if narrowed:
         model_id += f":narrow-{file_digest(EMBEDDED_VOCABULARY)}"
 
-    def load() -> Generator:
+    def load(special_tokens: bool = False) -> Generator:
         if narrowed:
-            return make_generator(path, adapter=adapter, vocabulary=read_kept_tokens(EMBEDDED_VOCABULARY))
-        return make_generator(path, adapter=adapter)
+            return make_generator(path, adapter=adapter, vocabulary=read_kept_tokens(EMBEDDED_VOCABULARY),
+                                  special_tokens=special_tokens)
+        return make_generator(path, adapter=adapter, special_tokens=special_tokens)
 
-    return GgufModel(path, model_id, None if adapter is None else Path(adapter), load)
+    chat = model is not None and make_generator is LlamaCppGenerator and speaks_chatml(path)
+    return GgufModel(path, model_id, None if adapter is None else Path(adapter), load, chat)
 
 
-def load_gguf_translator(model: str | None = None, prompt: FewShotPrompt | None = None,
+def load_gguf_translator(model: str | None = None, prompt: FewShotPrompt | ChatPrompt | None = None,
                          memory: TranslationMemory | None = None,
                          adapter: Path | None | bool = True, narrow: bool = True) -> FewShotTranslator:
     """The few-shot translator (``model``, ``adapter``, ``narrow``: :func:`resolve_gguf`); without
     a ``memory`` by default: on newstest2013 dev lines the embedded one gained 2 chrF but cost
     about 20 % of the speed (eval/results/translate.md).
 
-    ``prompt`` defaults to :data:`ADAPTED_PROMPT` with an adapter, :data:`DEFAULT_PROMPT` without.
-    The model loads at first use: a rerun from the cache reads neither model nor token list.
+    ``prompt`` defaults to :data:`CHAT_PROMPT` for a model whose chat template is ChatML, else
+    :data:`ADAPTED_PROMPT` with an adapter and :data:`DEFAULT_PROMPT` without.
+    The model loads at first use: a rerun from the cache reads no weights.
     """
     resolved = resolve_gguf(model, adapter, narrow)
     if prompt is None:
-        prompt = DEFAULT_PROMPT if resolved.adapter is None else ADAPTED_PROMPT
-    return FewShotTranslator(LazyGenerator(resolved.load, resolved.path), resolved.model_id, prompt, memory)
+        prompt = CHAT_PROMPT if resolved.chat else DEFAULT_PROMPT if resolved.adapter is None else ADAPTED_PROMPT
+    load = functools.partial(resolved.load, special_tokens=prompt.special_tokens)
+    return FewShotTranslator(LazyGenerator(load, resolved.path), resolved.model_id, prompt, memory)
 
 
 class LazyGenerator:

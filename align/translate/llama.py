@@ -70,21 +70,48 @@ def _runs_by_flag(flags: Sequence[bool]) -> list[tuple[int, int, bool]]:
     return runs
 
 
+def _quiet_llama_cpp() -> Any:
+    """llama_cpp with its log silenced: it reports some notices at level NONE, which
+    set_verbose(False) still prints; failures reach us as exceptions."""
+    import llama_cpp
+    from llama_cpp import _logger
+
+    _logger.logger.setLevel(logging.CRITICAL + 1)
+    return llama_cpp
+
+
+def speaks_chatml(path: Path) -> bool:
+    """Whether the GGUF's own chat template is ChatML (``<|im_start|>``): Qwen and other instruct
+    models, which follow an instruction in their template far better than a few-shot layout
+    (eval/results/translate.md, run 11). Reads the vocabulary only (a second or so)."""
+    llama_cpp = _quiet_llama_cpp()
+    from llama_cpp import _internals
+
+    params = llama_cpp.llama_model_default_params()
+    params.vocab_only = True
+    model = _internals.LlamaModel(path_model=str(path), params=params, verbose=False)
+    try:
+        return "<|im_start|>" in model.metadata().get("tokenizer.chat_template", "")
+    finally:
+        model.close()
+
+
 class LlamaCppGenerator:
     """Batched decoding with llama.cpp: the shared prompt prefix is evaluated once and shared
     by every sequence in the KV cache, then all sequences advance one token per step."""
 
     def __init__(self, path: Path, n_threads: int = 0, max_batch: int = 16, n_ctx: int = 8192,
-                 adapter: Path | None = None, vocabulary: Sequence[int] | None = None):
+                 adapter: Path | None = None, vocabulary: Sequence[int] | None = None,
+                 special_tokens: bool = False):
         """``vocabulary``: decode with a copy of the model narrowed to these token ids, plus each
-        batch's source tokens (align.vocabulary); ``model`` keeps the full vocabulary."""
-        import llama_cpp
-        from llama_cpp import _internals, _logger
+        batch's source tokens (align.vocabulary); ``model`` keeps the full vocabulary.
+        ``special_tokens``: read control-token text in prompts (a chat template's markers) as
+        those tokens; otherwise all prompt text is plain text."""
+        llama_cpp = _quiet_llama_cpp()
+        from llama_cpp import _internals
 
-        # llama.cpp reports some notices at level NONE, which set_verbose(False) still prints;
-        # failures reach us as exceptions, so its log stays silent.
-        _logger.logger.setLevel(logging.CRITICAL + 1)
         self._llama_cpp = llama_cpp
+        self.special_tokens = special_tokens
         self._narrow = NarrowedVocabulary(path, vocabulary) if vocabulary is not None else None
         model_params = llama_cpp.llama_model_default_params()
         if self._narrow is not None:
@@ -153,7 +180,7 @@ class LlamaCppGenerator:
         return token in self.end_tokens or b"\n" in piece or b"\r" in piece
 
     def _tokenize(self, text: str, add_bos: bool) -> list[int]:
-        return self.model.tokenize(text.encode("utf-8"), add_bos=add_bos, special=False)
+        return self.model.tokenize(text.encode("utf-8"), add_bos=add_bos, special=self.special_tokens)
 
     def _decode(self, entries: list[tuple[int, int, int, bool]]) -> None:
         """Evaluate (token, position, sequence, wants_logits) entries; no entry of a sequence may

@@ -51,6 +51,7 @@ class FewShotPrompt:
     header: str
     examples: tuple[tuple[str, str], ...]
     rewrite_source: bool = True
+    special_tokens = False  # the layout is plain text: "<bos>" in a source is text too
 
     def _source(self, text: str) -> str:
         return prepare_source(text) if self.rewrite_source else text
@@ -64,6 +65,42 @@ class FewShotPrompt:
 
     def query(self, sentence: str) -> str:
         return f"French: {self._source(sentence)}\nEnglish:"
+
+
+_CHAT_MARKER_RE = re.compile(r"<\|[^|<>]*\|>")
+
+
+@dataclass(frozen=True)
+class ChatPrompt:
+    """The same job for an instruct model in its ChatML chat template (Qwen and others): a
+    system turn, examples as user/assistant turns, and each sentence as a user turn the
+    assistant's reply completes. Marker-like text (``<|im_end|>``) is taken out of sources and
+    examples, since the generator reads the template's markers as control tokens."""
+
+    version: str
+    system: str
+    examples: tuple[tuple[str, str], ...] = ()
+    rewrite_source: bool = True
+    special_tokens = True
+
+    def _source(self, text: str) -> str:
+        text = _CHAT_MARKER_RE.sub("", text)
+        return prepare_source(text) if self.rewrite_source else text
+
+    @staticmethod
+    def _turn(role: str, text: str) -> str:
+        return f"<|im_start|>{role}\n{text}<|im_end|>\n"
+
+    @functools.cached_property
+    def prefix(self) -> str:
+        return self._turn("system", self.system) + self.shots(self.examples)
+
+    def shots(self, examples: Sequence[tuple[str, str]]) -> str:
+        return "".join(self._turn("user", self._source(fr)) + self._turn("assistant", _CHAT_MARKER_RE.sub("", en))
+                       for fr, en in examples)
+
+    def query(self, sentence: str) -> str:
+        return self._turn("user", self._source(sentence)) + "<|im_start|>assistant\n"
 
 
 # Examples from WMT newstest2013 (never from the sets reported in eval/): names, numbers in
@@ -102,3 +139,12 @@ def first_line(text: str) -> str:
     with text of their own ("… privacy. \\r \\r The ACLU also expresses …")."""
     return re.split(r"[\r\n]", text, maxsplit=1)[0]
 
+
+
+# For instruct models with a ChatML template (``--quality best``'s Qwen2.5-1.5B): an instruction
+# does what the few-shot layout did for the base model (eval/results/translate.md, run 11).
+CHAT_PROMPT = ChatPrompt(
+    version="chatml-v1",
+    system="You are a professional translator. Translate the French text into English. "
+           "Reply with the English translation only.",
+)
