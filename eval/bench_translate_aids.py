@@ -220,7 +220,43 @@ def _french_sentences() -> list[str]:
     return [line for line in lines if len(line.split()) >= 4]
 
 
-def bench_lookups(segments: int, queries: int) -> None:
+def _synthetic_memory(segments: int, split_pool: list[list[str]], rng: random.Random) -> list[tuple[str, str]]:
+    """Segments that are one real sentence cut at a random word and spliced onto another's tail."""
+    memory = []
+    for i in range(segments):
+        a, b = rng.choice(split_pool), rng.choice(split_pool)
+        memory.append((" ".join(a[: rng.randint(2, len(a))] + b[rng.randint(0, len(b) - 2) :]), f"en {i}"))
+    return memory
+
+
+def _exhaustive_best(sources: list[str], queries: list[str]) -> list[int]:
+    """Each query's best CAT percentage over every stored source (0 below 75 %), by rapidfuzz
+    without any index: tokens become one character each, so whole sentences compare as strings."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    from align.translate.tm_search import percent, tokens
+
+    code: dict[str, str] = {}
+
+    def encode(text: str) -> str:
+        return "".join(code.setdefault(t, chr(0x10000 + len(code))) for t in tokens(text))
+
+    choices = [encode(s) for s in sources]
+    best = []
+    for query in queries:
+        found = process.extractOne(encode(query), choices, scorer=Levenshtein.normalized_similarity,
+                                   score_cutoff=0.7499)
+        best.append(percent(tokens(query), tokens(sources[found[2]])) if found else 0)
+    return best
+
+
+def _rss_mib() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def bench_lookups(segments: int, queries: int, recall_sample: int) -> None:
     from align.translate.tm import TMIndex
 
     rng = random.Random(1)
@@ -228,14 +264,13 @@ def bench_lookups(segments: int, queries: int) -> None:
     rng.shuffle(sentences)
     held_out, pool = sentences[:queries], sentences[queries:]
     split_pool = [s.split() for s in pool]
-    memory = []
-    for i in range(segments):
-        a, b = rng.choice(split_pool), rng.choice(split_pool)
-        memory.append((" ".join(a[: rng.randint(2, len(a))] + b[rng.randint(0, len(b) - 2) :]), f"en {i}"))
+    memory = _synthetic_memory(segments, split_pool, rng)
+    before = _rss_mib()
     start, cpu = time.perf_counter(), time.process_time()
     index = TMIndex(memory)
     build, build_cpu = time.perf_counter() - start, time.process_time() - cpu
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    index_mib = _rss_mib() - before
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     third = queries // 3
     exact = [memory[rng.randrange(segments)][0] for _ in range(third)]
     originals = [memory[rng.randrange(segments)][0] for _ in range(third)]
@@ -245,7 +280,6 @@ def bench_lookups(segments: int, queries: int) -> None:
         words[rng.randrange(len(words))] = rng.choice(rng.choice(split_pool))
         near.append(" ".join(words))
     novel = held_out[: queries - 2 * third]
-    index.lookup("premier appel")  # reads the vocabulary's counts once
     results, cpu_rates = {}, {}
     for label, batch in (("exact", exact), ("near", near), ("new", novel)):
         start, cpu = time.perf_counter(), time.process_time()
@@ -258,10 +292,21 @@ def bench_lookups(segments: int, queries: int) -> None:
     total = sum(len(results[k][1]) for k in results)
     everything = total / sum(len(results[k][1]) / results[k][0] for k in results)
     everything_cpu = total / sum(len(results[k][1]) / cpu_rates[k] for k in results)
-    print(f"| {segments:,} | {build:.0f} s ({build_cpu:.0f} CPU s) | {rss:,.0f} MiB | "
+    print(f"| {segments:,} | {build:.0f} s ({build_cpu:.0f} CPU s) | {index_mib:,.0f} MiB ({peak:,.0f}) | "
           + " | ".join(f"{results[k][0]:,.0f} ({cpu_rates[k]:,.0f})" for k in ("exact", "near", "new"))
           + f" | {everything:,.0f} ({everything_cpu:,.0f}) | {near_found}/{len(near)} ({eligible} of >= 4 words) |"
-          + f" load {os.getloadavg()[0]:.1f}")
+          + f" load {os.getloadavg()[0]:.1f}", flush=True)
+    if recall_sample:
+        # Half near repeats, half new sentences: exact matches never reach the search.
+        sample = near[: recall_sample // 2] + novel[: recall_sample - recall_sample // 2]
+        fast = [index.lookup(q) for q in sample]
+        start = time.process_time()
+        reference = _exhaustive_best([source for source, _ in index.pairs], sample)
+        same = [(f[0].score if f else 0) == r for f, r in zip(fast, reference) if r >= index.threshold]
+        print(f"\nrecall against exhaustive rapidfuzz ({time.process_time() - start:.0f} CPU s): "
+              f"{sum(same)}/{len(same)} of the {len(sample)} sampled queries whose best match is >= "
+              f"{index.threshold} % get a match as good; {sum(r < index.threshold for r in reference)} have none, "
+              f"and the index finds none for {sum(not f for f, r in zip(fast, reference) if r < index.threshold)}")
 
 
 def main() -> None:
@@ -275,6 +320,8 @@ def main() -> None:
     lookups = sub.add_parser("lookups")
     lookups.add_argument("--segments", type=int, default=1_000_000)
     lookups.add_argument("--queries", type=int, default=3000)
+    lookups.add_argument("--recall", type=int, default=200,
+                         help="near repeats and new sentences also searched exhaustively")
     args = parser.parse_args()
     if args.what == "glossary":
         print("| system | sentences | term occurrences | compliance | chrF | BLEU | sent/s |\n|---|---|---|---|---|---|---|")
@@ -283,9 +330,9 @@ def main() -> None:
         bench_tm(args.limit)
     else:
         print("lookups a second, wall clock (per CPU second)\n\n"
-              "| segments | build | peak RSS | exact | near repeat | new | all | near repeat found |\n"
+              "| segments | build | index RSS (peak) | exact | near repeat | new | all | near repeat found |\n"
               "|---|---|---|---|---|---|---|---|")
-        bench_lookups(args.segments, args.queries)
+        bench_lookups(args.segments, args.queries, args.recall)
 
 
 if __name__ == "__main__":

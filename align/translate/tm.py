@@ -7,9 +7,9 @@ and, for the few-shot gguf backend, the matches become examples in the batch's p
 
 The match percentage is what CAT tools compute: one minus the word-level edit distance over the
 longer side's words (punctuation marks count as words), so one word changed in a 10-word
-sentence is 90 %. Candidates come from an SQLite FTS5 index (the segments that hold two of the
-query's four rarest words, best BM25 first), so a lookup scores a few dozen segments, not the
-whole memory (speed at a million segments: eval/results/translate.md).
+sentence is 90 %. A token index (:mod:`.tm_search`) narrows each lookup to the few segments that
+can reach the threshold, losing none, so a lookup scores a handful of segments, not the whole
+memory (speed at a million segments: eval/results/translate.md).
 
 Memories: TMX (``.tmx``; entities refused), a run's or review's corpus (``.jsonl``, corpus
 ``.tsv``), plain ``French<TAB>English`` lines (any other name), or a review store
@@ -21,27 +21,16 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import itertools
-import re
-import sqlite3
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from rapidfuzz.distance import Levenshtein
-
 from align.errors import DataError
+from align.translate.tm_search import TokenIndex, percent, tokens
 from align.translate.xmlguard import refuse_entities
 
 DEFAULT_THRESHOLD = 75
 EXACT_FLAG = "tm:100"
-# Candidates scored per lookup, and how many of the query's rarest words select them.
-CANDIDATES = 40
-QUERY_WORDS = 4
-
-_TOKEN_RE = re.compile(r"\w+|[^\w\s]")
-_INDEX_WORD_RE = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -61,17 +50,7 @@ def _normalise(text: str) -> str:
 
 def match_score(a: str, b: str) -> int:
     """CAT-style fuzzy match percentage: word-level edit distance over the longer side."""
-    tokens_a, tokens_b = _TOKEN_RE.findall(a), _TOKEN_RE.findall(b)
-    if not tokens_a and not tokens_b:
-        return 100
-    return int(Levenshtein.normalized_similarity(tokens_a, tokens_b) * 100 + 1e-9)
-
-
-def _index_words(text: str) -> list[str]:
-    """Words as FTS5's ``unicode61 remove_diacritics 2`` tokenizer sees them."""
-    decomposed = unicodedata.normalize("NFD", text.casefold())
-    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _INDEX_WORD_RE.findall(folded)
+    return percent(tokens(a), tokens(b))
 
 
 class TMIndex:
@@ -88,11 +67,7 @@ class TMIndex:
         self.pairs = list(exact.items())
         self.threshold = threshold
         self._exact = exact
-        self._db = sqlite3.connect(":memory:", check_same_thread=False)
-        self._db.execute("CREATE VIRTUAL TABLE segments USING fts5(source, tokenize='unicode61 remove_diacritics 2')")
-        self._db.executemany("INSERT INTO segments (rowid, source) VALUES (?, ?)",
-                             ((i, source) for i, (source, _) in enumerate(self.pairs)))
-        self._db.execute("CREATE VIRTUAL TABLE vocabulary USING fts5vocab(segments, 'row')")
+        self._index = TokenIndex.build(exact)
 
     @functools.cached_property
     def digest(self) -> str:
@@ -106,40 +81,14 @@ class TMIndex:
     def name(self) -> str:
         return f"tm{self.threshold}-{self.digest}"
 
-    @functools.cached_property
-    def _documents_with(self) -> dict[str, int]:
-        """How many stored sources hold each word (read once from FTS5's vocabulary)."""
-        return dict(self._db.execute("SELECT term, doc FROM vocabulary"))
-
-    def _rarest(self, words: list[str]) -> list[str]:
-        """The query's words that select fewest candidates: a match at or above the threshold
-        shares most of its words, so it shares some of the rarest ones."""
-        counts = self._documents_with
-        present = [w for w in dict.fromkeys(words) if w in counts]
-        return sorted(present, key=counts.__getitem__)[:QUERY_WORDS]
-
     def lookup(self, sentence: str, limit: int = 3) -> list[Match]:
         """The exact match alone, or up to ``limit`` fuzzy matches at or above the threshold, best first."""
         key = _normalise(sentence)
         if key in self._exact:
             return [Match(key, self._exact[key], 100)]
-        words = self._rarest(_index_words(key))
-        if not words:
-            return []
-        # A match at the threshold keeps most of the query's words, so it holds two of its
-        # rarest: ranking only the rows that hold a pair of them stays cheap where an OR of
-        # single words would rank half the memory.
-        quoted = ['"' + w.replace('"', '""') + '"' for w in words]
-        pairs = [f"({a} AND {b})" for a, b in itertools.combinations(quoted, 2)] or quoted
-        rows = self._db.execute("SELECT rowid FROM segments WHERE segments MATCH ? ORDER BY rank LIMIT ?",
-                                (" OR ".join(pairs), CANDIDATES)).fetchall()
-        matches = []
-        for (row,) in rows:
-            source, target = self.pairs[row]
-            score = match_score(key, source)
-            if score >= self.threshold:
-                matches.append(Match(source, target, min(score, 99)))
-        return sorted(matches, key=lambda m: -m.score)[:limit]
+        found = sorted(self._index.search(key, self.threshold), key=lambda hit: (-hit[1], hit[0]))
+        # 99 at most: the same tokens spaced otherwise are not the stored sentence.
+        return [Match(*self.pairs[row], min(score, 99)) for row, score in found[:limit]]
 
     def examples(self, sentences: Sequence[str]) -> list[tuple[str, str]]:
         """The best fuzzy match of each sentence of the batch, weakest first."""

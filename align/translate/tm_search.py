@@ -1,0 +1,123 @@
+"""Fuzzy-match search over a large translation memory that scores a handful of segments and
+loses no match.
+
+Tokens are words and punctuation marks (:data:`TOKEN_RE`), case and accents kept, as the CAT
+percentage counts them (:func:`percent`). A stored segment at least T % like the query shares at
+least ``ceil(T·m/100)`` tokens with it, ``m`` the longer side's length, since one edit spoils at
+most one token of the longer side; so its length is within the same bound of the query's. With
+the second ``de`` of a segment counted as a token of its own ("element"), sharing tokens is a set
+intersection, and the prefix filter of similarity joins applies: a segment that shares enough
+tokens holds some of the query's rarest ones, and the more of those are read, the more of them it
+must hold. Only the segments that pass that count and the length bound are scored with
+rapidfuzz, and what they score is exactly :func:`percent` of the two token lists.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from array import array
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+# Postings read per lookup beyond those the filter needs: reading more of the query's rare
+# tokens leaves fewer segments to score, until the reading costs more than the scoring saves.
+POSTINGS_BUDGET = 2048
+
+
+def tokens(text: str) -> list[str]:
+    return TOKEN_RE.findall(text)
+
+
+def percent(a: Sequence, b: Sequence) -> int:
+    """CAT-style match percentage of two token sequences: one minus their edit distance over the
+    longer one's length, rounded down."""
+    if not a and not b:
+        return 100
+    return int(Levenshtein.normalized_similarity(a, b) * 100 + 1e-9)
+
+
+def _least_shared(threshold: int, longer: np.ndarray | int) -> np.ndarray | int:
+    """Tokens two segments share at least when their percentage reaches ``threshold``."""
+    return (threshold * longer + 99) // 100
+
+
+@dataclass(frozen=True)
+class TokenIndex:
+    """Stored segments as token ids, and for each token the segments that hold it."""
+
+    vocabulary: dict[str, int]  # token → id
+    lengths: np.ndarray  # tokens per segment
+    starts: np.ndarray  # where each segment's ids begin in ``sequence`` (one more entry than segments)
+    sequence: np.ndarray  # every segment's token ids, one segment after another
+    posting_starts: np.ndarray  # where each token's segments begin in ``postings``
+    postings: np.ndarray  # segment numbers grouped by token, a segment once per occurrence
+
+    @classmethod
+    def build(cls, sources: Iterable[str]) -> TokenIndex:
+        ids: defaultdict[str, int] = defaultdict(itertools.count().__next__)
+        sequence, lengths = array("i"), array("i")
+        for source in sources:
+            before = len(sequence)
+            sequence.extend(map(ids.__getitem__, TOKEN_RE.findall(source)))
+            lengths.append(len(sequence) - before)
+        token = np.frombuffer(sequence, dtype=np.int32)
+        length = np.frombuffer(lengths, dtype=np.int32)
+        segment = np.repeat(np.arange(len(length), dtype=np.int32), length)
+        return cls(
+            vocabulary=dict(ids),
+            lengths=length,
+            starts=np.r_[0, np.cumsum(length, dtype=np.int64)],
+            sequence=token,
+            posting_starts=np.r_[0, np.cumsum(np.bincount(token, minlength=len(ids)), dtype=np.int64)],
+            postings=segment[np.argsort(token)],
+        )
+
+    def search(self, query: str, threshold: int) -> list[tuple[int, int]]:
+        """(segment, percent) of every stored segment at least ``threshold`` % like ``query``."""
+        words = tokens(query)
+        size = len(words)
+        if not size:
+            return []
+        unknown: dict[str, int] = {}  # tokens no segment holds, each an id of its own
+        ids = [self.vocabulary[w] if w in self.vocabulary else unknown.setdefault(w, -1 - len(unknown))
+               for w in words]
+        # Each distinct token of the query, rarest first: its postings and how often the query has it.
+        bounds = self.posting_starts
+        spans = sorted((((int(bounds[i]), int(bounds[i + 1])) if i >= 0 else (0, 0), times)
+                        for i, times in Counter(ids).items()), key=lambda span: span[0][1] - span[0][0])
+        least = _least_shared(threshold, size)
+        # Tokens a segment may share outside those read; a match shares at least ``least``, so
+        # reading the rarest until fewer than ``least`` remain leaves no match unread.
+        unread, read, total = size, 0, 0
+        for (start, end), times in spans:
+            if unread < least and total + end - start > max(total, POSTINGS_BUDGET):
+                break
+            unread, read, total = unread - times, read + 1, total + end - start
+        if not total:
+            return []
+        held = np.concatenate([self.postings[start:end] for (start, end), _ in spans[:read]])
+        segments, hits = np.unique(held, return_counts=True)
+        other = self.lengths[segments]
+        need = _least_shared(threshold, np.maximum(other, size))
+        # Hits count a segment's repeats of a token even where the query has it once: an upper
+        # bound of what it shares among the tokens read, so the test drops no match.
+        keep = (hits >= need - unread) & (need <= np.minimum(other, size))
+        segments, other, need = segments[keep], other[keep], need[keep]
+        # Then all of each survivor's tokens: those the query has bound what it can share.
+        in_query = np.zeros(len(self.vocabulary), dtype=np.int32)
+        in_query[[i for i in ids if i >= 0]] = 1
+        ends = np.cumsum(other)
+        positions = np.arange(ends[-1] if len(ends) else 0) + np.repeat(self.starts[segments] - ends + other, other)
+        shared = np.add.reduceat(in_query[self.sequence[positions]], ends - other) if len(ends) else ends
+        found = []
+        for segment in segments[shared >= need].tolist():
+            score = percent(ids, self.sequence[self.starts[segment] : self.starts[segment + 1]].tolist())
+            if score >= threshold:
+                found.append((segment, score))
+        return found

@@ -1,0 +1,102 @@
+"""The translation memory's token index finds exactly the matches an exhaustive search finds."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+import align.translate.tm_search as tm_search
+from align.translate.tm import TMIndex
+from align.translate.tm_search import TokenIndex, percent, tokens
+
+
+def _words() -> list[str]:
+    """A Zipf-like vocabulary: a few words in most segments (and repeated in them), many rare."""
+    common = ["de", "la", "le", ",", "et", "les", "à", "."]
+    rare = [f"mot{i}" for i in range(400)]
+    return common * 25 + rare
+
+
+def _memory(rng: random.Random, size: int) -> list[str]:
+    vocabulary = _words()
+    return [" ".join(rng.choice(vocabulary) for _ in range(rng.randint(2, 30))) for _ in range(size)]
+
+
+def _edited(segment: str, edits: int, rng: random.Random) -> str:
+    words = segment.split()
+    for _ in range(edits):
+        where = rng.randrange(len(words) + 1)
+        kind = rng.choice(["substitute", "insert", "delete"]) if len(words) > 1 else "insert"
+        if kind == "insert" or where == len(words):
+            words.insert(where, rng.choice(["de", "la", "inconnu", f"mot{rng.randrange(400)}"]))
+        elif kind == "substitute":
+            words[where] = rng.choice(["de", "nouveau", f"mot{rng.randrange(400)}"])
+        else:
+            del words[where]
+    return " ".join(words)
+
+
+def _exhaustive(memory: list[list[str]], query: str, thresholds: tuple[int, ...]) -> dict[int, set[tuple[int, int]]]:
+    """Every stored segment's (tokens') percentage, kept where it reaches each threshold."""
+    words = tokens(query)
+    scores = [(row, percent(words, segment)) for row, segment in enumerate(memory)]
+    return {t: {(row, score) for row, score in scores if score >= t} for t in thresholds}
+
+
+def test_search_finds_every_match_the_exhaustive_search_finds_and_no_other():
+    rng = random.Random(7)
+    memory = _memory(rng, 2000)
+    index = TokenIndex.build(memory)
+    queries = [_edited(rng.choice(memory), rng.randint(0, 6), rng) for _ in range(150)]
+    queries += _memory(rng, 20) + ["de de de la la , .", "inconnu", "de"]
+    matched, stored = 0, [tokens(segment) for segment in memory]
+    for query in queries:
+        for threshold, expected in _exhaustive(stored, query, (50, 75, 90)).items():
+            assert set(index.search(query, threshold)) == expected, (query, threshold)
+            matched += bool(expected)
+    assert matched > 200  # the queries do have matches to lose
+
+
+def test_search_finds_a_match_that_shares_none_of_the_querys_rarest_tokens():
+    # The query's two rarest tokens are its edits; the match shares only common ones.
+    filler = [" ".join(["le", "chat", "dort", "sur", "le", "lit", "de", "la", "maison", "."][: 4 + i % 6])
+              for i in range(300)]
+    stored = "le chat dort sur le lit de la maison ."
+    memory = filler + [stored]
+    query = "le chat rare1 sur le lit de rare2 maison ."
+    assert percent(tokens(query), tokens(stored)) == 80
+    assert (len(memory) - 1, 80) in TokenIndex.build(memory).search(query, 75)
+
+
+def test_search_scores_a_few_segments_not_the_whole_memory(monkeypatch):
+    rng = random.Random(3)
+    memory = _memory(rng, 5000)
+    index = TokenIndex.build(memory)
+    scored = []
+    monkeypatch.setattr(tm_search, "percent", lambda a, b: scored.append(b) or percent(a, b))
+    queries = [_edited(rng.choice(memory), 2, rng) for _ in range(50)]
+    for query in queries:
+        index.search(query, 75)
+    assert len(scored) < 0.01 * len(memory) * len(queries)
+
+
+@pytest.mark.parametrize("threshold", [1, 100])
+def test_search_at_extreme_thresholds_matches_the_exhaustive_search(threshold):
+    rng = random.Random(11)
+    memory = _memory(rng, 300)
+    index = TokenIndex.build(memory)
+    for query in [_edited(rng.choice(memory), 1, rng) for _ in range(20)] + ["inconnu seul"]:
+        assert set(index.search(query, threshold)) == _exhaustive(list(map(tokens, memory)), query, (threshold,))[threshold]
+
+
+def test_lookup_gives_the_best_matches_first_ties_in_memory_order():
+    pairs = [("un deux trois quatre cinq six sept huit neuf dix", "a"),
+             ("un deux trois quatre cinq six sept huit neuf onze", "b"),
+             ("un deux trois quatre cinq six sept huit neuf douze", "c"),
+             ("un deux trois quatre cinq six sept huit dix", "d")]
+    found = TMIndex(pairs).lookup("un deux trois quatre cinq six sept huit neuf treize", limit=2)
+    assert [(m.target, m.score) for m in found] == [("a", 90), ("b", 90)]
+    # The same tokens spaced otherwise: not the stored sentence, so not reused verbatim.
+    [same_tokens] = TMIndex([("Le chat dort .", "x")]).lookup("Le chat dort.")
+    assert same_tokens.score == 99
