@@ -93,7 +93,7 @@ COUNTRIES: tuple[Country, ...] = (
             (("République de Corée", "Republic of Korea"), ("Corée du Sud", "South Korea")),
             ("coree du sud", "sud-core", "republique de coree", "seoul"),
             ("South Korea", "South Korean", "Republic of Korea", "Seoul")),
-    Country("Russia", (("Russie", "Russia"),), ("russ", "moscou", "kremlin", "urss", "soviet"),
+    Country("Russia", (("Russie", "Russia"),), ("russ", "moscou", "moscov", "kremlin", "urss", "soviet"),
             ("Russia", "Russian", "Moscow", "Kremlin", "Soviet", "USSR")),
     Country("China", (("Chine", "China"),), ("chin", "pekin", "beijing"), ("China", "Chinese", "Beijing")),
     Country("Japan", (("Japon", "Japan"),), ("japon", "tokyo", "nippon"), ("Japan", "Japanese", "Tokyo")),
@@ -140,7 +140,7 @@ swiss:suiss switzerland:suiss greek:grec greece:grec swedish:suedo suede sweden:
 denmark:danemark norwegian:norveg norway:norveg finnish:finland belgian:belg austrian:autrich
 austria:autrich hungarian:hongr hungary:hongr czech:tcheque portuguese:portug arab:arab arabic:arab
 egyptian:egypt lebanese:liban lebanon:liban saudi:saoudi pakistani:pakistan palestinian:palestin
-african:afriq africa:afriq asian:asie asiatiq asia:asie european:europ europe:europ
+african:afriq afro africa:afriq asian:asie asiatiq asia:asie european:europ europe:europ
 western:occident ouest eastern:orient est french:franc france:franc frenchman:franc
 quebecer:quebec quebecers:quebec montrealer:montreal parisian:parisien paris
 soviet:sovie urss catalonia:catalogn brussels:bruxelles warsaw:varsovie antwerp:anvers basel:bale
@@ -164,7 +164,7 @@ bishop:eveque king:roi queen:reine emperor:empereur war:guerre sea:mer river:fle
 lake:lac island:ile islands:iles mount:mont mountain:montagn gulf:golfe bay:baie valley:vallee
 state:etat states:etat id:identit attorney:avocat procureur care:soin
 greater:grand director:direct sea:mer holy:saint sacre sainte
-brothers:frere brotherhood:frere confrer westerners:occident jews:juif land:terre earth:terre korea:coree korean:coree bc:av jc ad:apres jc street:rue square:place station:gare station airport:aeroport high:haut head:chef
+brothers:frere brotherhood:frere confrer westerners:occident jews:juif land:terre earth:terre korea:coree korean:coree bc:av jc ad:apres jc street:rue square:place station:gare station airport:aeroport high:haut head:chef direct dirig deputy:vice adjoint editor:ndlr redact year:annee an
 un:onu nations eu:ue union us:etats-unis americ usa:etats-unis americ uk:royaume-uni britann
 unscr:resolution nato:otan imf:fmi who:oms wto:omc ecb:bce gdp:pib ngo:ong aids:sida hiv:vih vat:tva
 """
@@ -197,7 +197,7 @@ _FRENCH_NOT_NAMES = frozenset(
     bourse banque centrale fonds monétaire international internationale organisation mondiale
     parti socialiste républicain républicains démocrate démocrates national nationale front
     dieu église eglise pape roi reine prince princesse empire guerre mondiale seconde
-    lundi mardi mercredi jeudi vendredi samedi dimanche noël pâques internet web
+    lundi mardi mercredi jeudi vendredi samedi dimanche noël pâques internet web net toile
     centre ministère université musée société institut agence office palais maison blanche
     suprême constitutionnel constitutionnelle grand grande petit nouveau nouvelle vieux ancien
     professeur maître capitaine colonel lieutenant sergent commandant mondial coupe
@@ -262,7 +262,20 @@ def _spelt_alike(word: str, candidates: frozenset[str]) -> bool:
         shared = len(os.path.commonprefix([word, candidate]))
         if shared >= _MIN_PREFIX and shared * 2 >= min(len(word), len(candidate)):
             return True
-    return process.extractOne(word, longer, scorer=fuzz.ratio, score_cutoff=_MIN_FUZZY_RATIO) is not None
+    if process.extractOne(word, longer, scorer=fuzz.ratio, score_cutoff=_MIN_FUZZY_RATIO) is not None:
+        return True
+    return _transliterated(word) in {_transliterated(c) for c in longer}
+
+
+# French and English transliterate Russian, Arabic and other names with different letters
+# (Chnour/Shnur, Oumed/Umed, Tchaïkovski/Tchaikovsky): each pair is brought to one spelling.
+_TRANSLITERATIONS = (("tch", "ch"), ("sh", "ch"), ("ou", "u"), ("kh", "h"), ("dj", "j"), ("y", "i"), ("ph", "f"), ("ck", "k"))
+
+
+def _transliterated(key: str) -> str:
+    for french, english in _TRANSLITERATIONS:
+        key = key.replace(french, english)
+    return re.sub(r"(.)\1", r"\1", key)  # doubled letters once
 
 
 @dataclass(frozen=True)
@@ -321,17 +334,26 @@ _FRENCH_CONNECTORS = frozenset("de du des la le les l d".split())
 def french_mentions(text: str) -> list[Mention]:
     """:func:`mentions` of a French text, elided articles split off ("l'Union" → "l' Union")."""
     return mentions(_ELIDED_RE.sub(r"\1 ", text), _FRENCH_CONNECTORS)
+COUNTRY_NAMES = frozenset(c.name for c in COUNTRIES)
 _ALL_COUNTRY_KEYS = frozenset(_key(w) for c in COUNTRIES for form in c.english for w in _WORD_RE.findall(form))
 
 
 def referred_countries(source: str) -> list[Country]:
     """Countries any French word refers to (Corée du Nord, nord-coréen, Pyongyang, RPDC)."""
     words = fold(source)
-    return [c for c in COUNTRIES if any(re.search(rf"(?<!\w){re.escape(cue)}", words) for cue in c.cues)]
+    return [c for c in COUNTRIES if any(re.search(rf"(?<!\w){_PREFIXES}{re.escape(cue)}", words) for cue in c.cues)]
+
+
+# Prefixes a French adjective takes before a country's cue ("antisoviétique", "pro-russe").
+_PREFIXES = r"(?:(?:anti|pro|post|pre|ex|pan|neo|ultra)-?)?"
 
 
 def _contains(text: str, form: str) -> bool:
-    """Whole-word, plural-tolerant match; case-insensitive unless ``form`` is an acronym."""
+    """Whole-word, plural-tolerant match; case-insensitive unless ``form`` is an acronym,
+    which may be written with dots ("USA", "U.S.A.")."""
+    if form.isupper() and form.isalpha():
+        dotted = r"\.?".join(form)
+        return re.search(rf"(?<!\w){dotted}\.?(?:s|'s|’s)?(?!\w)", text) is not None
     flags = 0 if form.isupper() else re.IGNORECASE
     return re.search(rf"(?<!\w){re.escape(form)}(?:s|'s|’s)?(?!\w)", text, flags) is not None
 
@@ -358,12 +380,21 @@ def _acronym_kept(acronym: str, other: str, other_acronyms: set[str]) -> bool:
 
 
 def _acronyms_in(text: str) -> set[str]:
-    return {w.replace(".", "").removesuffix("s") for w in _WORD_RE.findall(text) if _is_acronym(w)}
+    """Acronyms of ``text``, an elided article taken off ("le test d'APS")."""
+    words = (_ELISION_RE.sub("", w) for w in _WORD_RE.findall(text))
+    return {w.replace(".", "").removesuffix("s") for w in words if _is_acronym(w)}
+
+
+def _keys(text: str) -> frozenset[str]:
+    """Keys of the words of ``text`` and of the parts of its hyphenated words: "Tequila-jazz"
+    is one word in French and two in English ("Tequila Jazz")."""
+    words = _WORD_RE.findall(text)
+    return frozenset(_key(w) for w in words) | {_key(part) for w in words if "-" in w for part in w.split("-") if part}
 
 
 def english_support(source: str) -> Callable[[str], bool]:
     """Whether an English capitalised word renders something in the French ``source``."""
-    source_keys = frozenset(_key(w) for w in _WORD_RE.findall(source))
+    source_keys = _keys(source)
     given = {_key(w) for c in referred_countries(source) for form in c.english for w in _WORD_RE.findall(form)}
     source_acronyms = _acronyms_in(source)
     given |= {
@@ -379,6 +410,8 @@ def english_support(source: str) -> Callable[[str], bool]:
             return True
         if _is_acronym(word):
             return _acronym_kept(word, source, source_acronyms)
+        if "-" in word.strip("-") and all(rendered(part) for part in word.split("-") if part):
+            return True  # "Deputy-Prime" for "vice-premier"
         return _spelt_alike(key, source_keys)
 
     return rendered
@@ -389,11 +422,24 @@ def added_entities(source: str, target: str) -> list[str]:
     names said twice in a row and countries the source does not refer to."""
     rendered = english_support(source)
     initials = _initials(target)
-    added = [
-        m.text for m in mentions(target)
-        if not all(rendered(w) or (_is_acronym(w) and w.replace(".", "") in initials) for w in m.words)
-    ]
+
+    def explained(word: str, mention: Mention) -> bool:  # an acronym the target spells out
+        return _is_acronym(word) and (word.replace(".", "") in initials or _spelt_out_before(word, target, mention.start))
+
+    added = [m.text for m in mentions(target) if not all(rendered(w) or explained(w, m) for w in m.words)]
     return list(dict.fromkeys(added + repeated_mentions(source, target) + added_countries(source, target)))
+
+
+_FUNCTION_WORDS = _CONNECTORS | frozenset("and et of l d".split())
+
+
+def _spelt_out_before(acronym: str, text: str, start: int) -> bool:
+    """``acronym`` (at or after ``start`` in ``text``) abbreviates the words just before it,
+    capitalised or not: "the Société internationale d'urologie [SIU]"."""
+    letters = acronym.replace(".", "").removesuffix("s").lower()
+    before = text[: text.find(acronym, start)]
+    words = [w for w in _WORD_RE.findall(_ELIDED_RE.sub(r"\1 ", before)) if fold(w) not in _FUNCTION_WORDS]
+    return len(words) >= len(letters) and "".join(fold(w)[0] for w in words[-len(letters) :]) == letters
 
 
 def unrendered_part(name: str, source: str) -> str:
@@ -426,7 +472,7 @@ def repeated_mentions(source: str, target: str) -> list[str]:
 def missing_entities(source: str, target: str) -> list[str]:
     """Names in the French ``source`` that the English ``target`` renders in no way, then
     countries the source names that the target does not."""
-    target_keys = frozenset(_key(w) for w in _WORD_RE.findall(target))
+    target_keys = _keys(target)
     prefixes = tuple(p.replace("-", "") for key in target_keys for p in RENDERINGS.get(key, ()))
     target_acronyms = _acronyms_in(target)
 
@@ -441,7 +487,24 @@ def missing_entities(source: str, target: str) -> list[str]:
         return key.startswith(prefixes) or _spelt_alike(key, target_keys)
 
     missing = [m.text for m in french_mentions(source) if not all(rendered(w) for w in m.words)]
-    return list(dict.fromkeys(missing + missing_countries(source, target)))
+    missing = list(dict.fromkeys(missing + missing_countries(source, target)))
+    if _COUNTRY_REFERENCE_RE.search(target) and not _FRENCH_COUNTRY_WORD_RE.search(source):
+        referred = next((n for n in missing if _may_be_a_country(n, source)), None)
+        missing = [n for n in missing if n != referred]
+    return missing
+
+
+# English refers back to a country by "the country" where French repeats its name ("la France"
+# … "the country", "en Russie" → "in our country"): one country name is then rendered.
+_COUNTRY_REFERENCE_RE = re.compile(r"\b(?:the|this|that|our|their|its|his|her) (?:country|nation)\b", re.IGNORECASE)
+_FRENCH_COUNTRY_WORD_RE = re.compile(r"\b(?:pays|nation)\b", re.IGNORECASE)
+
+
+def _may_be_a_country(name: str, source: str) -> bool:
+    """A country of the tables, or a one-word name French puts an article before (la France)."""
+    if name in COUNTRY_NAMES:
+        return True
+    return " " not in name and re.search(rf"\b(?:la|le|l['’])\s*{re.escape(name)}\b", source, re.IGNORECASE) is not None
 
 
 def added_countries(source: str, target: str) -> list[str]:

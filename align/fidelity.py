@@ -19,7 +19,7 @@ from typing import Sequence
 
 import numpy as np
 
-from align.entities import ACRONYM_GLOSSARY, COUNTRIES, added_entities, missing_entities, unrendered_part
+from align.entities import ACRONYM_GLOSSARY, COUNTRY_NAMES, added_entities, missing_entities, unrendered_part
 
 # The flags this module raises, in the order a reviewer reads them.
 FIDELITY_FLAGS = ("entity-added", "entity-missing", "number-changed", "negation-lost", "omission", "addition")
@@ -46,6 +46,8 @@ _NUMBER_RE = re.compile(rf"\d{{1,3}}(?:[{_SPACES},.]\d{{3}})+(?:[.,]\d+)?|\d+(?:
 # French numbers glued to letters or followed by "h" are ordinals, times and units ("8e", "1h30",
 # "3D") that English writes otherwise: they are not required in the translation.
 _GLUED_RE = re.compile(r"\d[^\W\d_]|\d\s?h\s?\d|[^\W\d_]\d")
+# A decade by its last two digits ("the 80's", "les années 80") is the 1980s.
+_DECADE_RE = re.compile(r"['’]?\d0['’]?s\b|\bann[ée]es\s+\d0\b", re.IGNORECASE)
 _MULTIPLIERS = {"mille": 3, "million": 6, "millions": 6, "milliard": 9, "milliards": 9,
                 "thousand": 3, "billion": 9}
 _WORD_RE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
@@ -88,6 +90,8 @@ def _numbers_in(text: str, glued: bool = True) -> list[tuple[str, set[str]]]:
         exponent = _MULTIPLIERS.get(following.group(1).lower()) if following else None
         if exponent:
             readings |= {_canonical_number(str(Decimal(r).scaleb(exponent))) or r for r in readings}
+        if _DECADE_RE.search(text[max(m.start() - 8, 0) : m.end() + 2]) and re.fullmatch(r"\d0", m.group(0)):
+            readings |= {str(1900 + int(m.group(0))), str(2000 + int(m.group(0)))}
         found.append((re.sub(f"[{_SPACES}]", "", m.group(0)), readings))
     return found
 
@@ -96,13 +100,44 @@ def _word_numbers(text: str, words: dict[str, str]) -> list[tuple[str, set[str]]
     return [(w, {words[w.lower()]}) for w in _WORD_RE.findall(text) if w.lower() in words]
 
 
+# Words that scale the number words before them ("one and a half thousand", "two hundred").
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+_NUMBER_PHRASE_WORD = r"(?:a|and|half|" + "|".join(_ENGLISH_NUMBER_WORDS) + ")"
+_NUMBER_PHRASE_RE = re.compile(rf"\b{_NUMBER_PHRASE_WORD}(?:[\s-]+{_NUMBER_PHRASE_WORD})+\b", re.IGNORECASE)
+
+
+def _english_number_phrases(text: str) -> list[tuple[str, set[str]]]:
+    """Values of runs of English number words: "one and a half thousand" is 1500, "twenty-five"
+    25, "two hundred" 200 (the words one by one are :func:`_word_numbers`)."""
+    found = []
+    for m in _NUMBER_PHRASE_RE.finditer(text):
+        total, current = Decimal(0), Decimal(0)
+        for word in re.split(r"[\s-]+", m.group(0).lower().strip()):
+            if word == "half":
+                current += Decimal("0.5")
+            elif word in _SCALES:
+                scaled = (current or 1) * _SCALES[word]
+                total, current = (total + scaled, Decimal(0)) if _SCALES[word] >= 1000 else (total, scaled)
+            elif word in _ENGLISH_NUMBER_WORDS and word not in ("both", "pair", "once", "twice", "single", "double"):
+                current += Decimal(_ENGLISH_NUMBER_WORDS[word])
+        value = _canonical_number(str(total + current))
+        if value and value != "0":
+            found.append((m.group(0).strip(), {value}))
+    return found
+
+
+def _english_numbers(text: str) -> list[tuple[str, set[str]]]:
+    """Every number an English text gives, in digits, words, or runs of words."""
+    return _numbers_in(text) + _word_numbers(text, _ENGLISH_NUMBER_WORDS) + _english_number_phrases(text)
+
+
 def _values(numbers: list[tuple[str, set[str]]]) -> set[str]:
     return {value for _, readings in numbers for value in readings}
 
 
 def missing_numbers(source: str, target: str) -> list[str]:
     """Source numbers in digits (as written in the source) with no matching value in the target."""
-    found = _values(_numbers_in(target) + _word_numbers(target, _ENGLISH_NUMBER_WORDS))
+    found = _values(_english_numbers(target))
     return list(dict.fromkeys(written for written, readings in _numbers_in(source, glued=False) if not readings & found))
 
 
@@ -110,7 +145,7 @@ def changed_numbers(source: str, target: str) -> list[str]:
     """Source numbers the target lacks: any in digits, and those in words ("trois") when the
     target has a number of its own in their place."""
     missing = missing_numbers(source, target)
-    target_numbers = _numbers_in(target) + _word_numbers(target, _ENGLISH_NUMBER_WORDS)
+    target_numbers = _english_numbers(target)
     source_values = _values(_numbers_in(source) + _word_numbers(source, _FRENCH_NUMBER_WORDS))
     if any(not readings & source_values for _, readings in _numbers_in(target)):
         found = _values(target_numbers)
@@ -128,13 +163,61 @@ def unmatched_target_numbers(source: str, target: str) -> list[str]:
 _FRENCH_NEGATION_RE = re.compile(
     r"\b(?:ne\b|n['’](?!importe))|\bsans\b|\bnon\b(?!\s+(?:plus|seulement|loin)\b)|\bnon-", re.IGNORECASE
 )
-# Negative words that negate without "ne" ("rien que", "pas de", "ni … ni", "jamais plus").
-_FRENCH_BARE_NEGATION_RE = re.compile(r"\b(?:ni|rien|jamais|aucun|aucune|nullement|pas\s+(?:de|du|d['’]))\b", re.IGNORECASE)
+# Negative words that negate without "ne" ("pas de", "ni … ni", "jamais plus"), and words that
+# negate by their meaning, which English tends to render with "not" or "cannot".
+_FRENCH_BARE_NEGATION_RE = re.compile(
+    r"\b(?:ni|rien|jamais|aucun|aucune|nullement|pas|impossibles?|interdite?s?|incapables?)\b", re.IGNORECASE
+)
 _NE_QUE_RE = re.compile(
     r"\bn(?:e\s+|['’])(?:(?!\b(?:pas|plus|jamais|rien|personne|aucun|aucune|guère|point|nul|nulle|nullement|"
     r"aucunement|ni)\b)[^.;,!?])*?\bque?\b",
     re.IGNORECASE,
 )
+# Negative words in phrases that do not negate: "sans doute" (probably), "sans cesse"
+# (constantly), "sans compter" (not to mention), "plus que jamais" (than ever), "à jamais"
+# (forever), "si jamais" (if ever), "pas mal" (quite a lot), "rien que" (just).
+_FRENCH_NOT_NEGATING_RE = re.compile(
+    r"\bsans\s+(?:doute|cesse|compter)\b|\b(?:que|qu['’]|à|si)\s*jamais\b|\bpas\s+mal\b|\brien\s+que\b", re.IGNORECASE
+)
+# A negative question is often a positive one in English ("n'est-elle pas surestimée ?" → "is
+# it overestimated?"): its "ne … pas" is not required.
+_NEGATIVE_QUESTION_RE = re.compile(
+    r"\bn(?:e\s+|['’])(?:\w+\s+)?\w+-(?:t-)?(?:il|elle|ils|elles|on|ce|je|tu|nous|vous)\s+pas\b", re.IGNORECASE
+)
+# The second of two coordinated negations ("sans nourriture et sans papier", "ne vous donnent pas
+# … et ne vous paient pas") is one negation in English ("without food and papers", "doesn't give
+# … or pay").
+_COORDINATED_RE = re.compile(r"(?:\bet|\bou|\bni|,)\s*(?:(?:me|te|se|nous|vous|le|la|les|lui|leur|y|en)\s+|[lmts]['’])*$", re.IGNORECASE)
+# "pas" after a determiner is the noun "step" ("un pas en avant").
+_PAS_NOUN_RE = re.compile(r"\b(?:un|le|les|ce|ces|du|des|au|aux|mon|ton|son|ses|nos|vos|leurs?|premiers?|petits?|grands?|faux)\s+pas$", re.IGNORECASE)
+_CLAUSE_END_RE = re.compile(r"[.;:!?,()«»\"“”—–]|\s-\s")
+
+
+def french_negations(source: str) -> int:
+    """How many negations a French sentence holds: each "ne" or "sans" (less "ne … que" and
+    a second coordinated one), and each negative word no "ne" or "sans" in its clause governs
+    ("pas de", "jamais plus"); "ni" only where nothing else negates ("ni lui ni moi")."""
+    text = _FRENCH_NOT_NEGATING_RE.sub(" ", source)
+    if "?" in text:
+        text = _NEGATIVE_QUESTION_RE.sub(" ", text)
+    count, previous = 0, None
+    for m in _FRENCH_NEGATION_RE.finditer(text):
+        kind = "sans" if m.group(0).lower() == "sans" else "ne"
+        coordinated = previous and previous[0] == kind and m.start() - previous[1] < 80
+        count += not (coordinated and _COORDINATED_RE.search(text[: m.start()]))
+        previous = (kind, m.end())
+    count -= len(_NE_QUE_RE.findall(text))
+    bare = [m for m in _FRENCH_BARE_NEGATION_RE.finditer(text) if m.group(0).lower() != "ni" and not _PAS_NOUN_RE.search(text[: m.end()])]
+    for m in bare:
+        clause = _CLAUSE_END_RE.split(text[: m.start()])[-1] + _CLAUSE_END_RE.split(text[m.end() :])[0]
+        before = _CLAUSE_END_RE.split(text[: m.start()])[-1]
+        if not _FRENCH_NEGATION_RE.search(clause) and not _FRENCH_BARE_NEGATION_RE.search(before):
+            count += 1
+    if not count and re.search(r"\bni\b", text, re.IGNORECASE):
+        count = 1
+    return max(count, 0)
+
+
 _ENGLISH_NEGATION_RE = re.compile(
     r"\b(?:not|no|never|nothing|nobody|none|neither|nor|without|cannot|nowhere|hardly|barely|non|"
     r"unable|lack|lacks|lacked|lacking|absence|fail|fails|failed|refuse|refused|refuses|avoid|avoids|avoided|"
@@ -149,10 +232,7 @@ _ENGLISH_NEGATION_RE = re.compile(
 
 def negation_counts(source: str, target: str) -> tuple[int, int]:
     """How many negations the French source and the English target hold."""
-    french = len(_FRENCH_NEGATION_RE.findall(source)) - len(_NE_QUE_RE.findall(source))
-    if not french:
-        french = int(_FRENCH_BARE_NEGATION_RE.search(source) is not None)
-    return max(french, 0), len(_ENGLISH_NEGATION_RE.findall(target))
+    return french_negations(source), len(_ENGLISH_NEGATION_RE.findall(target))
 
 
 def negation_lost(source: str, target: str) -> bool:
@@ -270,11 +350,8 @@ def _with_word_before(name: str, text: str) -> str:
     return f"{before[-1]} {name}" if before else name
 
 
-_COUNTRY_NAMES = frozenset(c.name for c in COUNTRIES)
-
-
 def _country_flags(flags: list[str]) -> set[str]:
-    return {f for f in flags if f.split(":", 1)[1] in _COUNTRY_NAMES}
+    return {f for f in flags if f.split(":", 1)[1] in COUNTRY_NAMES}
 
 
 def _entity_flags(flags: tuple[str, ...]) -> tuple[list[str], list[str]]:
