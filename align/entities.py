@@ -203,6 +203,7 @@ _FRENCH_NOT_NAMES = frozenset(
     professeur maître capitaine colonel lieutenant sergent commandant mondial coupe
     ligue championnat jeux olympiques festival prix trésor hôpital école lycée collège
     dre laboratoire laboratoires procureur administration révérend père mère frère sœur la le les
+    directeur directrice chef académie
     """.split()
 )
 

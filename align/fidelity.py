@@ -224,8 +224,10 @@ _ENGLISH_NEGATION_RE = re.compile(
     r"until|instead|exempt|free|unless)\b|n['’]t\b|\bnon-|"
     r"\bun(?:able|clear|known|likely|aware|certain|necessary|fair|usual|acceptable|lawful|employed|paid|"
     r"related|relieved|conscious|limited|successful|successfully|affected|changed|solved|resolved|touched)\b|"
+    # any other adjective or participle in un- ("uncomfortable", "unprecedented"), less under-, uni-
+    r"\bun(?!der|i[a-z])[a-z]{3,}(?:able|ably|ible|ful|fully|ed|ing|ous|ive)\b|"
     r"\b(?!nevertheless|regardless|unless)[a-z]{3,}less\b|\b(?:in|im|ir|il|dis)(?:correct|complete|"
-    r"conclusive|effective|possible|possibly|responsible|legal|legally|regular|agree|agreed|appear|appeared)\b",
+    r"conclusive|effective|possible|possibly|responsible|legal|legally|regular|agree|appear)(?:s|d|ed|ing|ment|ly)?\b",
     re.IGNORECASE,
 )
 
@@ -255,7 +257,7 @@ class LengthModel:
     floor: float = 0.035
     omission_limit: float = 2.4
     addition_limit: float = 2.2
-    min_chars: int = 20
+    min_chars: int = 25  # both sides shorter: a headline or exclamation, rephrased freely
 
     def zscore(self, source: str, target: str) -> float:
         source_chars, target_chars = spelt_out_length(source), spelt_out_length(target)

@@ -4,7 +4,7 @@ with the error it lets through next to it, so a rule that grows too lenient fail
 import pytest
 
 from align.entities import added_entities, missing_entities
-from align.fidelity import changed_numbers, check_translation, french_negations, negation_lost
+from align.fidelity import changed_numbers, check_translation, french_negations, length_flags, negation_lost
 
 
 @pytest.mark.parametrize(
@@ -134,3 +134,27 @@ def test_negation_lost_tells_a_coordinated_negation_from_a_lost_one(source, fait
 def test_the_rules_leave_a_faithful_sentence_without_flags():
     source = "Avant les élections de 2006, aucun État américain n'exigeait des électeurs une carte d'identité avec photo."
     assert check_translation(source, "Before the 2006 elections, no US State required voters to show a photo ID card.") == ()
+
+
+@pytest.mark.parametrize(
+    ("source", "faithful", "unfaithful"),
+    [
+        ("Ce n'est pas commode de travailler avec d'anciennes règles.", "It is uncomfortable to work by old rules.",
+         "It is comfortable to work by old rules."),
+        ("Ils ne sont pas d'accord sur ce point.", "They are disagreeing on this point.", "They are agreeing on this point."),
+    ],
+)
+def test_an_english_negative_prefix_renders_a_french_negation(source, faithful, unfaithful):
+    assert not negation_lost(source, faithful)
+    assert negation_lost(source, unfaithful)
+
+
+def test_a_title_french_capitalises_is_not_a_name():
+    source = "Il a parlé avec le Directeur du comité, Igor Pestov."
+    assert missing_entities(source, "He spoke with the head of the committee, Igor Pestov.") == []
+    assert missing_entities(source, "He spoke with the head of the committee.") == ["Igor Pestov"]
+
+
+def test_a_short_headline_may_be_rephrased_but_a_short_sentence_may_not_be_cut():
+    assert length_flags("Le langage des chiffres", "In numbers", similarity=0.3) == []
+    assert length_flags("Le langage des chiffres et des lettres", "In numbers", similarity=0.3)[0].startswith("omission")
