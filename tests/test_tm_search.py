@@ -44,7 +44,10 @@ def _exhaustive(memory: list[list[str]], query: str, thresholds: tuple[int, ...]
     return {t: {(row, score) for row, score in scores if score >= t} for t in thresholds}
 
 
-def test_search_finds_every_match_the_exhaustive_search_finds_and_no_other():
+@pytest.mark.parametrize("budget", [0, tm_search.POSTINGS_BUDGET])
+def test_search_finds_every_match_the_exhaustive_search_finds_and_no_other(monkeypatch, budget):
+    # Budget 0: the index reads no more of the query's tokens than the filter needs.
+    monkeypatch.setattr(tm_search, "POSTINGS_BUDGET", budget)
     rng = random.Random(7)
     memory = _memory(rng, 2000)
     index = TokenIndex.build(memory)

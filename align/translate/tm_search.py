@@ -27,7 +27,7 @@ from rapidfuzz.distance import Levenshtein
 TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 # Postings read per lookup beyond those the filter needs: reading more of the query's rare
 # tokens leaves fewer segments to score, until the reading costs more than the scoring saves.
-POSTINGS_BUDGET = 2048
+POSTINGS_BUDGET = 8192
 
 
 def tokens(text: str) -> list[str]:
@@ -47,16 +47,24 @@ def _least_shared(threshold: int, longer: np.ndarray | int) -> np.ndarray | int:
     return (threshold * longer + 99) // 100
 
 
+def _positions(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The indices ``starts[i] … starts[i] + lengths[i] - 1`` of every i, one run after another."""
+    ends = np.cumsum(lengths, dtype=np.int64)
+    return np.arange(ends[-1] if len(ends) else 0) + np.repeat(starts - ends + lengths, lengths)
+
+
 @dataclass(frozen=True)
 class TokenIndex:
-    """Stored segments as token ids, and for each token the segments that hold it."""
+    """Stored segments as token ids, shortest first, and for each token the segments holding it;
+    a segment's place in that order is its number here (``rows`` gives its number in the memory)."""
 
     vocabulary: dict[str, int]  # token → id
-    lengths: np.ndarray  # tokens per segment
+    rows: np.ndarray  # each segment's number in the memory
+    lengths: np.ndarray  # tokens per segment, ascending
     starts: np.ndarray  # where each segment's ids begin in ``sequence`` (one more entry than segments)
     sequence: np.ndarray  # every segment's token ids, one segment after another
     posting_starts: np.ndarray  # where each token's segments begin in ``postings``
-    postings: np.ndarray  # segment numbers grouped by token, a segment once per occurrence
+    postings: np.ndarray  # segment numbers grouped by token, ascending, a segment once per occurrence
 
     @classmethod
     def build(cls, sources: Iterable[str]) -> TokenIndex:
@@ -66,20 +74,25 @@ class TokenIndex:
             before = len(sequence)
             sequence.extend(map(ids.__getitem__, TOKEN_RE.findall(source)))
             lengths.append(len(sequence) - before)
-        token = np.frombuffer(sequence, dtype=np.int32)
         length = np.frombuffer(lengths, dtype=np.int32)
+        rows = np.argsort(length, kind="stable").astype(np.int32)
+        starts = np.r_[0, np.cumsum(length, dtype=np.int64)]
+        token = np.frombuffer(sequence, dtype=np.int32)[_positions(starts[rows], length[rows])]
+        del sequence
+        length = length[rows]
         segment = np.repeat(np.arange(len(length), dtype=np.int32), length)
         return cls(
             vocabulary=dict(ids),
+            rows=rows,
             lengths=length,
             starts=np.r_[0, np.cumsum(length, dtype=np.int64)],
             sequence=token,
             posting_starts=np.r_[0, np.cumsum(np.bincount(token, minlength=len(ids)), dtype=np.int64)],
-            postings=segment[np.argsort(token)],
+            postings=segment[np.argsort(token, kind="stable")],
         )
 
     def search(self, query: str, threshold: int) -> list[tuple[int, int]]:
-        """(segment, percent) of every stored segment at least ``threshold`` % like ``query``."""
+        """(row, percent) of every stored segment at least ``threshold`` % like ``query``."""
         words = tokens(query)
         size = len(words)
         if not size:
@@ -87,21 +100,31 @@ class TokenIndex:
         unknown: dict[str, int] = {}  # tokens no segment holds, each an id of its own
         ids = [self.vocabulary[w] if w in self.vocabulary else unknown.setdefault(w, -1 - len(unknown))
                for w in words]
-        # Each distinct token of the query, rarest first: its postings and how often the query has it.
-        bounds = self.posting_starts
-        spans = sorted((((int(bounds[i]), int(bounds[i + 1])) if i >= 0 else (0, 0), times)
-                        for i, times in Counter(ids).items()), key=lambda span: span[0][1] - span[0][0])
         least = _least_shared(threshold, size)
+        # Only segments of least … size·100/T tokens can reach the threshold: a run of numbers.
+        # (Bounds in the arrays' own type: others would make numpy copy the array to compare.)
+        first, last = self.lengths.searchsorted(np.array([least, size * 100 // threshold + 1], np.int32))
+        window = np.array([first, last], dtype=np.int32)
+        # Each distinct token of the query, rarest first: its postings in that run, and how
+        # often the query has it.
+        spans = []
+        for i, times in Counter(ids).items():
+            start = end = 0
+            if i >= 0:
+                start, end = self.posting_starts[i], self.posting_starts[i + 1]
+                start, end = start + self.postings[start:end].searchsorted(window)
+            spans.append((int(start), int(end), times))
+        spans.sort(key=lambda span: span[1] - span[0])
         # Tokens a segment may share outside those read; a match shares at least ``least``, so
         # reading the rarest until fewer than ``least`` remain leaves no match unread.
         unread, read, total = size, 0, 0
-        for (start, end), times in spans:
+        for start, end, times in spans:
             if unread < least and total + end - start > max(total, POSTINGS_BUDGET):
                 break
             unread, read, total = unread - times, read + 1, total + end - start
         if not total:
             return []
-        held = np.concatenate([self.postings[start:end] for (start, end), _ in spans[:read]])
+        held = np.concatenate([self.postings[start:end] for start, end, _ in spans[:read]])
         segments, hits = np.unique(held, return_counts=True)
         other = self.lengths[segments]
         need = _least_shared(threshold, np.maximum(other, size))
@@ -109,15 +132,16 @@ class TokenIndex:
         # bound of what it shares among the tokens read, so the test drops no match.
         keep = (hits >= need - unread) & (need <= np.minimum(other, size))
         segments, other, need = segments[keep], other[keep], need[keep]
+        if not len(segments):
+            return []
         # Then all of each survivor's tokens: those the query has bound what it can share.
         in_query = np.zeros(len(self.vocabulary), dtype=np.int32)
         in_query[[i for i in ids if i >= 0]] = 1
-        ends = np.cumsum(other)
-        positions = np.arange(ends[-1] if len(ends) else 0) + np.repeat(self.starts[segments] - ends + other, other)
-        shared = np.add.reduceat(in_query[self.sequence[positions]], ends - other) if len(ends) else ends
+        held_in_query = in_query[self.sequence[_positions(self.starts[segments], other)]]
+        shared = np.add.reduceat(held_in_query, np.cumsum(other) - other)
         found = []
         for segment in segments[shared >= need].tolist():
             score = percent(ids, self.sequence[self.starts[segment] : self.starts[segment + 1]].tolist())
             if score >= threshold:
-                found.append((segment, score))
+                found.append((int(self.rows[segment]), score))
         return found
