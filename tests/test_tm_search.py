@@ -103,3 +103,75 @@ def test_lookup_gives_the_best_matches_first_ties_in_memory_order():
     # The same tokens spaced otherwise: not the stored sentence, so not reused verbatim.
     [same_tokens] = TMIndex([("Le chat dort .", "x")]).lookup("Le chat dort.")
     assert same_tokens.score == 99
+
+
+
+def _memory_file(path, rng: random.Random, size: int) -> list[tuple[str, str]]:
+    pairs = [(segment, f"en {i}") for i, segment in enumerate(_memory(rng, size))]
+    path.write_text("".join(f"{fr}\t{en}\n" for fr, en in pairs), encoding="utf-8")
+    return pairs
+
+
+@pytest.fixture
+def stored_memories(tmp_path, monkeypatch):
+    """load_tm with its index kept from 100 pairs on, in a cache folder of the test's own."""
+    from align.translate import tm
+
+    monkeypatch.setenv("ALIGN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(tm, "PERSIST_FROM", 100)
+    tm._load_tm.cache_clear()
+    yield tmp_path / "cache" / "tm"
+    tm._load_tm.cache_clear()
+
+
+def _new_process(monkeypatch) -> None:
+    """Forget the indexes built in this process, and fail if one is built again."""
+    from align.translate import tm
+
+    def no_build(sources):
+        raise AssertionError("indexed again")
+
+    tm._load_tm.cache_clear()
+    monkeypatch.setattr(TokenIndex, "build", no_build)
+
+
+def test_a_large_memorys_index_is_kept_and_read_back_by_the_next_process(tmp_path, monkeypatch, stored_memories):
+    from align.translate.tm import load_tm
+
+    rng = random.Random(5)
+    memory_file = tmp_path / "memory.tsv"
+    pairs = _memory_file(memory_file, rng, 400)
+    queries = [_edited(fr, 2, rng) for fr, _ in pairs[:40]] + [pairs[7][0]]
+    expected = [TMIndex(pairs, 60).lookup(q) for q in queries]
+    load_tm([memory_file])
+    assert len(list(stored_memories.glob("*.npz"))) == 1
+    _new_process(monkeypatch)
+    read_back = load_tm([memory_file], threshold=60)
+    assert [read_back.lookup(q) for q in queries] == expected
+    assert any(found and found[0].score < 100 for found in expected) and expected[-1][0].score == 100
+
+
+def test_a_changed_or_damaged_memory_index_is_built_anew(tmp_path, stored_memories):
+    from align.translate.tm import load_tm
+
+    rng = random.Random(6)
+    memory_file = tmp_path / "memory.tsv"
+    _memory_file(memory_file, rng, 200)
+    load_tm([memory_file])
+    [first] = stored_memories.glob("*.npz")
+    first.write_bytes(b"not an index")
+    changed = _memory_file(memory_file, rng, 200)  # new contents (and a new stamp for load_tm)
+    assert load_tm([memory_file]).lookup(changed[3][0])[0].target == changed[3][1]
+    assert len(list(stored_memories.glob("*.npz"))) == 2
+    _memory_file(memory_file, random.Random(6), 200)  # the first contents again, index damaged
+    assert load_tm([memory_file]).pairs[0][1] == "en 0"
+    assert first.read_bytes() != b"not an index"  # written anew
+
+
+def test_a_small_memorys_index_is_not_kept(tmp_path, stored_memories):
+    from align.translate.tm import load_tm
+
+    memory_file = tmp_path / "memory.tsv"
+    _memory_file(memory_file, random.Random(8), 50)
+    load_tm([memory_file])
+    assert not stored_memories.exists()

@@ -14,23 +14,35 @@ memory (speed at a million segments: eval/results/translate.md).
 Memories: TMX (``.tmx``; entities refused), a run's or review's corpus (``.jsonl``, corpus
 ``.tsv``), plain ``French<TAB>English`` lines (any other name), or a review store
 (``review.sqlite3``, or a run directory holding one), of which only the accepted pairs count.
-Several may be given; for a source stored twice, the later one wins.
+Several may be given; for a source stored twice, the later one wins. A large memory's index is
+kept in the cache folder, named by the files' contents, so the next process reads it back instead
+of indexing again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+import numpy as np
+
+from align.cache import content_key, default_cache_path
 from align.errors import DataError
+from align.textio import atomic_writer
 from align.translate.tm_search import TokenIndex, percent, tokens
 from align.translate.xmlguard import refuse_entities
 
 DEFAULT_THRESHOLD = 75
 EXACT_FLAG = "tm:100"
+# Memories of this many pairs or more keep their index in the cache folder: indexing a million
+# segments takes about 20 CPU seconds, reading them back about 2 (eval/results/translate.md).
+PERSIST_FROM = 20_000
+_STORED_VERSION = "tm-index-1"
 
 
 @dataclass(frozen=True)
@@ -56,7 +68,9 @@ def match_score(a: str, b: str) -> int:
 class TMIndex:
     """Pairs indexed for exact and fuzzy lookup; also an example source for the few-shot model."""
 
-    def __init__(self, pairs: Sequence[tuple[str, str]], threshold: int = DEFAULT_THRESHOLD):
+    def __init__(self, pairs: Sequence[tuple[str, str]], threshold: int = DEFAULT_THRESHOLD,
+                 index: TokenIndex | None = None):
+        """``index``: one built before over these pairs' sources (read back from the cache folder)."""
         if not 1 <= threshold <= 100:
             raise DataError(f"translation memory threshold {threshold}: give a percentage from 1 to 100")
         exact: dict[str, str] = {}
@@ -67,7 +81,7 @@ class TMIndex:
         self.pairs = list(exact.items())
         self.threshold = threshold
         self._exact = exact
-        self._index = TokenIndex.build(exact)
+        self._index = index if index is not None else TokenIndex.build(exact)
 
     @functools.cached_property
     def digest(self) -> str:
@@ -172,4 +186,46 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 @functools.lru_cache(maxsize=2)
 def _load_tm(stamped: tuple[tuple[str, int, int], ...], threshold: int) -> TMIndex:
-    return TMIndex([pair for path, *_ in stamped for pair in read_tm(path)], threshold)
+    paths = [path for path, *_ in stamped]
+    stored = _stored_path(paths)
+    if stored is not None and stored.is_file():
+        with contextlib.suppress(OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            return _read_stored(stored, threshold)  # (a damaged one is written anew below)
+    memory = TMIndex([pair for path in paths for pair in read_tm(path)], threshold)
+    if stored is not None and len(memory.pairs) >= PERSIST_FROM:
+        with contextlib.suppress(DataError):  # a cache folder we may not write only costs time
+            _store(stored, memory)
+    return memory
+
+
+def _stored_path(paths: Sequence[str]) -> Path | None:
+    """Where the index of these memory files is kept, named by their contents. None for a review
+    store, whose accepted pairs change inside SQLite, and for paths read_tm will refuse."""
+    digests = [_STORED_VERSION]
+    for name in paths:
+        path = Path(name)
+        if not path.is_file() or _is_review_store(path):
+            return None
+        with path.open("rb") as fh:
+            digests.append(hashlib.file_digest(fh, "sha256").hexdigest())
+    return default_cache_path().parent / "tm" / f"{content_key(*digests)[:32]}.npz"
+
+
+def _store(path: Path, memory: TMIndex) -> None:
+    sources, targets = zip(*memory.pairs)
+    texts = {}
+    for name, column in (("sources", sources), ("targets", targets)):
+        texts[name] = np.frombuffer("".join(column).encode("utf-8"), dtype=np.uint8)
+        texts[f"{name}_ends"] = np.cumsum([len(text) for text in column], dtype=np.int64)
+    with atomic_writer(path, "wb") as fh:
+        np.savez(fh, **texts, **memory._index.arrays())
+
+
+def _read_stored(path: Path, threshold: int) -> TMIndex:
+    with np.load(path) as stored:
+        arrays = {name: stored[name] for name in stored.files}
+    columns = []
+    for name in ("sources", "targets"):
+        text, ends = arrays.pop(name).tobytes().decode("utf-8"), [0, *arrays.pop(f"{name}_ends").tolist()]
+        columns.append([text[start:end] for start, end in zip(ends, ends[1:])])
+    return TMIndex(list(zip(*columns)), threshold, TokenIndex.from_arrays(arrays))

@@ -18,8 +18,8 @@ import itertools
 import re
 from array import array
 from collections import Counter, defaultdict
-from dataclasses import dataclass
-from typing import Iterable, Sequence
+from dataclasses import dataclass, fields
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
@@ -90,6 +90,18 @@ class TokenIndex:
             posting_starts=np.r_[0, np.cumsum(np.bincount(token, minlength=len(ids)), dtype=np.int64)],
             postings=segment[np.argsort(token, kind="stable")],
         )
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The index as named arrays (for ``np.savez``); :meth:`from_arrays` reads them back."""
+        vocabulary = "\n".join(self.vocabulary).encode("utf-8")  # no token holds whitespace
+        return {"vocabulary": np.frombuffer(vocabulary, dtype=np.uint8),
+                **{f.name: getattr(self, f.name) for f in fields(self) if f.name != "vocabulary"}}
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> TokenIndex:
+        words = arrays["vocabulary"].tobytes().decode("utf-8").split("\n")
+        return cls(vocabulary=dict(zip(words, range(len(words)))),
+                   **{f.name: arrays[f.name] for f in fields(cls) if f.name != "vocabulary"})
 
     def search(self, query: str, threshold: int) -> list[tuple[int, int]]:
         """(row, percent) of every stored segment at least ``threshold`` % like ``query``."""
