@@ -123,29 +123,44 @@ def available_systems(test_set: str, limit: int) -> list[str]:
     return [s for s in ("best", *FAST_SYSTEMS) if len(read_candidates(test_set, s, limit)) >= limit]
 
 
-def measured_signals(test_set: str, limit: int, systems: Sequence[str]):
-    """Every signal of every (sentence, system) candidate, one (systems × SIGNALS) table per
-    sentence, and the CPU seconds per sentence each signal cost over all systems' candidates
-    (measured the first time; later runs read the likelihoods and embeddings from the cache)."""
-    from align.cache import Cache
+def _estimator(cache):
+    """An estimator that computes every signal but ``terms`` (no glossary on these sets)."""
     from align.embed import get_embedder
     from align.likelihood import embedded_likelihood, embedded_reverse_likelihood
     from align.translate.qe import SIGNALS, QualityEstimator
 
+    names = tuple(n for n in SIGNALS if n != "terms")
+    return QualityEstimator({n: 1.0 for n in names}, get_embedder("use", cache),
+                            embedded_reverse_likelihood(cache).pmi, embedded_likelihood(cache).pmi), names
+
+
+def measured_signals(test_set: str, limit: int, systems: Sequence[str]):
+    """Every signal of every (sentence, system) candidate: one (systems × signals) table per
+    sentence; embeddings and likelihoods cached in ``$RERANK_DIR/cache.sqlite3``."""
+    from align.cache import Cache
+
     sources, _ = read_set(test_set, limit)
     candidates = [list(c) for c in zip(*(read_candidates(test_set, s, limit) for s in systems))]
-    cache = Cache(CANDIDATE_DIR / "cache.sqlite3")
-    names = tuple(n for n in SIGNALS if n != "terms")
-    estimator = QualityEstimator({n: 1.0 for n in names}, get_embedder("use", cache),
-                                 embedded_reverse_likelihood(cache).pmi, embedded_likelihood(cache).pmi)
-    columns, cost = [], {}
+    estimator, names = _estimator(Cache(CANDIDATE_DIR / "cache.sqlite3"))
+    return estimator.signals(sources, candidates, names), names, candidates
+
+
+def signal_costs(sentences: int = 20) -> dict[str, float]:
+    """CPU seconds per candidate of each signal, nothing cached: two fast candidates of the first
+    ``sentences`` dev sentences, after one warm-up pair has loaded the models."""
+    from align.cache import Cache
+
+    sources = read_set(DEV, sentences)[0]
+    candidates = [list(c) for c in zip(*(read_candidates(DEV, s, sentences) for s in ("greedy", "block3")))]
+    estimator, names = _estimator(Cache(None))
+    estimator.signals(["Bonjour."], [["Hello."]], names)
+    costs = {}
     for name in names:
         before = os.times()
-        columns.append(estimator.signals(sources, candidates, (name,)))
+        estimator.signals(sources, candidates, (name,))
         after = os.times()
-        cost[name] = ((after.user + after.system) - (before.user + before.system)) / len(sources)
-    tables = [np.concatenate([column[k] for column in columns], axis=1) for k in range(len(sources))]
-    return tables, names, candidates, cost
+        costs[name] = ((after.user + after.system) - (before.user + before.system)) / (2 * len(sources))
+    return costs
 
 
 def sentence_chrf(candidates: Sequence[Sequence[str]], references: Sequence[str]) -> list[np.ndarray]:
@@ -168,75 +183,94 @@ def pick(candidates: Sequence[Sequence[str]], tables: Sequence[np.ndarray], weig
     return [texts[int(np.argmax(table @ weights))] for texts, table in zip(candidates, tables)]
 
 
-def evaluate(limit: int, sets: Sequence[str]) -> str:
-    """Tables of single systems, the oracle, each signal alone, all signals and all but one, per
-    candidate pool; weights fitted on dev's candidates of the same pool."""
-    from align.evaluate import paired_bootstrap
+POOLS = {
+    "fast": ("greedy", "block3", "sample", "tm", "default"),
+    "best+default": ("best", "default"),
+    "best+fast": ("best", "greedy", "block3", "sample", "tm", "default"),
+}
+
+
+class SetData:
+    """One test set's candidates (all available systems), their signals and sentence chrF."""
+
+    def __init__(self, test_set: str, limit: int):
+        self.systems = available_systems(test_set, limit)
+        self.tables, self.names, self.candidates = measured_signals(test_set, limit, self.systems)
+        self.references = read_set(test_set, limit)[1]
+        self.quality = sentence_chrf(self.candidates, self.references)
+
+    def pool(self, systems: Sequence[str]):
+        """Tables, candidates and chrF restricted to ``systems`` (in that order)."""
+        k = [self.systems.index(s) for s in systems]
+        return ([t[k] for t in self.tables], [[c[i] for i in k] for c in self.candidates], [q[k] for q in self.quality])
+
+
+def _fit(data: SetData, pool: Sequence[str], keep: Sequence[str]) -> np.ndarray:
     from align.translate.qe import fit_pairwise
 
-    systems = available_systems(DEV, limit)
-    for test_set in sets:
-        systems = [s for s in systems if s in available_systems(test_set, limit)]
-    pools = {"fast": [s for s in systems if s != "best"]}
-    if "best" in systems:
-        pools["best+default"] = ["best", "default"]
-        pools["best+fast"] = systems
-    data = {}
-    for test_set in dict.fromkeys((DEV, *sets)):
-        tables, names, candidates, cost = measured_signals(test_set, limit, systems)
-        references = read_set(test_set, limit)[1]
-        data[test_set] = (tables, candidates, sentence_chrf(candidates, references), references, cost)
-    lines = [f"Systems: {', '.join(systems)}; signals: {', '.join(names)}; first {limit} sentences per set.", ""]
-    for pool_name, pool in pools.items():
-        columns = [systems.index(s) for s in pool]
+    tables, _, quality = data.pool(pool)
+    mask = np.array([n in keep for n in data.names])
+    weights = np.zeros(len(data.names))
+    weights[mask] = fit_pairwise([t[:, mask] for t in tables], quality)
+    return weights
+
+
+def _row(test_set: str, name: str, hypotheses: list[str], base: list[str], references: list[str],
+         bootstrap: bool, baseline: str) -> str:
+    from align.evaluate import paired_bootstrap
+
+    chrf, bleu = corpus_scores(hypotheses, references)
+    if bootstrap:
+        tests = {c.metric: c for c in paired_bootstrap(base, hypotheses, references, names=(baseline, name)).comparisons}
+        cells = [f"{tests[m].system.score - tests[m].baseline.score:+.1f} | {tests[m].system.p_value:.3f}"
+                 for m in ("chrF2", "BLEU")]
+    else:
+        base_chrf, base_bleu = corpus_scores(base, references)
+        cells = [f"{chrf - base_chrf:+.1f} | ", f"{bleu - base_bleu:+.1f} | "]
+    return f"| {test_set} | {name} | {chrf:.1f} | {bleu:.1f} | {cells[0]} | {cells[1]} |"
+
+
+def evaluate(limit: int, sets: Sequence[str]) -> str:
+    """Per candidate pool: single systems, the oracle, all signals, each alone and all but one,
+    against the pool's baseline (best where in the pool, else default); weights fitted on dev's
+    candidates of the same pool, or of the fast pool where dev lacks the pool's systems."""
+    data = {test_set: SetData(test_set, limit) for test_set in dict.fromkeys((DEV, *sets))}
+    dev = data[DEV]
+    names = dev.names
+    lines = [f"First {limit} sentences per set; signals: {', '.join(names)}.", ""]
+    for pool_name, pool in POOLS.items():
+        evaluated = [t for t in data if set(pool) <= set(data[t].systems)]
+        if not evaluated:
+            continue
+        fit_pool = pool if set(pool) <= set(dev.systems) else POOLS["fast"]
         baseline = "best" if "best" in pool else "default"
-
-        def subset(test_set):
-            tables, candidates, quality, references, _ = data[test_set]
-            return ([t[columns] for t in tables], [[c[k] for k in columns] for c in candidates],
-                    [q[columns] for q in quality], references)
-
-        dev_tables, _, dev_quality, _ = subset(DEV)
-
-        def fitted(keep: Sequence[str]) -> np.ndarray:
-            mask = np.array([n in keep for n in names])
-            weights = np.zeros(len(names))
-            weights[mask] = fit_pairwise([t[:, mask] for t in dev_tables], dev_quality)
-            return weights
-
-        rankers = {"all signals": fitted(names)}
-        rankers.update({f"{n} alone": fitted([n]) for n in names})
-        rankers.update({f"all but {n}": fitted([m for m in names if m != n]) for n in names})
-        lines += [f"### Pool {pool_name}: {', '.join(pool)} (baseline {baseline})", "",
-                  "Weights fitted on dev, all signals: " + ", ".join(
-                      f"{n} {w:+.4g}" for n, w in zip(names, rankers["all signals"])), "",
+        rankers = {"all signals": _fit(dev, fit_pool, names)}
+        rankers.update({f"{n} alone": _fit(dev, fit_pool, [n]) for n in names})
+        rankers.update({f"all but {n}": _fit(dev, fit_pool, [m for m in names if m != n]) for n in names})
+        lines += [f"Pool {pool_name}: {', '.join(pool)}; baseline {baseline}; weights fitted on dev's "
+                  f"{'own' if fit_pool == pool else 'fast-pool'} candidates: "
+                  + ", ".join(f"{n} {w:+.4g}" for n, w in zip(names, rankers["all signals"])), "",
                   "| set | choice | chrF | BLEU | ΔchrF | p | ΔBLEU | p |", "|---|---|---|---|---|---|---|---|"]
-        for test_set in dict.fromkeys((DEV, *sets)):
-            tables, candidates, quality, references = subset(test_set)
+        for test_set in evaluated:
+            tables, candidates, quality = data[test_set].pool(pool)
+            references = data[test_set].references
             base = [c[pool.index(baseline)] for c in candidates]
             outputs = {s: [c[k] for c in candidates] for k, s in enumerate(pool)}
             outputs["oracle"] = [texts[int(np.argmax(q))] for texts, q in zip(candidates, quality)]
             outputs.update({name: pick(candidates, tables, w) for name, w in rankers.items()})
             for name, hypotheses in outputs.items():
-                chrf, bleu = corpus_scores(hypotheses, references)
                 if name == baseline:
+                    chrf, bleu = corpus_scores(hypotheses, references)
                     lines.append(f"| {test_set} | {name} | {chrf:.1f} | {bleu:.1f} | | | | |")
-                    continue
-                if name in pool or name in ("oracle", "all signals"):
-                    tests = {c.metric: c for c in paired_bootstrap(base, hypotheses, references,
-                                                                     names=(baseline, name)).comparisons}
-                    cells = [f"{tests[m].system.score - tests[m].baseline.score:+.1f} | {tests[m].system.p_value:.3f}"
-                             for m in ("chrf", "bleu")]
                 else:
-                    base_chrf, base_bleu = corpus_scores(base, references)
-                    cells = [f"{chrf - base_chrf:+.1f} | ", f"{bleu - base_bleu:+.1f} | "]
-                lines.append(f"| {test_set} | {name} | {chrf:.1f} | {bleu:.1f} | {cells[0]} | {cells[1]} |")
-            print("\n".join(lines[-len(outputs):]), flush=True)
+                    bootstrap = name in pool or name in ("oracle", "all signals")
+                    lines.append(_row(test_set, name, hypotheses, base, references, bootstrap, baseline))
+                print(lines[-1], file=sys.stderr, flush=True)
         lines.append("")
-    costs = {test_set: data[test_set][4] for test_set in data}
-    lines += ["CPU seconds per sentence for the signals of all its candidates (first, uncached run):", "",
-              "| set | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
-    lines += [f"| {t} | " + " | ".join(f"{c[n]:.3f}" for n in names) + " |" for t, c in costs.items()]
+    costs = signal_costs()
+    lines += ["CPU seconds per candidate of each signal (20 dev sentences × 2 candidates, uncached, models loaded):", "",
+              "| " + " | ".join(names) + " |", "|" + "---|" * len(names),
+              "| " + " | ".join(f"{costs[n]:.4f}" for n in names) + " |"]
     return "\n".join(lines) + "\n"
 
 

@@ -103,6 +103,8 @@ def test_fit_pairwise_orders_candidates_as_quality_does() -> None:
     assert abs(weights[1] / weights[0] + 0.05) < 0.02  # ratio of the true weights: −0.5 / 10
     chosen = [int(np.argmax(t @ weights)) for t in tables]
     assert np.mean([c == int(np.argmax(q)) for c, q in zip(chosen, quality)]) > 0.8
+    assert fit_pairwise([t[:, 3:] for t in tables], quality).tolist() == [0.0]  # nothing to learn from
+    assert fit_pairwise(tables, [np.zeros(4)] * len(tables)).tolist() == [0.0] * 4  # no pair differs
 
 
 def test_choosing_translator_keeps_the_estimators_pick_per_sentence() -> None:

@@ -129,12 +129,12 @@ def fit_pairwise(tables: Sequence[np.ndarray], quality: Sequence[np.ndarray], ma
                     labels.append(1.0 if q[i] > q[j] else 0.0)
                     sizes.append(abs(q[i] - q[j]))
     width = tables[0].shape[1] if len(tables) else 0
-    if not diffs:
-        return np.zeros(width)
     x, y, sample = np.array(diffs), np.array(labels), np.array(sizes)
-    sample = sample / sample.mean()
-    spread = np.sqrt((x**2).mean(axis=0))
+    spread = np.sqrt((x**2).mean(axis=0)) if diffs else np.zeros(width)
     live = spread > 1e-12
+    if not live.any():
+        return np.zeros(width)
+    sample = sample / sample.mean()
     xs = x[:, live] / spread[live]
     w = np.zeros(xs.shape[1])
     for _ in range(steps):
