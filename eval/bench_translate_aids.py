@@ -307,6 +307,28 @@ def bench_lookups(segments: int, queries: int, recall_sample: int) -> None:
               f"{sum(same)}/{len(same)} of the {len(sample)} sampled queries whose best match is >= "
               f"{index.threshold} % get a match as good; {sum(r < index.threshold for r in reference)} have none, "
               f"and the index finds none for {sum(not f for f, r in zip(fast, reference) if r < index.threshold)}")
+    del index, results
+    _kept_index(memory)
+
+
+def _kept_index(memory: list[tuple[str, str]]) -> None:
+    """load_tm on the memory as a TSV file: read and indexed, then read back from the cache folder."""
+    import tempfile
+
+    from align.translate import tm
+
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["ALIGN_CACHE_DIR"] = folder
+        path = Path(folder) / "memory.tsv"
+        path.write_text("".join(f"{fr}\t{en}\n" for fr, en in memory), encoding="utf-8")
+        for label in ("read, indexed and kept", "read back"):
+            tm._load_tm.cache_clear()
+            start, cpu = time.perf_counter(), time.process_time()
+            tm.load_tm([path])
+            print(f"load_tm, {label}: {time.perf_counter() - start:.1f} s ({time.process_time() - cpu:.1f} CPU s)",
+                  flush=True)
+        kept = sum(f.stat().st_size for f in (Path(folder) / "tm").glob("*.npz"))
+        print(f"kept index: {kept / 2**20:,.0f} MiB on disk; memory file {path.stat().st_size / 2**20:,.0f} MiB")
 
 
 def main() -> None:

@@ -70,12 +70,16 @@ class TMIndex:
 
     def __init__(self, pairs: Sequence[tuple[str, str]], threshold: int = DEFAULT_THRESHOLD,
                  index: TokenIndex | None = None):
-        """``index``: one built before over these pairs' sources (read back from the cache folder)."""
+        """``index``: one built before over ``pairs``, which are then an index's own pairs,
+        normalised and unique (as read back from the cache folder)."""
         if not 1 <= threshold <= 100:
             raise DataError(f"translation memory threshold {threshold}: give a percentage from 1 to 100")
         exact: dict[str, str] = {}
-        for source, target in pairs:
-            exact[_normalise(source)] = target  # later pairs win
+        if index is None:
+            for source, target in pairs:
+                exact[_normalise(source)] = target  # later pairs win
+        else:
+            exact.update(pairs)
         if not exact:
             raise DataError("translation memory is empty")
         self.pairs = list(exact.items())
