@@ -236,6 +236,10 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# Compared without accents, as words are ("Académie", "Sécurité").
+_FOLDED_FRENCH_NOT_NAMES = frozenset(map(fold, _FRENCH_NOT_NAMES))
+
+
 def _key(word: str) -> str:
     """A word compared across languages: folded, without elision, possessive, hyphens, or the
     plural of an acronym ("UNSCRs")."""
@@ -481,7 +485,7 @@ def missing_entities(source: str, target: str) -> list[str]:
         key = _key(word)
         if word in ACRONYM_GLOSSARY:
             return any(_contains(target, form) for form in ACRONYM_GLOSSARY[word])
-        if fold(word) in _FRENCH_NOT_NAMES or _is_country_word(fold(word)):
+        if fold(word) in _FOLDED_FRENCH_NOT_NAMES or _is_country_word(fold(word)):
             return True  # countries: see missing_countries
         if _is_acronym(word):
             return _acronym_kept(word, target, target_acronyms)
