@@ -147,10 +147,10 @@ class TokenIndex:
         if not len(segments):
             return []
         # Then all of each survivor's tokens: those the query has bound what it can share.
-        in_query = np.zeros(len(self.vocabulary), dtype=np.int32)
+        in_query = np.zeros(len(self.vocabulary), dtype=np.uint8)
         in_query[[i for i in ids if i >= 0]] = 1
         held_in_query = in_query[self.sequence[_positions(self.starts[segments], other)]]
-        shared = np.add.reduceat(held_in_query, np.cumsum(other) - other)
+        shared = np.add.reduceat(held_in_query, np.cumsum(other) - other, dtype=np.int32)
         found = []
         for segment in segments[shared >= need].tolist():
             score = percent(ids, self.sequence[self.starts[segment] : self.starts[segment + 1]].tolist())
