@@ -4,12 +4,12 @@ loses no match.
 Tokens are words and punctuation marks (:data:`TOKEN_RE`), case and accents kept, as the CAT
 percentage counts them (:func:`percent`). A stored segment at least T % like the query shares at
 least ``ceil(T·m/100)`` tokens with it, ``m`` the longer side's length, since one edit spoils at
-most one token of the longer side; so its length is within the same bound of the query's. With
-the second ``de`` of a segment counted as a token of its own ("element"), sharing tokens is a set
-intersection, and the prefix filter of similarity joins applies: a segment that shares enough
-tokens holds some of the query's rarest ones, and the more of those are read, the more of them it
-must hold. Only the segments that pass that count and the length bound are scored with
-rapidfuzz, and what they score is exactly :func:`percent` of the two token lists.
+most one token of the longer side; so its length is within the same bound of the query's. That
+makes the prefix filter of similarity joins exact here: a segment that shares enough tokens holds
+some of the query's rarest ones, and the more of those are read, the more of them it must hold.
+The segments of the right length that hold enough of the rarest tokens, and then enough of all
+the query's, are scored with rapidfuzz, and what they score is exactly :func:`percent` of the
+two token lists.
 """
 
 from __future__ import annotations
@@ -106,17 +106,26 @@ class TokenIndex:
     def search(self, query: str, threshold: int) -> list[tuple[int, int]]:
         """(row, percent) of every stored segment at least ``threshold`` % like ``query``."""
         words = tokens(query)
-        size = len(words)
-        if not size:
+        if not words:
             return []
         unknown: dict[str, int] = {}  # tokens no segment holds, each an id of its own
         ids = [self.vocabulary[w] if w in self.vocabulary else unknown.setdefault(w, -1 - len(unknown))
                for w in words]
+        found = []
+        for segment in self._candidates(ids, threshold).tolist():
+            score = percent(ids, self.sequence[self.starts[segment] : self.starts[segment + 1]].tolist())
+            if score >= threshold:
+                found.append((int(self.rows[segment]), score))
+        return found
+
+    def _candidates(self, ids: list[int], threshold: int) -> np.ndarray:
+        """The segments that may be ``threshold`` % like the query of token ``ids``: all that are."""
+        size = len(ids)
         least = _least_shared(threshold, size)
         # Only segments of least … size·100/T tokens can reach the threshold: a run of numbers.
         # (Bounds in the arrays' own type: others would make numpy copy the array to compare.)
-        first, last = self.lengths.searchsorted(np.array([least, size * 100 // threshold + 1], np.int32))
-        window = np.array([first, last], dtype=np.int32)
+        window = self.lengths.searchsorted(np.array([least, size * 100 // threshold + 1], np.int32))
+        window = window.astype(np.int32)
         # Each distinct token of the query, rarest first: its postings in that run, and how
         # often the query has it.
         spans = []
@@ -135,25 +144,20 @@ class TokenIndex:
                 break
             unread, read, total = unread - times, read + 1, total + end - start
         if not total:
-            return []
-        held = np.concatenate([self.postings[start:end] for start, end, _ in spans[:read]])
-        segments, hits = np.unique(held, return_counts=True)
+            return np.empty(0, dtype=np.int32)
+        segments, hits = np.unique(np.concatenate([self.postings[start:end] for start, end, _ in spans[:read]]),
+                                   return_counts=True)
         other = self.lengths[segments]
         need = _least_shared(threshold, np.maximum(other, size))
         # Hits count a segment's repeats of a token even where the query has it once: an upper
         # bound of what it shares among the tokens read, so the test drops no match.
-        keep = (hits >= need - unread) & (need <= np.minimum(other, size))
+        keep = hits >= need - unread
         segments, other, need = segments[keep], other[keep], need[keep]
         if not len(segments):
-            return []
-        # Then all of each survivor's tokens: those the query has bound what it can share.
+            return segments
+        # Then all of each one's tokens: those the query has bound what it can share.
         in_query = np.zeros(len(self.vocabulary), dtype=np.uint8)
         in_query[[i for i in ids if i >= 0]] = 1
         held_in_query = in_query[self.sequence[_positions(self.starts[segments], other)]]
         shared = np.add.reduceat(held_in_query, np.cumsum(other) - other, dtype=np.int32)
-        found = []
-        for segment in segments[shared >= need].tolist():
-            score = percent(ids, self.sequence[self.starts[segment] : self.starts[segment + 1]].tolist())
-            if score >= threshold:
-                found.append((int(self.rows[segment]), score))
-        return found
+        return segments[shared >= need]
