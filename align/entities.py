@@ -55,6 +55,7 @@ ACRONYM_GLOSSARY: dict[str, tuple[str, ...]] = {
     "RCA": ("CAR", "Central African Republic"),
     "EAU": ("UAE", "United Arab Emirates"),
     "URSS": ("USSR", "Soviet Union"),
+    "RFA": ("FRG", "Germany", "West Germany", "German"),
     "CEDEAO": ("ECOWAS",),
     "RU": ("UK", "United Kingdom", "Britain"),
     "NU": ("UN", "United Nations"),
@@ -99,7 +100,7 @@ COUNTRIES: tuple[Country, ...] = (
     Country("Japan", (("Japon", "Japan"),), ("japon", "tokyo", "nippon"), ("Japan", "Japanese", "Tokyo")),
     Country("Ukraine", (("Ukraine", "Ukraine"),), ("ukrain", "kiev", "kyiv"),
             ("Ukraine", "Ukrainian", "Kiev", "Kyiv")),
-    Country("Germany", (("Allemagne", "Germany"),), ("allema", "berlin"), ("Germany", "German", "Berlin")),
+    Country("Germany", (("Allemagne", "Germany"),), ("allema", "berlin", "rfa"), ("Germany", "German", "Berlin")),
     Country("Iran", (("Iran", "Iran"),), ("iran", "teheran"), ("Iran", "Iranian", "Tehran")),
     Country("Iraq", (("Irak", "Iraq"),), ("irak", "iraq", "bagdad"), ("Iraq", "Iraqi", "Baghdad")),
     Country("Syria", (("Syrie", "Syria"),), ("syri", "damas"), ("Syria", "Syrian", "Damascus")),
@@ -376,7 +377,7 @@ def _initials(text: str) -> set[str]:
 def _acronym_kept(acronym: str, other: str, other_acronyms: set[str]) -> bool:
     """``acronym`` survives in ``other`` as is, with its letters reordered (English puts the
     adjective first: "MS", modèle standard → "SM"), or spelt out there."""
-    letters = acronym.replace(".", "").removesuffix("s")
+    letters = fold(acronym.replace(".", "").removesuffix("s")).upper()  # ČSSD is CSSD
     return (
         letters in other_acronyms
         or "".join(sorted(letters)) in {"".join(sorted(a)) for a in other_acronyms}
@@ -387,7 +388,7 @@ def _acronym_kept(acronym: str, other: str, other_acronyms: set[str]) -> bool:
 def _acronyms_in(text: str) -> set[str]:
     """Acronyms of ``text``, an elided article taken off ("le test d'APS")."""
     words = (_ELISION_RE.sub("", w) for w in _WORD_RE.findall(text))
-    return {w.replace(".", "").removesuffix("s") for w in words if _is_acronym(w)}
+    return {fold(w.replace(".", "").removesuffix("s")).upper() for w in words if _is_acronym(w)}
 
 
 def _keys(text: str) -> frozenset[str]:
@@ -520,7 +521,10 @@ def added_countries(source: str, target: str) -> list[str]:
     rest = target
     for form in sorted((f for c in referred for f in c.english), key=len, reverse=True):
         rest = re.sub(rf"(?<!\w){re.escape(form)}", " ", rest, flags=0 if form.isupper() else re.IGNORECASE)
-    return [c.name for c in COUNTRIES if c not in referred and any(_contains(rest, f) for f in c.english)]
+    return [
+        c.name for c in COUNTRIES
+        if c not in referred and any(_contains(rest, f) and not _contains(source, f) for f in c.english)  # "(US-DEU)" kept
+    ]
 
 
 def missing_countries(source: str, target: str) -> list[str]:

@@ -173,16 +173,24 @@ _NE_QUE_RE = re.compile(
     r"aucunement|ni)\b)[^.;,!?])*?\bque?\b",
     re.IGNORECASE,
 )
-# Negative words in phrases that do not negate: "sans doute" (probably), "sans cesse"
-# (constantly), "sans compter" (not to mention), "plus que jamais" (than ever), "à jamais"
-# (forever), "si jamais" (if ever), "pas mal" (quite a lot), "rien que" (just).
+# Negative words in phrases that do not negate: "sans (aucun) doute" (certainly), "sans cesse"
+# (constantly), "sans compter" (not to mention), "sans ambages" (frankly), "sans problème"
+# (smoothly), "plus que jamais" (than ever), "à jamais" (forever), "si jamais" (if ever),
+# "pas mal" (quite a lot), "rien que" (just); "Non," answering a question, which English
+# often leaves out; and the "ne" that "avant que", "à moins que", "de peur que" put before a
+# verb with no "pas" ("avant qu'elle ne soit occupée": before it was seized).
 _FRENCH_NOT_NEGATING_RE = re.compile(
-    r"\bsans\s+(?:doute|cesse|compter)\b|\b(?:que|qu['’]|à|si)\s*jamais\b|\bpas\s+mal\b|\brien\s+que\b", re.IGNORECASE
+    r"\bsans\s+(?:(?:aucun\s+)?doute|cesse|compter|ambages|probl[èe]mes?)\b|\b(?:que|qu['’]|à|si)\s*jamais\b|"
+    r"\bpas\s+mal\b|\brien\s+que\b|^\W*non\s*[,.!]|"
+    r"\b(?:avant|moins|peur|crainte)\s+qu(?:e\s+|['’])[^,;:.!?]*?\bne\b(?![^,;:.!?]*\b(?:pas|plus|jamais|rien|personne|aucune?|guère|point)\b)",
+    re.IGNORECASE,
 )
 # A negative question is often a positive one in English ("n'est-elle pas surestimée ?" → "is
 # it overestimated?"): its "ne … pas" is not required.
 _NEGATIVE_QUESTION_RE = re.compile(
-    r"\bn(?:e\s+|['’])(?:\w+\s+)?\w+-(?:t-)?(?:il|elle|ils|elles|on|ce|je|tu|nous|vous)\s+pas\b", re.IGNORECASE
+    r"\bn(?:e\s+|['’])(?:\w+\s+)?\w+-(?:t-)?(?:il|elle|ils|elles|on|ce|je|tu|nous|vous)\s+pas\b|"
+    r"\best-ce\s+qu(?:e\s+|['’])[^?]*?\bn(?:e\s+|['’])\w+\s+pas\b",
+    re.IGNORECASE,
 )
 # The second of two coordinated negations ("sans nourriture et sans papier", "ne vous donnent pas
 # … et ne vous paient pas") is one negation in English ("without food and papers", "doesn't give
@@ -221,7 +229,8 @@ def french_negations(source: str) -> int:
 _ENGLISH_NEGATION_RE = re.compile(
     r"\b(?:not|no|never|nothing|nobody|none|neither|nor|without|cannot|nowhere|hardly|barely|non|"
     r"unable|lack|lacks|lacked|lacking|absence|fail|fails|failed|refuse|refused|refuses|avoid|avoids|avoided|"
-    r"until|instead|exempt|free|unless)\b|n['’]t\b|\bnon-|"
+    r"until|instead|exempt|free|unless|prohibits?|prohibited|prohibiting|forbids?|forbidden|forbade|bans?|banned|"
+    r"disregards?|disregarded|disregarding)\b|n['’]t\b|\bnon-|"
     r"\bun(?:able|clear|known|likely|aware|certain|necessary|fair|usual|acceptable|lawful|employed|paid|"
     r"related|relieved|conscious|limited|successful|successfully|affected|changed|solved|resolved|touched)\b|"
     # any other adjective or participle in un- ("uncomfortable", "unprecedented"), less under-, uni-

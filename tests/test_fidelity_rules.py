@@ -163,3 +163,36 @@ def test_a_short_headline_may_be_rephrased_but_a_short_sentence_may_not_be_cut()
 def test_accented_french_titles_and_institutions_are_not_names():
     assert missing_entities("Pour le Président, c'est une façon de gagner.", "For him, it is a way to win.") == []
     assert missing_entities("Le Conseil de Sécurité a voté.", "The Council voted.") == []
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("Il est sans aucun doute intéressant d'examiner cette question.", 0),
+        ("Tout s'est passé sans problèmes.", 0),
+        ("Juste avant qu'elle ne soit occupée, six employés s'échappèrent.", 0),
+        ("Juste avant qu'elle ne soit pas occupée, six employés s'échappèrent.", 1),
+        ("Non, pas de cette façon, je pense.", 1),
+        ("Est-ce que votre succès n'est pas dû à votre exigence ?", 0),
+    ],
+)
+def test_french_phrases_that_do_not_negate(source, expected):
+    assert french_negations(source) == expected
+
+
+def test_prohibiting_renders_interdire():
+    source = "Si la loi interdit quelque chose, le chef du gouvernement ne peut l'empêcher."
+    assert not negation_lost(source, "If the law prohibits something, the head of government cannot prevent it.")
+    assert negation_lost(source, "If the law prohibits something, the head of government can prevent it.")
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Le ministre Jaroslav Palas (ČSSD) a parlé.", "The minister Jaroslav Palas (CSSD) spoke."),
+        ("En RFA, il existe des points de distribution.", "In Germany there are distribution points."),
+        ("Le ministre Pavel Němec (US-DEU) a proposé.", "The minister Pavel Nemec (US-DEU) proposed."),
+    ],
+)
+def test_acronyms_with_accents_or_kept_as_they_are_are_rendered(source, target):
+    assert added_entities(source, target) == [] and missing_entities(source, target) == []
