@@ -147,7 +147,8 @@ quebecer:quebec quebecers:quebec montrealer:montreal parisian:parisien paris
 soviet:sovie urss catalonia:catalogn brussels:bruxelles warsaw:varsovie antwerp:anvers basel:bale
 lisbon:lisbonne mecca:mecque cornwall:cornouaill dover:douvres venice:venise geneva:geneve
 vienna:vienne hague:haye cairo:caire algiers:alger mediterranean:mediterran
-north:nord northern:nord south:sud southern:sud east:est orient west:ouest occident
+north:nord northern:nord south:sud austral southern:sud austral east:est orient west:ouest occident
+black:noir white:blanc red:rouge green:vert blue:bleu peace:paix prize:prix award:prix
 new:nouve neuf saint:saint st:saint peters great:grand united:uni unis etats states:etat union:union
 kingdom:royaume republic:republi people:peupl populaire democratic:democrat
 president:presiden minister:ministr ministry:minist prime:premier chancellor:chancel
@@ -167,7 +168,7 @@ state:etat states:etat id:identit attorney:avocat procureur care:soin
 greater:grand director:direct sea:mer holy:saint sacre sainte
 brothers:frere brotherhood:frere confrer westerners:occident jews:juif land:terre earth:terre korea:coree korean:coree bc:av jc ad:apres jc street:rue square:place station:gare station airport:aeroport high:haut head:chef direct dirig deputy:vice adjoint editor:ndlr redact year:annee an
 un:onu nations eu:ue union us:etats-unis americ usa:etats-unis americ uk:royaume-uni britann
-unscr:resolution nato:otan imf:fmi who:oms wto:omc ecb:bce gdp:pib ngo:ong aids:sida hiv:vih vat:tva
+unscr:resolution nato:otan imf:fmi who:oms wto:omc ecb:bce gdp:pib ngo:ong aids:sida hiv:vih seropositi vat:tva
 """
 
 
@@ -414,8 +415,8 @@ def english_support(source: str) -> Callable[[str], bool]:
         prefixes = [p.replace("-", "") for p in RENDERINGS.get(key, ())]
         if any(k.startswith(p) for p in prefixes for k in source_keys):
             return True
-        if _is_acronym(word):
-            return _acronym_kept(word, source, source_acronyms)
+        if _is_acronym(word):  # or written as a word on the other side (UNICEF / Unicef)
+            return _acronym_kept(word, source, source_acronyms) or key in source_keys
         if "-" in word.strip("-") and all(rendered(part) for part in word.split("-") if part):
             return True  # "Deputy-Prime" for "vice-premier"
         return _spelt_alike(key, source_keys)
@@ -489,7 +490,7 @@ def missing_entities(source: str, target: str) -> list[str]:
         if fold(word) in _FOLDED_FRENCH_NOT_NAMES or _is_country_word(fold(word)):
             return True  # countries: see missing_countries
         if _is_acronym(word):
-            return _acronym_kept(word, target, target_acronyms)
+            return _acronym_kept(word, target, target_acronyms) or key in target_keys
         return key.startswith(prefixes) or _spelt_alike(key, target_keys)
 
     missing = [m.text for m in french_mentions(source) if not all(rendered(w) for w in m.words)]

@@ -176,13 +176,14 @@ _NE_QUE_RE = re.compile(
 # Negative words in phrases that do not negate: "sans (aucun) doute" (certainly), "sans cesse"
 # (constantly), "sans compter" (not to mention), "sans ambages" (frankly), "sans problème"
 # (smoothly), "plus que jamais" (than ever), "à jamais" (forever), "si jamais" (if ever),
-# "pas mal" (quite a lot), "rien que" (just); "Non," answering a question, which English
-# often leaves out; and the "ne" that "avant que", "à moins que", "de peur que" put before a
-# verb with no "pas" ("avant qu'elle ne soit occupée": before it was seized).
+# "pas mal" (quite a lot), "rien que" (just), "ne (pas) cesser de" (keep on); "Non,"
+# answering a question, which English often leaves out; and the "ne" that "avant que", "à
+# moins que", "de peur que" put before a verb with no "pas" ("avant qu'elle ne soit occupée").
 _FRENCH_NOT_NEGATING_RE = re.compile(
     r"\bsans\s+(?:(?:aucun\s+)?doute|cesse|compter|ambages|probl[èe]mes?)\b|\b(?:que|qu['’]|à|si)\s*jamais\b|"
     r"\bpas\s+mal\b|\brien\s+que\b|^\W*non\s*[,.!]|"
-    r"\b(?:avant|moins|peur|crainte)\s+qu(?:e\s+|['’])[^,;:.!?]*?\bne\b(?![^,;:.!?]*\b(?:pas|plus|jamais|rien|personne|aucune?|guère|point)\b)",
+    r"\b(?:avant|moins|peur|crainte)\s+qu(?:e\s+|['’])[^,;:.!?]*?\bne\b(?!(?:\s+\S+){0,2}?\s+(?:pas|plus|jamais|rien|personne|aucune?|guère|point)\b)|"
+    r"\bn(?:e\s+|['’])(?:\w+\s+){0,2}?(?:pas\s+)?cess\w*\s+d",
     re.IGNORECASE,
 )
 # A negative question is often a positive one in English ("n'est-elle pas surestimée ?" → "is
@@ -234,7 +235,7 @@ _ENGLISH_NEGATION_RE = re.compile(
     r"\bun(?:able|clear|known|likely|aware|certain|necessary|fair|usual|acceptable|lawful|employed|paid|"
     r"related|relieved|conscious|limited|successful|successfully|affected|changed|solved|resolved|touched)\b|"
     # any other adjective or participle in un- ("uncomfortable", "unprecedented"), less under-, uni-
-    r"\bun(?!der|i[a-z])[a-z]{3,}(?:able|ably|ible|ful|fully|ed|ing|ous|ive)\b|"
+    r"\bun(?!der|i[a-z])[a-z]{3,}(?:able|ably|ible|ful|fully|ed|ing|ous|ive|y)\b|"
     r"\b(?!nevertheless|regardless|unless)[a-z]{3,}less\b|\b(?:in|im|ir|il|dis)(?:correct|complete|"
     r"conclusive|effective|possible|possibly|responsible|legal|legally|regular|agree|appear)(?:s|d|ed|ing|ment|ly)?\b",
     re.IGNORECASE,

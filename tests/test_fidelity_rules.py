@@ -196,3 +196,27 @@ def test_prohibiting_renders_interdire():
 )
 def test_acronyms_with_accents_or_kept_as_they_are_are_rendered(source, target):
     assert added_entities(source, target) == [] and missing_entities(source, target) == []
+
+
+def test_an_acronym_written_as_a_word_is_kept():
+    source = "Selon l'UNICEF, le taux est le plus élevé."
+    assert missing_entities(source, "According to Unicef, the rate is the highest.") == []
+    assert missing_entities(source, "According to the agency, the rate is the highest.") == ["UNICEF"]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("Il fut inventé avant que Galilée ne l'utilisât un an plus tard.", 0),
+        ("Depuis, les miroirs n'ont pas cessé de grossir.", 0),
+        ("Il ne cesse pas son travail.", 1),
+    ],
+)
+def test_expletive_ne_and_ne_pas_cesser_do_not_negate(source, expected):
+    assert french_negations(source) == expected
+
+
+def test_an_english_un_adjective_in_y_renders_a_negation():
+    source = "Si le plaignant n'a pas de chance, il paie."
+    assert not negation_lost(source, "If the complainant is unlucky, he pays.")
+    assert negation_lost(source, "If the complainant is lucky, he pays.")
