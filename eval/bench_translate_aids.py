@@ -20,7 +20,9 @@ memory (paired bootstrap).
 ``lookups``: a synthetic memory of ``--segments`` French segments (real sentences from the
 shared sets cut at a random word and spliced), then lookups of segments it holds, near repeats
 (one word changed) and new sentences: build time, lookups per second, and how often a near
-repeat finds its original.
+repeat finds its original; then, for ``--recall`` of the near repeats and new sentences, whether
+the index finds a match as good as an exhaustive rapidfuzz search over every segment; and
+``load_tm`` on the memory as a file, first indexed and kept, then read back from the cache folder.
 """
 
 from __future__ import annotations

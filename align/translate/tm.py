@@ -40,7 +40,7 @@ from align.translate.xmlguard import refuse_entities
 DEFAULT_THRESHOLD = 75
 EXACT_FLAG = "tm:100"
 # Memories of this many pairs or more keep their index in the cache folder: indexing a million
-# segments takes about 20 CPU seconds, reading them back about 2 (eval/results/translate.md).
+# segments takes about 23 CPU seconds, reading it back about 3 (eval/results/translate.md).
 PERSIST_FROM = 20_000
 _STORED_VERSION = "tm-index-1"
 
