@@ -175,3 +175,16 @@ def test_a_small_memorys_index_is_not_kept(tmp_path, stored_memories):
     _memory_file(memory_file, random.Random(8), 50)
     load_tm([memory_file])
     assert not stored_memories.exists()
+
+
+def test_the_same_bytes_read_another_way_get_an_index_of_their_own(tmp_path, stored_memories):
+    from align.errors import DataError
+    from align.translate.tm import load_tm
+
+    memory_file = tmp_path / "memory.tsv"
+    _memory_file(memory_file, random.Random(9), 150)
+    load_tm([memory_file])
+    as_tmx = tmp_path / "memory.tmx"
+    as_tmx.write_bytes(memory_file.read_bytes())
+    with pytest.raises(DataError, match="not well-formed XML"):
+        load_tm([as_tmx])

@@ -203,15 +203,16 @@ def _load_tm(stamped: tuple[tuple[str, int, int], ...], threshold: int) -> TMInd
 
 
 def _stored_path(paths: Sequence[str]) -> Path | None:
-    """Where the index of these memory files is kept, named by their contents. None for a review
-    store, whose accepted pairs change inside SQLite, and for paths read_tm will refuse."""
+    """Where the index of these memory files is kept, named by their contents and suffixes (which
+    say how read_tm reads them). None for a review store, whose accepted pairs change inside
+    SQLite, and for paths read_tm will refuse."""
     digests = [_STORED_VERSION]
     for name in paths:
         path = Path(name)
         if not path.is_file() or _is_review_store(path):
             return None
         with path.open("rb") as fh:
-            digests.append(hashlib.file_digest(fh, "sha256").hexdigest())
+            digests += [path.suffix.lower(), hashlib.file_digest(fh, "sha256").hexdigest()]
     return default_cache_path().parent / "tm" / f"{content_key(*digests)[:32]}.npz"
 
 
