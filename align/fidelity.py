@@ -46,6 +46,9 @@ _NUMBER_RE = re.compile(rf"\d{{1,3}}(?:[{_SPACES},.]\d{{3}})+(?:[.,]\d+)?|\d+(?:
 # French numbers glued to letters or followed by "h" are ordinals, times and units ("8e", "1h30",
 # "3D") that English writes otherwise: they are not required in the translation.
 _GLUED_RE = re.compile(r"\d[^\W\d_]|\d\s?h\s?\d|[^\W\d_]\d")
+# French times: "15 h" is 3 p.m. in English, and the minutes of "19 h 00" are not required.
+_HOUR_RE = re.compile(r"\s?h(?:eures?)?\b")
+_MINUTES_RE = re.compile(r"\d\s?h\s?$")
 # A decade by its last two digits ("the 80's", "les années 80") is the 1980s.
 _DECADE_RE = re.compile(r"['’]?\d0['’]?s\b|\bann[ée]es\s+\d0\b", re.IGNORECASE)
 _MULTIPLIERS = {"mille": 3, "million": 6, "millions": 6, "milliard": 9, "milliards": 9,
@@ -83,9 +86,11 @@ def _numbers_in(text: str, glued: bool = True) -> list[tuple[str, set[str]]]:
     """Numbers in digits with their readings, a following "mille"/"million" applied too."""
     found = []
     for m in _NUMBER_RE.finditer(text):
-        if not glued and _GLUED_RE.search(text[max(m.start() - 1, 0) : m.end() + 2]):
+        if not glued and (_GLUED_RE.search(text[max(m.start() - 1, 0) : m.end() + 2]) or _MINUTES_RE.search(text[: m.start()])):
             continue
         readings = number_readings(m.group(0))
+        if _HOUR_RE.match(text[m.end() :]) and m.group(0).isdigit() and 12 < int(m.group(0)) < 24:
+            readings.add(str(int(m.group(0)) - 12))  # "15 h" is "3 p.m."
         following = re.match(r"\s*([^\W\d_]+)", text[m.end() :])
         exponent = _MULTIPLIERS.get(following.group(1).lower()) if following else None
         if exponent:
@@ -199,7 +204,7 @@ _NEGATIVE_QUESTION_RE = re.compile(
 _COORDINATED_RE = re.compile(r"(?:\bet|\bou|\bni|,)\s*(?:(?:me|te|se|nous|vous|le|la|les|lui|leur|y|en)\s+|[lmts]['’])*$", re.IGNORECASE)
 # "pas" after a determiner is the noun "step" ("un pas en avant").
 _PAS_NOUN_RE = re.compile(r"\b(?:un|le|les|ce|ces|du|des|au|aux|mon|ton|son|ses|nos|vos|leurs?|premiers?|petits?|grands?|faux)\s+pas$", re.IGNORECASE)
-_CLAUSE_END_RE = re.compile(r"[.;:!?,()«»\"“”—–]|\s-\s")
+_CLAUSE_END_RE = re.compile(r"[.;:!?,()—–]|\s-\s")  # not quotes: « jamais » is still in its clause
 
 
 def french_negations(source: str) -> int:

@@ -203,10 +203,13 @@ def score(samples: list[Sample], flags: list[tuple[str, ...]]) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--set", dest="sets", action="append", choices=sorted(SETS))
-    parser.add_argument("--limit", type=int, default=1000, help="first N sentence pairs of each set")
+    parser.add_argument("--limit", type=int, default=1000, help="N sentence pairs of each set")
+    parser.add_argument("--start", type=int, default=0, help="from this line (newstest2013 lines 1000+ are more dev data)")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--embedder", choices=["none", "use"], default="none")
     parser.add_argument("--show-false", type=int, default=0, help="print N false flags on originals per flag")
+    parser.add_argument("--show-flagged", type=int, default=0,
+                        help="print the first N flagged references once each, with their line, for checking by hand")
     args = parser.parse_args()
     embedder = None
     if args.embedder == "use":
@@ -216,14 +219,14 @@ def main() -> None:
         embedder = get_embedder("use", Cache.default())  # a rerun embeds nothing twice
     for name in args.sets or ["newstest2013"]:
         fr_path, en_path = SETS[name]
-        french = fr_path.read_text(encoding="utf-8").splitlines()[: args.limit]
-        english = en_path.read_text(encoding="utf-8").splitlines()[: args.limit]
+        french = fr_path.read_text(encoding="utf-8").splitlines()[args.start : args.start + args.limit]
+        english = en_path.read_text(encoding="utf-8").splitlines()[args.start : args.start + args.limit]
         samples = build_samples(french, english, args.seed)
         clock = time.perf_counter()
         flags = check_pairs([s.source for s in samples], [s.target for s in samples], embedder)
         seconds = time.perf_counter() - clock
         result = score(samples, flags)
-        print(f"## {name}: {result['originals']} references, {len(samples) - result['originals']} perturbed, "
+        print(f"## {name} from line {args.start}: {result['originals']} references, {len(samples) - result['originals']} perturbed, "
               f"embedder {args.embedder}, {seconds:.1f} s ({1000 * seconds / len(samples):.2f} ms a pair)")
         print(f"references flagged: {result['flagged_originals']} ({100 * result['false_flag_rate']:.1f} %)")
         print("| flag | precision | recall | true | false | perturbed |")
@@ -233,6 +236,9 @@ def main() -> None:
         for flag, examples in result["false_examples"].items():
             for example in examples[: args.show_false]:
                 print(f"  false {flag}: {example}")
+        flagged = [(s, f) for s, f in zip(samples, flags) if s.kind == "original" and f]
+        for sample, sample_flags in flagged[: args.show_flagged]:
+            print(f"[{args.start + sample.line}] {' '.join(sample_flags)}\n  FR: {sample.source}\n  EN: {sample.target}")
 
 
 if __name__ == "__main__":

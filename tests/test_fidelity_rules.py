@@ -220,3 +220,20 @@ def test_an_english_un_adjective_in_y_renders_a_negation():
     source = "Si le plaignant n'a pas de chance, il paie."
     assert not negation_lost(source, "If the complainant is unlucky, he pays.")
     assert negation_lost(source, "If the complainant is lucky, he pays.")
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "changed"),
+    [
+        ("Le match est mercredi à 15 h au stade.", "The match is at 3 p.m. on Wednesday at the stadium.", []),
+        ("Le meeting est prévu pour 19 h 00 ce soir.", "The rally is scheduled for 7 p.m. tonight.", []),
+        ("Le meeting est prévu à 15 heures.", "The rally is scheduled for 3pm.", []),
+        ("Le match est mercredi à 15 h au stade.", "The match is at 4 p.m. on Wednesday at the stadium.", ["15"]),
+    ],
+)
+def test_a_french_time_matches_its_twelve_hour_english(source, target, changed):
+    assert changed_numbers(source, target) == changed
+
+
+def test_a_quotation_mark_does_not_cut_a_negation_from_its_ne():
+    assert french_negations("Il a promis de ne « jamais employer la force ».") == 1
