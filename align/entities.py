@@ -341,18 +341,18 @@ _FRENCH_CONNECTORS = frozenset("de du des la le les l d".split())
 def french_mentions(text: str) -> list[Mention]:
     """:func:`mentions` of a French text, elided articles split off ("l'Union" → "l' Union")."""
     return mentions(_ELIDED_RE.sub(r"\1 ", text), _FRENCH_CONNECTORS)
+
+
 COUNTRY_NAMES = frozenset(c.name for c in COUNTRIES)
 _ALL_COUNTRY_KEYS = frozenset(_key(w) for c in COUNTRIES for form in c.english for w in _WORD_RE.findall(form))
+# Prefixes a French adjective takes before a country's cue ("antisoviétique", "pro-russe").
+_PREFIXES = r"(?:(?:anti|pro|post|pre|ex|pan|neo|ultra)-?)?"
 
 
 def referred_countries(source: str) -> list[Country]:
     """Countries any French word refers to (Corée du Nord, nord-coréen, Pyongyang, RPDC)."""
     words = fold(source)
     return [c for c in COUNTRIES if any(re.search(rf"(?<!\w){_PREFIXES}{re.escape(cue)}", words) for cue in c.cues)]
-
-
-# Prefixes a French adjective takes before a country's cue ("antisoviétique", "pro-russe").
-_PREFIXES = r"(?:(?:anti|pro|post|pre|ex|pan|neo|ultra)-?)?"
 
 
 def _contains(text: str, form: str) -> bool:

@@ -221,11 +221,11 @@ def french_negations(source: str) -> int:
         count += not (coordinated and _COORDINATED_RE.search(text[: m.start()]))
         previous = (kind, m.end())
     count -= len(_NE_QUE_RE.findall(text))
-    bare = [m for m in _FRENCH_BARE_NEGATION_RE.finditer(text) if m.group(0).lower() != "ni" and not _PAS_NOUN_RE.search(text[: m.end()])]
-    for m in bare:
-        clause = _CLAUSE_END_RE.split(text[: m.start()])[-1] + _CLAUSE_END_RE.split(text[m.end() :])[0]
-        before = _CLAUSE_END_RE.split(text[: m.start()])[-1]
-        if not _FRENCH_NEGATION_RE.search(clause) and not _FRENCH_BARE_NEGATION_RE.search(before):
+    for m in _FRENCH_BARE_NEGATION_RE.finditer(text):
+        if m.group(0).lower() == "ni" or _PAS_NOUN_RE.search(text[: m.end()]):
+            continue
+        before, after = _CLAUSE_END_RE.split(text[: m.start()])[-1], _CLAUSE_END_RE.split(text[m.end() :])[0]
+        if not _FRENCH_NEGATION_RE.search(before + after) and not _FRENCH_BARE_NEGATION_RE.search(before):
             count += 1
     if not count and re.search(r"\bni\b", text, re.IGNORECASE):
         count = 1
