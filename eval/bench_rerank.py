@@ -26,6 +26,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_translate import read_set  # noqa: E402
 
+from align.translate.qe import SIGNALS  # noqa: E402
+
 CANDIDATE_DIR = Path(os.environ.get("RERANK_DIR", "/tmp/rerank"))
 LEAD_CANDIDATES = Path("/tmp/chat/cands")
 SETS = ("newstest2013-dev", "ntrex128", "newstest2014")
@@ -123,13 +125,17 @@ def available_systems(test_set: str, limit: int) -> list[str]:
     return [s for s in ("best", *FAST_SYSTEMS) if len(read_candidates(test_set, s, limit)) >= limit]
 
 
+# Every signal but ``terms`` (no glossary on these sets); ``--without`` leaves more out.
+MEASURED = [n for n in SIGNALS if n != "terms"]
+
+
 def _estimator(cache):
-    """An estimator that computes every signal but ``terms`` (no glossary on these sets)."""
+    """An estimator that computes the :data:`MEASURED` signals."""
     from align.embed import get_embedder
     from align.likelihood import embedded_likelihood, embedded_reverse_likelihood
-    from align.translate.qe import SIGNALS, QualityEstimator
+    from align.translate.qe import QualityEstimator
 
-    names = tuple(n for n in SIGNALS if n != "terms")
+    names = tuple(MEASURED)
     return QualityEstimator({n: 1.0 for n in names}, get_embedder("use", cache),
                             embedded_reverse_likelihood(cache).pmi, embedded_likelihood(cache).pmi), names
 
@@ -145,7 +151,7 @@ def measured_signals(test_set: str, limit: int, systems: Sequence[str]):
     return estimator.signals(sources, candidates, names), names, candidates
 
 
-def signal_costs(sentences: int = 20) -> dict[str, float]:
+def signal_costs(sentences: int = 10) -> dict[str, float]:
     """CPU seconds per candidate of each signal, nothing cached: two fast candidates of the first
     ``sentences`` dev sentences, after one warm-up pair has loaded the models."""
     from align.cache import Cache
@@ -194,6 +200,7 @@ class SetData:
     """One test set's candidates (all available systems), their signals and sentence chrF."""
 
     def __init__(self, test_set: str, limit: int):
+        limit = self.n = min(limit, len(read_candidates(test_set, "greedy", 0)))  # as many as were generated
         self.systems = available_systems(test_set, limit)
         self.tables, self.names, self.candidates = measured_signals(test_set, limit, self.systems)
         self.references = read_set(test_set, limit)[1]
@@ -201,8 +208,16 @@ class SetData:
 
     def pool(self, systems: Sequence[str]):
         """Tables, candidates and chrF restricted to ``systems`` (in that order)."""
+        from align.translate.qe import consensus
+
         k = [self.systems.index(s) for s in systems]
-        return ([t[k] for t in self.tables], [[c[i] for i in k] for c in self.candidates], [q[k] for q in self.quality])
+        candidates = [[c[i] for i in k] for c in self.candidates]
+        tables = [t[k] for t in self.tables]
+        if "consensus" in self.names:  # agreement among this pool's candidates only
+            agreement = consensus(candidates).reshape(len(candidates), len(k))
+            for table, row in zip(tables, agreement):
+                table[:, self.names.index("consensus")] = row
+        return tables, candidates, [q[k] for q in self.quality]
 
 
 def _fit(data: SetData, pool: Sequence[str], keep: Sequence[str]) -> np.ndarray:
@@ -237,7 +252,8 @@ def evaluate(limit: int, sets: Sequence[str]) -> str:
     data = {test_set: SetData(test_set, limit) for test_set in dict.fromkeys((DEV, *sets))}
     dev = data[DEV]
     names = dev.names
-    lines = [f"First {limit} sentences per set; signals: {', '.join(names)}.", ""]
+    lines = ["First sentences per set: " + ", ".join(f"{t} {d.n}" for t, d in data.items())
+             + f"; signals: {', '.join(names)}.", ""]
     for pool_name, pool in POOLS.items():
         evaluated = [t for t in data if set(pool) <= set(data[t].systems)]
         if not evaluated:
@@ -268,7 +284,7 @@ def evaluate(limit: int, sets: Sequence[str]) -> str:
                 print(lines[-1], file=sys.stderr, flush=True)
         lines.append("")
     costs = signal_costs()
-    lines += ["CPU seconds per candidate of each signal (20 dev sentences × 2 candidates, uncached, models loaded):", "",
+    lines += ["CPU seconds per candidate of each signal (10 dev sentences × 2 candidates, uncached, models loaded):", "",
               "| " + " | ".join(names) + " |", "|" + "---|" * len(names),
               "| " + " | ".join(f"{costs[n]:.4f}" for n in names) + " |"]
     return "\n".join(lines) + "\n"
@@ -279,7 +295,9 @@ def main() -> None:
     parser.add_argument("step", choices=("generate", "evaluate"))
     parser.add_argument("--limit", type=int, default=100)
     parser.add_argument("--set", dest="sets", action="append", choices=SETS)
+    parser.add_argument("--without", action="append", default=[], choices=MEASURED, help="a signal not to measure")
     args = parser.parse_args()
+    MEASURED[:] = [n for n in MEASURED if n not in args.without]
     if args.step == "generate":
         for test_set in args.sets or SETS:
             generate(test_set, args.limit)

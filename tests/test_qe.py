@@ -81,6 +81,15 @@ def test_ties_go_to_the_earlier_candidate_and_glossary_terms_count() -> None:
     assert estimator.choose([source], [[second, first]]) == [1]
 
 
+def test_consensus_prefers_the_draft_the_others_agree_with() -> None:
+    source = "Nous avons demandé l'avis de deux spécialistes."
+    texts = ["We asked two specialists for their opinion.", "Two specialists were asked.",
+             "We asked two specialists for an opinion.", "We asked two experts for their opinion."]
+    values = QualityEstimator({"consensus": 1.0}).signals([source, source], [texts, texts[:1]])
+    assert int(np.argmax(values[0][:, 0])) == 0 and int(np.argmin(values[0][:, 0])) == 1
+    assert values[1][:, 0].tolist() == [0.0]  # a lone candidate agrees with nobody
+
+
 def test_estimator_refuses_unknown_signals_and_weights_without_their_model() -> None:
     with pytest.raises(ValueError, match="unknown signal"):
         QualityEstimator({"fluency": 1.0})

@@ -30,7 +30,7 @@ FLAG_SIGNALS = {
     "machine": ("empty", "untranslated", "looping", "truncated"),
 }
 MODEL_SIGNALS = ("similarity", "reverse", "pmi")
-SIGNALS = MODEL_SIGNALS + tuple(FLAG_SIGNALS) + ("length", "terms")
+SIGNALS = MODEL_SIGNALS + tuple(FLAG_SIGNALS) + ("length", "consensus", "terms")
 
 # Fitted by eval/bench_rerank.py on newstest2013 dev lines 1001-1100 (never on the reported
 # sets): pairwise logistic regression over candidates of the fast model and Qwen, in the
@@ -78,7 +78,8 @@ class QualityEstimator:
         names = tuple(self.used if names is None else names)
         pairs = [(source, text) for source, texts in zip(sources, candidates) for text in texts]
         flags = [check_draft(s, t) for s, t in pairs] if set(names) & set(FLAG_SIGNALS) else []
-        columns = {name: self._column(name, pairs, flags) for name in names}
+        columns = {name: consensus(candidates) if name == "consensus" else self._column(name, pairs, flags)
+                   for name in names}
         table = np.stack([columns[n] for n in names], axis=1) if names else np.zeros((len(pairs), 0))
         bounds = np.cumsum([0] + [len(texts) for texts in candidates])
         return [table[start:end] for start, end in zip(bounds[:-1], bounds[1:])]
@@ -109,6 +110,20 @@ class QualityEstimator:
             return np.array([len(check(s, t)) for s, t in pairs], dtype=np.float64)
         kinds = FLAG_SIGNALS[name]
         return np.array([sum(f.split(":", 1)[0] in kinds for f in found) for found in flags], dtype=np.float64)
+
+
+def consensus(candidates: Sequence[Sequence[str]]) -> np.ndarray:
+    """Each candidate's mean chrF against the other candidates of its source (0 when alone):
+    what several systems agree on is more often right (minimum Bayes risk), at no model cost."""
+    from sacrebleu.metrics import CHRF
+
+    chrf = CHRF()
+    values = []
+    for texts in candidates:
+        for i, text in enumerate(texts):
+            others = [other for j, other in enumerate(texts) if j != i]
+            values.append(float(np.mean([chrf.sentence_score(text, [o]).score for o in others])) if others else 0.0)
+    return np.array(values, dtype=np.float64)
 
 
 def fit_pairwise(tables: Sequence[np.ndarray], quality: Sequence[np.ndarray], margin: float = 1.0,
