@@ -33,6 +33,17 @@ def isolated_cache(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="session")
+def embedded_gguf():
+    """The embedded Gemma GGUF, read once: parsing its 262k-token vocabulary costs ~10 CPU s,
+    and the vocabulary, LoRA and transformers tests all look at its tensors."""
+    from gguf import GGUFReader
+
+    from align.translate import embedded_gguf_path
+
+    return GGUFReader(str(embedded_gguf_path()))
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator:
     """Debian's headless Chromium driven by Playwright (its own browser download cannot work here)."""
     if not CHROMIUM.exists():
