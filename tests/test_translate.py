@@ -417,11 +417,10 @@ def test_lora_adapter_round_trip_gives_the_scaled_update(tmp_path):
 
 
 @pytest.mark.slow
-def test_lora_adapter_is_applied_by_llama_cpp_and_named_in_the_cache_key(tmp_path):
-    from align.translate import LORA_TARGETS, embedded_gguf_path, load_gguf_translator
-    from gguf import GGUFReader
+def test_lora_adapter_is_applied_by_llama_cpp_and_named_in_the_cache_key(tmp_path, embedded_gguf):
+    from align.translate import LORA_TARGETS, load_gguf_translator
 
-    shapes = {t.name: [int(n) for n in t.shape] for t in GGUFReader(str(embedded_gguf_path())).tensors}
+    shapes = {t.name: [int(n) for n in t.shape] for t in embedded_gguf.tensors}
     rng = np.random.default_rng(0)
     pairs = {}
     for name, shape in shapes.items():
@@ -451,14 +450,18 @@ def test_lora_adapter_is_applied_by_llama_cpp_and_named_in_the_cache_key(tmp_pat
 
 
 @pytest.mark.slow
-def test_transformers_fallback_merges_the_embedded_adapter():
+def test_transformers_fallback_merges_the_embedded_adapter(embedded_gguf):
+    from gguf import quants
+
     from align.translate import EMBEDDED_ADAPTER, TransformersCausalGenerator, embedded_gguf_path, lora_deltas
 
-    plain = TransformersCausalGenerator(embedded_gguf_path())
+    # The plain weights are the GGUF's, dequantised as transformers loads them: no second model load.
     adapted = TransformersCausalGenerator(embedded_gguf_path(), adapter=EMBEDDED_ADAPTER)
-    layer, plain_layer = adapted.model.model.layers[3], plain.model.model.layers[3]
-    expected = lora_deltas(EMBEDDED_ADAPTER, plain.model.model.layers)[plain_layer.mlp.down_proj]
-    change = (layer.mlp.down_proj.weight - plain_layer.mlp.down_proj.weight).detach().numpy()
+    layer = adapted.model.model.layers[3]
+    expected = lora_deltas(EMBEDDED_ADAPTER, adapted.model.model.layers)[layer.mlp.down_proj]
+    stored = next(t for t in embedded_gguf.tensors if t.name == "blk.3.ffn_down.weight")
+    plain = quants.dequantize(stored.data, stored.tensor_type)
+    change = layer.mlp.down_proj.weight.detach().numpy() - plain
     np.testing.assert_allclose(change, expected, atol=1e-5)
     assert np.abs(expected).max() > 1e-4
     sentence = "French: Nous avons demandé l'avis de deux spécialistes.\nEnglish:"
