@@ -32,10 +32,15 @@ FLAG_SIGNALS = {
 MODEL_SIGNALS = ("similarity", "reverse", "pmi")
 SIGNALS = MODEL_SIGNALS + tuple(FLAG_SIGNALS) + ("length", "consensus", "terms")
 
-# Fitted by eval/bench_rerank.py on newstest2013 dev lines 1001-1100 (never on the reported
-# sets): pairwise logistic regression over candidates of the fast model and Qwen, in the
-# signals' own units (eval/results/translate.md, "Choosing among candidates").
-WEIGHTS: dict[str, float] = {}
+# Fitted by eval/bench_rerank.py on newstest2013 dev lines 1001-1060 (never on the reported sets):
+# pairwise logistic regression over the fast model's five candidates (greedy, the two repair
+# decodings, with memory examples, the shipped default), in the signals' own units. Choosing by
+# them did not pay (eval/results/translate.md, "Choosing among candidates"): +0.4 chrF on dev in
+# sample, −0.1 cross-validated; nothing uses them by default.
+WEIGHTS: dict[str, float] = {
+    "similarity": 26.53, "reverse": 2.277, "entity": -2.286, "negation": -0.4144, "length_flag": 0.7432,
+    "length": -0.4699, "consensus": 0.004721,
+}
 
 Likelihood = Callable[[Sequence[tuple[str, str]]], list[float]]
 
@@ -110,6 +115,24 @@ class QualityEstimator:
             return np.array([len(check(s, t)) for s, t in pairs], dtype=np.float64)
         kinds = FLAG_SIGNALS[name]
         return np.array([sum(f.split(":", 1)[0] in kinds for f in found) for found in flags], dtype=np.float64)
+
+
+def embedded_estimator(weights: Mapping[str, float] | None = None, cache=None,
+                       missing_terms: Callable[[str, str], tuple[str, ...]] | None = None) -> QualityEstimator:
+    """An estimator with the models its ``weights`` (default :data:`WEIGHTS`) need: USE for
+    similarity, the embedded Gemma 3 270M for the likelihoods (both cached in ``cache``)."""
+    from align.embed import get_embedder
+    from align.fidelity import FIDELITY_EMBEDDER
+    from align.likelihood import embedded_likelihood, embedded_reverse_likelihood
+
+    weights = dict(WEIGHTS if weights is None else weights)
+    return QualityEstimator(
+        weights,
+        get_embedder(FIDELITY_EMBEDDER, cache) if weights.get("similarity") else None,
+        embedded_reverse_likelihood(cache).pmi if weights.get("reverse") else None,
+        embedded_likelihood(cache).pmi if weights.get("pmi") else None,
+        missing_terms,
+    )
 
 
 def consensus(candidates: Sequence[Sequence[str]]) -> np.ndarray:
