@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from align.translate.qe import SIGNALS, WEIGHTS, QualityEstimator, fit_pairwise
+from align.translate.qe import SIGNALS, WEIGHTS, QualityEstimator, embedded_estimator, fit_pairwise
 from align.translate.rerank import ChoosingTranslator, translate_and_repair
 
 
@@ -96,6 +96,9 @@ def test_estimator_refuses_unknown_signals_and_weights_without_their_model() -> 
     with pytest.raises(ValueError, match="similarity"):
         QualityEstimator({"similarity": 1.0})
     assert set(WEIGHTS) <= set(SIGNALS)
+    cheap = embedded_estimator({"length": -1.0, "entity": -1.0})  # no model needed, none attached
+    assert cheap.embedder is None and cheap.reverse is None and cheap.forward is None
+    assert cheap.used == ("entity", "length")
 
 
 def test_fit_pairwise_orders_candidates_as_quality_does() -> None:
