@@ -3,6 +3,10 @@
     .venv/bin/python eval/bench_rerank.py generate --limit 100     # candidates, once, into $RERANK_DIR
     .venv/bin/python eval/bench_rerank.py evaluate --limit 100     # signals, fit on dev, tables
 
+``--without pmi`` leaves a signal out (the forward PMI costs two model passes per candidate),
+``--no-costs`` the uncached timing of the signals. Results: eval/results/translate.md,
+"Choosing among candidates by a quality estimate".
+
 Candidates per sentence, from the embedded Gemma 3 270M (``fast``): ``greedy`` (its
 ``translate``), ``block3`` and ``sample`` (the two repair decodings, ``retranslate``), ``tm``
 (greedy with 4 examples per batch of 16 from the embedded translation memory) and ``default``

@@ -5,7 +5,8 @@ of source and draft, the reverse-translation likelihood (how likely the French s
 translation of the English draft, :func:`align.likelihood.embedded_reverse_likelihood`), the
 forward PMI the aligner's ``--rescore`` uses (:func:`align.likelihood.embedded_likelihood`),
 the draft's flags by kind (:func:`align.quality.check_draft`), how far its length ratio is from
-a translation's, and with a glossary its missing terms. A draft's score is a weighted sum of
+a translation's, how much it agrees with the other candidates (chrF, as in minimum Bayes risk),
+and with a glossary its missing terms. A draft's score is a weighted sum of
 them; the candidate with the highest score is kept. Only differences between candidates of one
 source matter, so the weights come from a pairwise model (:func:`fit_pairwise`): which of two
 candidates of a source has the higher sentence chrF.
