@@ -79,6 +79,14 @@ translate_option = click.option(
 )
 
 
+def alignment_and_aids_options(command):
+    """The aligner's options and the drafts' aids, which ``run`` and ``batch`` both take."""
+    for option in (tm_threshold_option, tm_option, glossary_option, stretches_option, rescore_option,
+                   group_unaligned_option, max_bead_option):
+        command = option(command)
+    return command
+
+
 def notifier(quiet: bool):
     """The ``notify`` callback the library takes: a notice on stderr, or nothing with --quiet."""
     return (lambda message: None) if quiet else (lambda message: click.echo(f"notice: {message}", err=True))

@@ -9,11 +9,11 @@ import click
 
 from align.cli.common import (
     CONTEXT,
+    alignment_and_aids_options,
     DOCUMENTS_HELP,
     backend_option,
     embedder_option,
     emit,
-    glossary_option,
     group_unaligned_option,
     input_format_option,
     jsonl,
@@ -25,8 +25,6 @@ from align.cli.common import (
     read_sentences,
     rescore_option,
     stretches_option,
-    tm_option,
-    tm_threshold_option,
     translate_option,
 )
 from align.documents import FORMATS
@@ -161,13 +159,7 @@ def check(src, tgt, presegmented, glossary, fmt, embedder, quiet) -> None:
 @embedder_option
 @translate_option
 @quality_option("auto")
-@max_bead_option
-@group_unaligned_option
-@rescore_option
-@stretches_option
-@glossary_option
-@tm_option
-@tm_threshold_option
+@alignment_and_aids_options
 @quiet_option
 def run(
     source, reference, input_format, reference_format, out, backend, model, embedder, translate, quality, max_bead,
@@ -224,13 +216,7 @@ def run(
 @model_option
 @embedder_option
 @quality_option("fast")
-@max_bead_option
-@group_unaligned_option
-@rescore_option
-@stretches_option
-@glossary_option
-@tm_option
-@tm_threshold_option
+@alignment_and_aids_options
 @quiet_option
 def batch(
     manifest, out, engine, address, workers, translate, tmx, backend, model, embedder, quality, max_bead, group_unaligned,
