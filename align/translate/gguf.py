@@ -22,7 +22,8 @@ from align.vocabulary import EMBEDDED_VOCABULARY, read_kept_tokens
 
 
 class FewShotTranslator:
-    """Translation by a base LLM continuing a few-shot prompt, one line per sentence.
+    """Translation by an LLM continuing a prompt, one line per sentence: a few-shot layout for a
+    base model, chat turns for an instruct model (:class:`ChatPrompt`).
 
     With a ``memory``, each call appends ``retrieved`` memory pairs that cover its batch of
     sentences to the fixed examples. They are shared by the batch rather than chosen per
