@@ -1,5 +1,6 @@
 """The gguf backend: a small base LLM (the embedded Gemma 3 270M with its LoRA adapter, or any
-GGUF file) continuing a few-shot prompt, through llama.cpp or, without it, transformers."""
+GGUF file) continuing a few-shot prompt, or an instruct model answering in its ChatML chat
+template, through llama.cpp or, without it, transformers."""
 
 from __future__ import annotations
 
