@@ -83,7 +83,7 @@ def _quiet_llama_cpp() -> Any:
 def speaks_chatml(path: Path) -> bool:
     """Whether the GGUF's own chat template is ChatML (``<|im_start|>``): Qwen and other instruct
     models, which follow an instruction in their template far better than a few-shot layout
-    (eval/results/translate.md, run 11). Reads the vocabulary only (a second or so)."""
+    (eval/results/translate.md, run 12). Reads the vocabulary only (a second or so)."""
     llama_cpp = _quiet_llama_cpp()
     from llama_cpp import _internals
 

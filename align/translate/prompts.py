@@ -140,9 +140,8 @@ def first_line(text: str) -> str:
     return re.split(r"[\r\n]", text, maxsplit=1)[0]
 
 
-
 # For instruct models with a ChatML template (``--quality best``'s Qwen2.5-1.5B): an instruction
-# does what the few-shot layout did for the base model (eval/results/translate.md, run 11).
+# does what the few-shot layout did for the base model (eval/results/translate.md, run 12).
 CHAT_PROMPT = ChatPrompt(
     version="chatml-v1",
     system="You are a professional translator. Translate the French text into English. "
