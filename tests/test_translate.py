@@ -192,6 +192,21 @@ def test_cli_translate_refuses_a_megabyte_line_in_one_line(tmp_path):
     assert "over the limit of 100,000" in result.output and len(result.output.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("content", [b"", b"not a model\n", b"GGUF\x03\x00\x00\x00truncated"])
+def test_cli_translate_with_a_file_that_is_no_gguf_says_so_in_one_line(tmp_path, content):
+    from click.testing import CliRunner
+
+    from align.cli import main
+
+    model, source = tmp_path / "model.gguf", tmp_path / "fr.txt"
+    model.write_bytes(content)
+    source.write_text("Le chat dort.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["translate", str(source), "--model", str(model), "--no-cache", "--quiet"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.strip().splitlines() == [
+        f"error: GGUF model {model}: cannot be loaded (Failed to load model from file: {model})"]
+
+
 def test_prepare_source_rewrites_what_small_models_garble():
     assert prepare_source("Il a payé 1 000,5 euros, soit 2,5 %.") == "Il a payé 1,000.5 euros, soit 2.5%."
     assert prepare_source("La RPDC et l’ONU.") == "La DPRK et l'UN."

@@ -4,10 +4,11 @@ template, through llama.cpp or, without it, transformers."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -176,6 +177,15 @@ def write_lora_adapter(path: Path, pairs: dict[str, tuple[np.ndarray, np.ndarray
 
 
 
+@contextlib.contextmanager
+def _loading(path: Path) -> Iterator[None]:
+    """What llama.cpp or transformers raise on a file they cannot read, as one line."""
+    try:
+        yield
+    except (ValueError, RuntimeError, OSError) as exc:
+        raise DataError(f"GGUF model {path}: cannot be loaded ({exc})") from exc
+
+
 @dataclass(frozen=True)
 class GgufModel:
     """A GGUF model with its adapter, ready to load (``load(special_tokens=…)``: see
@@ -224,7 +234,8 @@ def resolve_gguf(model: str | None = None, adapter: Path | None | bool = True, n
                                   special_tokens=special_tokens)
         return make_generator(path, adapter=adapter, special_tokens=special_tokens)
 
-    chat = model is not None and make_generator is LlamaCppGenerator and speaks_chatml(path)
+    with _loading(path):
+        chat = model is not None and make_generator is LlamaCppGenerator and speaks_chatml(path)
     return GgufModel(path, model_id, None if adapter is None else Path(adapter), load, chat)
 
 
@@ -255,10 +266,8 @@ class LazyGenerator:
 
     def complete_lines(self, prefix: str, prompts: Sequence[str], decoding: Decoding) -> list[str]:
         if self._generator is None:
-            try:
+            with _loading(self._path):
                 self._generator = self._load()
-            except (ValueError, RuntimeError, OSError) as exc:
-                raise DataError(f"GGUF model {self._path}: cannot be loaded ({exc})") from exc
         return self._generator.complete_lines(prefix, prompts, decoding)
 
 
