@@ -540,6 +540,24 @@ def test_chat_prompt_is_chatml_and_sources_cannot_forge_its_markers():
     assert not prompts.DEFAULT_PROMPT.special_tokens
 
 
+@pytest.mark.parametrize("source, reply, draft", [
+    # Qwen's habits on NTREX (eval/results/translate.md, run 13): a comment after the draft, a label
+    ("Des membres inquiets de « passer pour des marionnettes »",
+     'Members worried about "looking like puppets." This phrase is a play on words, where "passer" means "to pass".',
+     'Members worried about "looking like puppets."'),
+    ("Des députés gallois s'inquiètent.", 'French: "Some Welsh MPs are concerned."', '"Some Welsh MPs are concerned."'),
+    ("Il pleut.", "Translation: It is raining. (Note: literally 'it rains'.)", "It is raining."),
+    # kept: the source starts with the label, or has the comment's sentence in it
+    ("Traduction : un métier.", "Translation: a trade.", "Translation: a trade."),
+    ("Il a dit « bonjour ». Cette expression est courante.",
+     'He said "hello." This expression is common.', 'He said "hello." This expression is common.'),
+    ("Le chat dort.", "The cat sleeps.", "The cat sleeps."),
+])
+def test_chat_reply_drops_labels_and_comments_but_never_a_rendered_sentence(source, reply, draft):
+    assert prompts.CHAT_PROMPT.reply(reply, source) == draft
+    assert prompts.DEFAULT_PROMPT.reply(f" {reply} ", source) == reply  # the base layout's line is the draft
+
+
 def test_control_token_text_is_one_token_only_for_a_chat_prompt():
     from align.translate import LlamaCppGenerator, embedded_gguf_path
 
@@ -559,7 +577,7 @@ def test_a_chatml_model_gets_the_chat_prompt_and_the_embedded_one_does_not(tmp_p
     monkeypatch.setattr(gguf.LlamaCppGenerator, "__init__",
                         lambda self, path, **options: loaded.append(options["special_tokens"]))
     chat = gguf.load_gguf_translator(str(model))
-    assert chat.prompt is prompts.CHAT_PROMPT and ":chatml-v1" in chat.name
+    assert chat.prompt is prompts.CHAT_PROMPT and ":chatml-v2" in chat.name
     chat.generator._load()  # what LazyGenerator runs at first use
     assert loaded == [True]
     assert gguf.load_gguf_translator().prompt is prompts.ADAPTED_PROMPT

@@ -61,7 +61,8 @@ class FewShotTranslator:
         for source in self.sources:
             prefix += self.prompt.shots(source.examples(sentences))
         prompts = [self.prompt.query(s) for s in sentences]
-        return [line.strip() for line in self.generator.complete_lines(prefix, prompts, decoding)]
+        lines = self.generator.complete_lines(prefix, prompts, decoding)
+        return [self.prompt.reply(line, sentence) for line, sentence in zip(lines, sentences)]
 
     def translate(self, sentences: Sequence[str]) -> list[str]:
         return self._run(sentences, GREEDY)

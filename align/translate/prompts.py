@@ -66,8 +66,26 @@ class FewShotPrompt:
     def query(self, sentence: str) -> str:
         return f"French: {self._source(sentence)}\nEnglish:"
 
+    def reply(self, text: str, sentence: str) -> str:
+        """The draft in a completion: the base model's line is the draft already."""
+        return text.strip()
+
 
 _CHAT_MARKER_RE = re.compile(r"<\|[^|<>]*\|>")
+_REPLY_LABEL_RE = re.compile(r"(?:English|French|Translation|English translation|Traduction)\s*:\s*", re.IGNORECASE)
+_SENTENCE_END_RE = re.compile(r"[.!?…]+[\"”’»)]*(?=\s|$)")
+
+
+def _sentence_count(text: str) -> int:
+    return max(1, len(_SENTENCE_END_RE.findall(text.strip())))
+
+
+# A sentence after the translation's end that talks about the translation rather than rendering it.
+_REPLY_COMMENT_RE = re.compile(
+    r"(?<=[.!?\"”’)])\s+(?:\(?(?:Note|N\.B\.|Translator's note|Explanation)\b"
+    r"|(?:This|The|That) (?:phrase|sentence|expression|term|word|pun|idiom|translation)s? (?:is|was|means|refers|suggests|can|could|literally)\b"
+    r"|In this context\b)"
+)
 
 
 @dataclass(frozen=True)
@@ -101,6 +119,22 @@ class ChatPrompt:
 
     def query(self, sentence: str) -> str:
         return self._turn("user", self._source(sentence)) + "<|im_start|>assistant\n"
+
+    def reply(self, text: str, sentence: str) -> str:
+        """The draft in an assistant's reply, without the chat habits seen in Qwen's drafts
+        (eval/results/translate.md, run 13): a label in front ("French: …", "Translation: …")
+        and a comment after the translation ("… marionettes." This phrase is a play on words …).
+        A label the source itself starts with is kept, and so is a "comment" where the source has
+        as many sentences as the reply without it ("Cette expression est courante." is rendered)."""
+        text = text.strip()
+        label = _REPLY_LABEL_RE.match(text)
+        if label and not _REPLY_LABEL_RE.match(sentence.strip()):
+            text = text[label.end():]
+        for comment in _REPLY_COMMENT_RE.finditer(text):
+            rendered = text[:comment.start()].rstrip()
+            if _sentence_count(rendered) >= _sentence_count(sentence):  # else it may render the source
+                return rendered
+        return text
 
 
 # Examples from WMT newstest2013 (never from the sets reported in eval/): names, numbers in
@@ -143,7 +177,7 @@ def first_line(text: str) -> str:
 # For instruct models with a ChatML template (``--quality best``'s Qwen2.5-1.5B): an instruction
 # does what the few-shot layout did for the base model (eval/results/translate.md, run 12).
 CHAT_PROMPT = ChatPrompt(
-    version="chatml-v1",
+    version="chatml-v2",
     system="You are a professional translator. Translate the French text into English. "
            "Reply with the English translation only.",
 )
