@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from typing import Callable
 
@@ -125,6 +126,28 @@ COUNTRIES: tuple[Country, ...] = (
     Country("United States", (("États-Unis", "United States"),),
             ("etats-unis", "americ", "ameriq", "washington", "maison blanche", "new york", "e.-u", "usa"),
             ("United States", "US", "U.S.", "USA", "America", "American", "Washington")),
+    # Countries whose names hold another's ("Guinea" in "Papua New Guinea", "Niger" in
+    # "Nigeria"): matched as whole spans, the longest first (see _claimed).
+    Country("Guinea", (("Guinée", "Guinea"),), ("guine", "conakry"), ("Guinea", "Guinean", "Conakry")),
+    Country("Papua New Guinea", (("Papouasie-Nouvelle-Guinée", "Papua New Guinea"),), ("papouasie-nouvelle-guinee", "papouasie", "nouvelle-guinee", "port moresby"),
+            ("Papua New Guinea", "Port Moresby")),
+    Country("Equatorial Guinea", (("Guinée équatoriale", "Equatorial Guinea"),), ("guinee equatoriale", "malabo"),
+            ("Equatorial Guinea", "Malabo")),
+    Country("Guinea-Bissau", (("Guinée-Bissau", "Guinea-Bissau"),), ("guinee-bissau", "bissau"),
+            ("Guinea-Bissau", "Bissau")),
+    Country("Niger", (("Niger", "Niger"),), ("niger", "niamey"), ("Niger", "Nigerien", "Niamey")),
+    Country("Nigeria", (("Nigeria", "Nigeria"), ("Nigéria", "Nigeria")), ("nigeria", "abuja", "lagos"),
+            ("Nigeria", "Nigerian", "Abuja", "Lagos")),
+    Country("Sudan", (("Soudan", "Sudan"),), ("soudan", "khartoum"), ("Sudan", "Sudanese", "Khartoum")),
+    Country("South Sudan", (("Soudan du Sud", "South Sudan"),), ("soudan du sud", "sud-soudan", "juba"),
+            ("South Sudan", "South Sudanese", "Juba")),
+    Country("Democratic Republic of the Congo",
+            (("République démocratique du Congo", "Democratic Republic of the Congo"),),
+            ("republique democratique du congo", "rdc", "rd congo", "congo-kinshasa", "kinshasa"),
+            ("Democratic Republic of the Congo", "Democratic Republic of Congo", "DR Congo", "DRC", "Kinshasa")),
+    Country("Republic of the Congo", (("République du Congo", "Republic of the Congo"),),
+            ("republique du congo", "congo-brazzaville", "brazzaville"),
+            ("Republic of the Congo", "Republic of Congo", "Congo-Brazzaville", "Brazzaville")),
 )
 
 # English capitalised words, each with the accent-free French word prefixes that render it where
@@ -349,20 +372,50 @@ _ALL_COUNTRY_KEYS = frozenset(_key(w) for c in COUNTRIES for form in c.english f
 _PREFIXES = r"(?:(?:anti|pro|post|pre|ex|pan|neo|ultra)-?)?"
 
 
-def referred_countries(source: str) -> list[Country]:
-    """Countries any French word refers to (Corée du Nord, nord-coréen, Pyongyang, RPDC)."""
-    words = fold(source)
-    return [c for c in COUNTRIES if any(re.search(rf"(?<!\w){_PREFIXES}{re.escape(cue)}", words) for cue in c.cues)]
+def _claimed(text: str, patterns: tuple[tuple[Country, re.Pattern[str]], ...]) -> list[tuple[Country, int, int]]:
+    """Where ``text`` names countries, each span once: the longest name that matches claims its
+    words, so "Democratic People's Republic of Korea" is not also the "Republic of Korea", nor
+    "Papua New Guinea" "Guinea", nor "Soudan du Sud" "Soudan"."""
+    found = sorted(((c, m.start(), m.end()) for c, p in patterns for m in p.finditer(text)), key=lambda f: (f[1] - f[2], f[1]))
+    taken: list[tuple[Country, int, int]] = []
+    for country, start, end in found:
+        if all(end <= s or start >= e for _, s, e in taken):
+            taken.append((country, start, end))
+    return sorted(taken, key=lambda f: f[1])
 
 
-def _contains(text: str, form: str) -> bool:
-    """Whole-word, plural-tolerant match; case-insensitive unless ``form`` is an acronym,
+def _form_pattern(form: str) -> re.Pattern[str]:
+    """Whole-word, plural-tolerant pattern; case-insensitive unless ``form`` is an acronym,
     which may be written with dots ("USA", "U.S.A.")."""
     if form.isupper() and form.isalpha():
         dotted = r"\.?".join(form)
-        return re.search(rf"(?<!\w){dotted}\.?(?:s|'s|’s)?(?!\w)", text) is not None
-    flags = 0 if form.isupper() else re.IGNORECASE
-    return re.search(rf"(?<!\w){re.escape(form)}(?:s|'s|’s)?(?!\w)", text, flags) is not None
+        return re.compile(rf"(?<!\w){dotted}\.?(?:s|'s|’s)?(?!\w)")
+    return re.compile(rf"(?<!\w){re.escape(form)}(?:s|'s|’s)?(?!\w)", 0 if form.isupper() else re.IGNORECASE)
+
+
+# French cues (word prefixes, in folded text), French names (whole words, folded) and English
+# names of every country, for _claimed.
+_CUE_PATTERNS = tuple((c, re.compile(rf"(?<!\w){_PREFIXES}{re.escape(cue)}")) for c in COUNTRIES for cue in c.cues)
+_FRENCH_NAME_PATTERNS = tuple(
+    (c, re.compile(rf"(?<!\w){re.escape(fold(french))}(?!\w)")) for c in COUNTRIES for french, _ in c.names
+)
+_ENGLISH_PATTERNS = tuple((c, _form_pattern(form)) for c in COUNTRIES for form in c.english)
+
+
+def referred_countries(source: str) -> list[Country]:
+    """Countries any French word refers to (Corée du Nord, nord-coréen, Pyongyang, RPDC)."""
+    claimed = {c for c, _, _ in _claimed(fold(source), _CUE_PATTERNS)}
+    return [c for c in COUNTRIES if c in claimed]
+
+
+def english_countries(text: str) -> list[Country]:
+    """Countries an English text names, each name a whole span (DPRK's full name is no ROK)."""
+    claimed = {c for c, _, _ in _claimed(text, _ENGLISH_PATTERNS)}
+    return [c for c in COUNTRIES if c in claimed]
+
+
+def _contains(text: str, form: str) -> bool:
+    return _form_pattern(form).search(text) is not None
 
 
 def _initials(text: str) -> set[str]:
@@ -515,28 +568,31 @@ def _may_be_a_country(name: str, source: str) -> bool:
 
 
 def added_countries(source: str, target: str) -> list[str]:
-    """Countries the target names although nothing in the source refers to them."""
-    referred = referred_countries(source)
-    # "Democratic People's Republic of Korea" holds "Republic of Korea": names of the countries
-    # the source refers to are taken out before looking for the others.
-    rest = target
-    for form in sorted((f for c in referred for f in c.english), key=len, reverse=True):
-        rest = re.sub(rf"(?<!\w){re.escape(form)}", " ", rest, flags=0 if form.isupper() else re.IGNORECASE)
-    return [
-        c.name for c in COUNTRIES
-        if c not in referred and any(_contains(rest, f) and not _contains(source, f) for f in c.english)  # "(US-DEU)" kept
-    ]
+    """Countries the target names although nothing in the source refers to them ("(US-DEU)":
+    an English name the source itself keeps is referred to), then countries the target names
+    in place of one it lacks: "North Korea instead of South Korea" where the French names both
+    and the English names North Korea more often than the French and South Korea not at all."""
+    referred = referred_countries(source) + english_countries(source)
+    named = _claimed(target, _ENGLISH_PATTERNS)
+    added = [c.name for c in COUNTRIES if c not in referred and any(c is n for n, _, _ in named)]
+    missing = missing_countries(source, target)
+    if missing:
+        source_counts = Counter(c for c, _, _ in _claimed(fold(source), _CUE_PATTERNS))
+        target_counts = Counter(c for c, _, _ in named)
+        more = [c for c in COUNTRIES if c in referred and target_counts[c] > source_counts[c]]
+        added += [f"{c.name}{SWAPPED}{lost}" for c, lost in zip(more, missing)]
+    return added
+
+
+# Joins the country a translation names to the one it names it in place of.
+SWAPPED = " instead of "
 
 
 def missing_countries(source: str, target: str) -> list[str]:
     """Countries the source names (Allemagne, Corée du Nord) that the target names in no way."""
-    words = fold(source)
-    return [
-        c.name
-        for c in COUNTRIES
-        if any(re.search(rf"(?<!\w){re.escape(fold(french))}(?!\w)", words) for french, _ in c.names)
-        and not any(_contains(target, form) for form in c.english)
-    ]
+    named = {c for c, _, _ in _claimed(fold(source), _FRENCH_NAME_PATTERNS)}
+    present = english_countries(target)
+    return [c.name for c in COUNTRIES if c in named and c not in present]
 
 
 def _is_country_word(folded_word: str) -> bool:

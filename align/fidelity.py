@@ -19,7 +19,7 @@ from typing import Sequence
 
 import numpy as np
 
-from align.entities import ACRONYM_GLOSSARY, COUNTRY_NAMES, added_entities, missing_entities, unrendered_part
+from align.entities import ACRONYM_GLOSSARY, COUNTRY_NAMES, SWAPPED, added_entities, missing_entities, unrendered_part
 
 # The flags this module raises, in the order a reviewer reads them.
 FIDELITY_FLAGS = ("entity-added", "entity-missing", "number-changed", "negation-lost", "omission", "addition")
@@ -368,7 +368,7 @@ def _with_word_before(name: str, text: str) -> str:
 
 
 def _country_flags(flags: list[str]) -> set[str]:
-    return {f for f in flags if f.split(":", 1)[1] in COUNTRY_NAMES}
+    return {f for f in flags if _value(f).split(SWAPPED)[0] in COUNTRY_NAMES}
 
 
 def _entity_flags(flags: tuple[str, ...]) -> tuple[list[str], list[str]]:
@@ -424,6 +424,7 @@ DRAFT_PREFIX = "draft:"
 
 _DESCRIPTIONS = {
     "entity-added": "names {value!r}, which the source does not mention",
+    "entity-swapped": "names {value} where the source names {other}",
     "entity-missing": "does not render {value!r} from the source",
     "number-changed": "does not have the source's number {value}",
     "number-missing": "does not have the source's number {value}",
@@ -449,5 +450,8 @@ def describe(flag: str) -> str:
     kind, _, value = bare.partition(":")
     if kind == "addition" and value and not value.replace(".", "").isdigit():
         kind = "addition-text"  # a repetitive source's draft breaking out (align.quality)
+    other = ""
+    if kind == "entity-added" and SWAPPED in value:  # one country named in place of another (added_countries)
+        kind, (value, _, other) = "entity-swapped", value.partition(SWAPPED)
     template = _DESCRIPTIONS.get(kind)
-    return subject + template.format(value=value) + "." if template else flag  # unknown: as it is, prefix kept
+    return subject + template.format(value=value, other=other) + "." if template else flag  # unknown: as it is, prefix kept

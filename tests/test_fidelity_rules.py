@@ -4,7 +4,7 @@ with the error it lets through next to it, so a rule that grows too lenient fail
 import pytest
 
 from align.entities import added_entities, missing_entities
-from align.fidelity import changed_numbers, check_translation, french_negations, length_flags, negation_lost
+from align.fidelity import changed_numbers, check_translation, describe, french_negations, length_flags, negation_lost
 
 
 @pytest.mark.parametrize(
@@ -220,3 +220,48 @@ def test_a_french_time_matches_its_twelve_hour_english(source, target, changed):
 
 def test_a_quotation_mark_does_not_cut_a_negation_from_its_ne():
     assert french_negations("Il a promis de ne « jamais employer la force ».") == 1
+
+
+SEED_LIKE = "Le déploiement de troupes de la RPDC en Russie menace la République de Corée."
+
+
+def test_the_dprk_named_in_place_of_the_republic_of_korea_is_flagged():
+    flags = check_translation(SEED_LIKE, "The deployment of DPRK troops in Russia threatens the Democratic People's Republic of Korea.")
+    assert "entity-missing:South Korea" in flags
+    assert "entity-added:North Korea instead of South Korea" in flags
+    assert describe("entity-added:North Korea instead of South Korea") == (
+        "The translation names North Korea where the source names South Korea."
+    )
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "The deployment of DPRK troops in Russia threatens the Republic of Korea.",
+        "The deployment of North Korean troops in Russia threatens South Korea.",
+    ],
+)
+def test_the_republic_of_korea_rendered_is_not_flagged(target):
+    assert check_translation(SEED_LIKE, target) == ()
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "added", "missing"),
+    [
+        # the longest name claims its words: a country named inside another's name is not named
+        ("La Guinée a voté.", "Papua New Guinea voted.", ["Papua New Guinea"], ["Guinea"]),
+        ("La Papouasie-Nouvelle-Guinée a voté.", "Guinea voted.", ["Guinea"], ["Papua New Guinea"]),
+        ("Le Niger a voté.", "Nigeria voted.", ["Nigeria"], ["Niger"]),
+        ("Le Soudan du Sud a voté.", "Sudan voted.", ["Sudan"], ["South Sudan"]),
+        ("Le Soudan a voté.", "South Sudan voted.", ["South Sudan"], ["Sudan"]),
+        ("La République démocratique du Congo a voté.", "The Republic of the Congo voted.",
+         ["Republic of the Congo"], ["Democratic Republic of the Congo"]),
+        # and each whole name still renders its own country
+        ("La Papouasie-Nouvelle-Guinée a voté.", "Papua New Guinea voted.", [], []),
+        ("Les Nigérians et le Soudan du Sud ont voté.", "Nigerians and South Sudan voted.", [], []),
+        ("La République démocratique du Congo a voté.", "The Democratic Republic of the Congo voted.", [], []),
+    ],
+)
+def test_country_names_are_matched_as_whole_spans(source, target, added, missing):
+    assert added_entities(source, target) == added
+    assert missing_entities(source, target) == missing
