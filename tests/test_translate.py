@@ -516,16 +516,16 @@ def test_a_rerun_from_the_cache_never_loads_the_model_and_a_load_failure_is_a_da
         return Echo()
 
     cache = Cache(tmp_path / "c.sqlite3")
-    translator = translate.FewShotTranslator(translate.LazyGenerator(load, Path("m.gguf")), "m", translate.DEFAULT_PROMPT)
+    translator = translate.PromptedTranslator(translate.LazyGenerator(load, Path("m.gguf")), "m", translate.DEFAULT_PROMPT)
     assert translate_sentences(["Le chat dort."], translator, cache)[0].text == "The cat sleeps."
-    rerun = translate.FewShotTranslator(translate.LazyGenerator(load, Path("m.gguf")), "m", translate.DEFAULT_PROMPT)
+    rerun = translate.PromptedTranslator(translate.LazyGenerator(load, Path("m.gguf")), "m", translate.DEFAULT_PROMPT)
     assert translate_sentences(["Le chat dort."], rerun, cache)[0].text == "The cat sleeps."
     assert loads == [1]
 
     def broken():
         raise ValueError("not a GGUF file")
 
-    failing = translate.FewShotTranslator(translate.LazyGenerator(broken, Path("bad.gguf")), "bad", translate.DEFAULT_PROMPT)
+    failing = translate.PromptedTranslator(translate.LazyGenerator(broken, Path("bad.gguf")), "bad", translate.DEFAULT_PROMPT)
     with pytest.raises(DataError, match=r"bad.gguf: cannot be loaded \(not a GGUF file\)"):
         failing.translate(["Le chat dort."])
 
@@ -581,3 +581,35 @@ def test_a_chatml_model_gets_the_chat_prompt_and_the_embedded_one_does_not(tmp_p
     chat.generator._load()  # what LazyGenerator runs at first use
     assert loaded == [True]
     assert gguf.load_gguf_translator().prompt is prompts.ADAPTED_PROMPT
+
+
+@pytest.mark.parametrize("chatml", [True, False])
+def test_speaks_chatml_reads_a_model_file_once_until_it_changes(tmp_path, monkeypatch, chatml):
+    import os
+
+    monkeypatch.setenv("ALIGN_CACHE_DIR", str(tmp_path / "cache"))
+    reads = []
+    monkeypatch.setattr(llama, "_template_is_chatml", lambda path: reads.append(path) or chatml)
+    model = tmp_path / "instruct.gguf"
+    model.write_bytes(b"GGUF" + bytes(64))
+    assert [llama.speaks_chatml(model) for _ in range(3)] == [chatml] * 3 and reads == [model]
+    assert llama.speaks_chatml(tmp_path / "." / "instruct.gguf") is chatml and len(reads) == 1  # same file
+    model.write_bytes(b"GGUF" + bytes(65))  # another size
+    assert llama.speaks_chatml(model) is chatml and len(reads) == 2
+    status = model.stat()
+    os.utime(model, ns=(status.st_atime_ns, status.st_mtime_ns + 1))  # same size, touched
+    assert llama.speaks_chatml(model) is chatml and len(reads) == 3
+    copy = tmp_path / "copy.gguf"
+    shutil.copy2(model, copy)  # same size and time, another file
+    assert llama.speaks_chatml(copy) is chatml and len(reads) == 4
+
+
+def test_speaks_chatml_without_a_usable_cache_folder_still_answers(tmp_path, monkeypatch):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder should be\n")
+    monkeypatch.setenv("ALIGN_CACHE_DIR", str(blocked))
+    reads = []
+    monkeypatch.setattr(llama, "_template_is_chatml", lambda path: reads.append(path) or True)
+    model = tmp_path / "instruct.gguf"
+    model.write_bytes(b"GGUF" + bytes(64))
+    assert llama.speaks_chatml(model) and llama.speaks_chatml(model) and len(reads) == 2

@@ -7,7 +7,7 @@ import pytest
 
 from align.errors import DataError
 from align.translate.memory import EMBEDDED_MEMORY, TranslationMemory, read_memory
-from align.translate import DEFAULT_PROMPT, FewShotTranslator, GREEDY
+from align.translate import DEFAULT_PROMPT, PromptedTranslator, GREEDY
 
 PAIRS = [
     ("Le chat dort.", "The cat sleeps."),
@@ -62,11 +62,11 @@ def test_embedded_memory_ships_news_pairs():
 def test_retrieved_examples_extend_the_shared_prefix():
     generator = RecordingGenerator()
     memory = TranslationMemory(PAIRS, WordEmbedder())
-    translator = FewShotTranslator(generator, "model", DEFAULT_PROMPT, memory, retrieved=1)
+    translator = PromptedTranslator(generator, "model", DEFAULT_PROMPT, memory, retrieved=1)
     assert translator.translate(["Le chat dort bien.", "Le chat dort là."]) == ["draft", "draft"]
     prefix, prompts, decoding = generator.calls[0]
     assert prefix == DEFAULT_PROMPT.prefix + "French: Le chat dort.\nEnglish: The cat sleeps.\n\n"
     assert prompts == ["French: Le chat dort bien.\nEnglish:", "French: Le chat dort là.\nEnglish:"]
     assert decoding == GREEDY
-    plain = FewShotTranslator(generator, "model", DEFAULT_PROMPT)
+    plain = PromptedTranslator(generator, "model", DEFAULT_PROMPT)
     assert memory.digest in translator.name and memory.digest not in plain.name

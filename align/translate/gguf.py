@@ -23,7 +23,7 @@ from align.translate.prompts import ADAPTED_PROMPT, CHAT_PROMPT, DEFAULT_PROMPT,
 from align.vocabulary import EMBEDDED_VOCABULARY, read_kept_tokens
 
 
-class FewShotTranslator:
+class PromptedTranslator:
     """Translation by an LLM continuing a prompt, one line per sentence: a few-shot layout for a
     base model, chat turns for an instruct model (:class:`ChatPrompt`).
 
@@ -48,11 +48,11 @@ class FewShotTranslator:
             self.name += f":tm{retrieved}-{self.memory.digest}"
         self.name += "".join(f":{source.name}" for source in self.sources)
 
-    def with_examples(self, sources: Sequence[ExampleSource]) -> FewShotTranslator:
+    def with_examples(self, sources: Sequence[ExampleSource]) -> PromptedTranslator:
         """The same model and prompt, with the examples of ``sources`` after the others (glossary
         terms and memory matches of each batch: shared, like the retrieved ones)."""
-        return FewShotTranslator(self.generator, self.model_id, self.prompt, self.memory, self.retrieved,
-                                 self.sources + tuple(sources))
+        return PromptedTranslator(self.generator, self.model_id, self.prompt, self.memory, self.retrieved,
+                                  self.sources + tuple(sources))
 
     def _run(self, sentences: Sequence[str], decoding: Decoding) -> list[str]:
         prefix = self.prompt.prefix
@@ -242,8 +242,8 @@ def resolve_gguf(model: str | None = None, adapter: Path | None | bool = True, n
 
 def load_gguf_translator(model: str | None = None, prompt: FewShotPrompt | ChatPrompt | None = None,
                          memory: TranslationMemory | None = None,
-                         adapter: Path | None | bool = True, narrow: bool = True) -> FewShotTranslator:
-    """The few-shot translator (``model``, ``adapter``, ``narrow``: :func:`resolve_gguf`); without
+                         adapter: Path | None | bool = True, narrow: bool = True) -> PromptedTranslator:
+    """The prompted translator (``model``, ``adapter``, ``narrow``: :func:`resolve_gguf`); without
     a ``memory`` by default: on newstest2013 dev lines the embedded one gained 2 chrF but cost
     about 20 % of the speed (eval/results/translate.md).
 
@@ -255,7 +255,7 @@ def load_gguf_translator(model: str | None = None, prompt: FewShotPrompt | ChatP
     if prompt is None:
         prompt = CHAT_PROMPT if resolved.chat else DEFAULT_PROMPT if resolved.adapter is None else ADAPTED_PROMPT
     load = functools.partial(resolved.load, special_tokens=prompt.special_tokens)
-    return FewShotTranslator(LazyGenerator(load, resolved.path), resolved.model_id, prompt, memory)
+    return PromptedTranslator(LazyGenerator(load, resolved.path), resolved.model_id, prompt, memory)
 
 
 class LazyGenerator:

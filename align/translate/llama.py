@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
+import sqlite3
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from align.cache import Cache, content_key
 from align.resources import cpu_threads
 from align.translate.base import Decoding
 from align.translate.prompts import first_line
@@ -80,10 +83,35 @@ def _quiet_llama_cpp() -> Any:
     return llama_cpp
 
 
+# Namespace of the answers of speaks_chatml in the cache; a new version forgets the old answers.
+CHATML_NAMESPACE = "gguf-chatml-1"
+
+
 def speaks_chatml(path: Path) -> bool:
     """Whether the GGUF's own chat template is ChatML (``<|im_start|>``): Qwen and other instruct
     models, which follow an instruction in their template far better than a few-shot layout
-    (eval/results/translate.md, run 12). Reads the vocabulary only (a second or so)."""
+    (eval/results/translate.md, run 12).
+
+    Reading the template means reading the vocabulary (0.6–4 s), so the answer is kept in the
+    cache per file, keyed by its resolved path, size and modification time: only a new or
+    changed file is read. A cache that cannot be read or written only costs that time."""
+    status = path.stat()
+    key = content_key(str(path.resolve()), str(status.st_size), str(status.st_mtime_ns))
+    cache = Cache.default()
+    try:
+        with contextlib.suppress(sqlite3.Error, OSError):
+            known = cache.get_many(CHATML_NAMESPACE, [key])
+            if key in known:
+                return known[key] == b"1"
+        answer = _template_is_chatml(path)
+        with contextlib.suppress(sqlite3.Error, OSError):
+            cache.put_many(CHATML_NAMESPACE, {key: b"1" if answer else b"0"})
+        return answer
+    finally:
+        cache.close()
+
+
+def _template_is_chatml(path: Path) -> bool:
     llama_cpp = _quiet_llama_cpp()
     from llama_cpp import _internals
 
