@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import random
+import time
 
 import pytest
 
@@ -120,6 +122,7 @@ def stored_memories(tmp_path, monkeypatch):
 
     monkeypatch.setenv("ALIGN_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(tm, "PERSIST_FROM", 100)
+    monkeypatch.setattr(tm, "_used_here", set())
     tm._load_tm.cache_clear()
     yield tmp_path / "cache" / "tm"
     tm._load_tm.cache_clear()
@@ -189,3 +192,71 @@ def test_the_same_bytes_read_another_way_get_an_index_of_their_own(tmp_path, sto
     as_tmx.write_bytes(memory_file.read_bytes())
     with pytest.raises(DataError, match="not well-formed XML"):
         load_tm([as_tmx])
+
+
+def _last_used(path, days_ago: float) -> None:
+    used = time.time() - days_ago * 86_400
+    os.utime(path, (used, used))
+
+
+def _kept_index(path, days_unused: float, size: int = 10) -> None:
+    """A stand-in kept index of ``size`` bytes, last used ``days_unused`` ago."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(bytes(size))
+    _last_used(path, days_unused)
+
+
+def _kept_names(folder) -> set[str]:
+    return {path.name for path in folder.glob("*.npz")}
+
+
+def test_writing_a_kept_index_removes_those_unused_for_too_long(tmp_path, stored_memories):
+    from align.translate.tm import KEPT_INDEX_MAX_IDLE_DAYS, load_tm
+
+    _kept_index(stored_memories / "idle.npz", KEPT_INDEX_MAX_IDLE_DAYS + 0.1)
+    _kept_index(stored_memories / "recent.npz", KEPT_INDEX_MAX_IDLE_DAYS - 0.1)
+    memory_file = tmp_path / "memory.tsv"
+    _memory_file(memory_file, random.Random(10), 150)
+    load_tm([memory_file])
+    names = _kept_names(stored_memories)
+    assert "idle.npz" not in names and "recent.npz" in names and len(names) == 2
+
+
+def test_reading_a_kept_index_back_counts_as_a_use(tmp_path, monkeypatch, stored_memories):
+    from align.translate import tm
+
+    first, second = tmp_path / "first.tsv", tmp_path / "second.tsv"
+    _memory_file(first, random.Random(11), 150)
+    _memory_file(second, random.Random(12), 150)
+    tm.load_tm([first])
+    [index] = stored_memories.glob("*.npz")
+    _last_used(index, tm.KEPT_INDEX_MAX_IDLE_DAYS + 1)
+    with monkeypatch.context() as patch:
+        _new_process(patch)  # which reads the old index back
+        tm._used_here.clear()
+        assert tm.load_tm([first]).pairs[0][1] == "en 0"
+    assert index.stat().st_mtime > time.time() - 60
+    tm._load_tm.cache_clear()
+    tm._used_here.clear()  # and another one, which writes an index
+    tm.load_tm([second])
+    assert index.name in _kept_names(stored_memories) and len(_kept_names(stored_memories)) == 2
+
+
+def test_kept_indexes_over_the_size_cap_go_least_recently_used_first(tmp_path, monkeypatch, stored_memories):
+    from align.translate import tm
+
+    for name, days in (("oldest.npz", 3), ("older.npz", 2), ("newer.npz", 1)):
+        _kept_index(stored_memories / name, days, size=1 << 20)
+    monkeypatch.setattr(tm, "KEPT_INDEXES_MAX_BYTES", 5 << 19)  # 2.5 MiB: room for two stand-ins
+    first, second = tmp_path / "first.tsv", tmp_path / "second.tsv"
+    _memory_file(first, random.Random(13), 150)
+    _memory_file(second, random.Random(14), 150)
+    tm.load_tm([first])
+    names = _kept_names(stored_memories)
+    assert "oldest.npz" not in names and {"older.npz", "newer.npz"} <= names and len(names) == 3
+    [first_index] = names - {"older.npz", "newer.npz"}
+    # A cap no index fits: all go but the one written and the one this process uses.
+    monkeypatch.setattr(tm, "KEPT_INDEXES_MAX_BYTES", 1)
+    tm.load_tm([second])
+    names = _kept_names(stored_memories)
+    assert first_index in names and len(names) == 2 and not names & {"older.npz", "newer.npz"}

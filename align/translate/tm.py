@@ -16,7 +16,7 @@ Memories: TMX (``.tmx``; entities refused), a run's or review's corpus (``.jsonl
 (``review.sqlite3``, or a run directory holding one), of which only the accepted pairs count.
 Several may be given; for a source stored twice, the later one wins. A large memory's index is
 kept in the cache folder, named by the files' contents, so the next process reads it back instead
-of indexing again.
+of indexing again; the folder is kept to a month's use and a size cap (:func:`_prune_kept`).
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import os
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +45,12 @@ EXACT_FLAG = "tm:100"
 # segments takes about 23 CPU seconds, reading it back about 3 (eval/results/translate.md).
 PERSIST_FROM = 20_000
 _STORED_VERSION = "tm-index-1"
+# Kept indexes pile up as memories change (a million pairs' is about 300 MB). Each time one is
+# written, those not used for KEPT_INDEX_MAX_IDLE_DAYS go, then the least recently used until all
+# together take at most KEPT_INDEXES_MAX_BYTES; the one written and those this process uses stay.
+KEPT_INDEX_MAX_IDLE_DAYS = 30
+KEPT_INDEXES_MAX_BYTES = 2 << 30
+_used_here: set[Path] = set()  # kept indexes this process wrote or read back
 
 
 @dataclass(frozen=True)
@@ -194,12 +202,43 @@ def _load_tm(stamped: tuple[tuple[str, int, int], ...], threshold: int) -> TMInd
     stored = _stored_path(paths)
     if stored is not None and stored.is_file():
         with contextlib.suppress(OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
-            return _read_stored(stored, threshold)  # (a damaged one is written anew below)
+            memory = _read_stored(stored, threshold)  # (a damaged one is written anew below)
+            _used_here.add(stored)
+            with contextlib.suppress(OSError):
+                os.utime(stored)  # its modification time says when it was last used
+            return memory
     memory = TMIndex([pair for path in paths for pair in read_tm(path)], threshold)
     if stored is not None and len(memory.pairs) >= PERSIST_FROM:
         with contextlib.suppress(DataError):  # a cache folder we may not write only costs time
             _store(stored, memory)
+            _used_here.add(stored)
+            _prune_kept(stored.parent, keep=_used_here)
     return memory
+
+
+def _prune_kept(folder: Path, keep: set[Path]) -> None:
+    """Remove the kept indexes in ``folder`` unused for :data:`KEPT_INDEX_MAX_IDLE_DAYS`, then
+    the least recently used until the rest fit :data:`KEPT_INDEXES_MAX_BYTES`, sparing ``keep``.
+    Another process that reads an index removed meanwhile keeps its open file (POSIX), and the
+    next one indexes its memory again."""
+    idle_since = time.time() - KEPT_INDEX_MAX_IDLE_DAYS * 86_400
+    kept = []
+    for path in folder.glob("*.npz"):
+        with contextlib.suppress(OSError):  # (removed meanwhile by another process)
+            status = path.stat()
+            kept.append((status.st_mtime, status.st_size, path))
+    kept.sort()
+    total = sum(size for _, size, _ in kept)
+    for used, size, path in kept:
+        if used >= idle_since and total <= KEPT_INDEXES_MAX_BYTES:
+            break
+        if path in keep:
+            continue
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            continue  # open elsewhere (Windows) or not ours to remove
+        total -= size
 
 
 def _stored_path(paths: Sequence[str]) -> Path | None:
