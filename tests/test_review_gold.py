@@ -239,12 +239,12 @@ def test_tokens_and_sessions_are_stored_hashed(run_dir: Path) -> None:
     store = ReviewStore.open(run_dir)
     accounts = Accounts(store)
     token = accounts.issue([Member("alice")])["alice"]
-    member, session = accounts.sign_in(token)  # type: ignore[misc]
-    assert member == Member("alice") and accounts.member(session) == member
+    signed, session = accounts.sign_in(token)  # type: ignore[misc]
+    assert signed.member == Member("alice") and accounts.session(session).member == signed.member  # type: ignore[union-attr]
     dump = "\n".join(store.db.iterdump())
     assert token not in dump and session not in dump
     accounts.issue([Member("bob")])  # alice left the team: her session ends, her old link too
-    assert accounts.member(session) is None and accounts.sign_in(token) is None
+    assert accounts.session(session) is None and accounts.sign_in(token) is None
 
 
 def test_a_review_store_from_before_copies_is_upgraded(run_dir: Path) -> None:

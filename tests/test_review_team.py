@@ -9,6 +9,7 @@ import select
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -226,3 +227,20 @@ def test_the_team_and_the_command_line_name_disagree_only_loudly(run_dir: Path, 
     bad.write_text("alice\treviewer\ncarol\tadjudicator\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["review", str(run_dir), "--team", str(bad), "--double"])
     assert result.exit_code == 1 and "double review needs exactly two members with the role reviewer, not 1" in result.output
+
+
+@needs_browser
+def test_signing_out_in_the_browser_ends_the_session(run_dir: Path, team: Path, start_team_server, sign_in) -> None:
+    server = start_team_server(run_dir, team, "--session-hours", "0.5")
+    alice = sign_in(server.links["alice"], server.url)
+    (cookie,) = alice.context.cookies()
+    assert 0 < cookie["expires"] - time.time() <= 1800  # Max-Age follows --session-hours
+    alice.keyboard.press("a")
+    expect(alice.locator("#p-1 .status")).to_have_text("accepted")
+    with alice.expect_navigation():
+        alice.locator("#signout").click()
+    expect(alice.locator("#signed-out")).to_contain_text("Signed out")
+    assert alice.context.cookies() == []
+    assert alice.goto(server.url).status == 401  # type: ignore[union-attr]
+    assert httpx.get(server.url, cookies={cookie["name"]: cookie["value"]}).status_code == 401
+    assert [(b.status, b.reviewer) for b in ReviewStore.open(run_dir).beads()][:1] == [("accepted", "alice")]

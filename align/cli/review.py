@@ -53,9 +53,13 @@ class ReviewGroup(AlignGroup):
     "--glossary", type=click.Path(dir_okay=False),
     help="TSV or TBX terms to mark in the pairs, French and English [default: the one 'align run --glossary' used].",
 )
+@click.option(
+    "--session-hours", type=click.FloatRange(min=0, min_open=True), default=12.0, show_default=True,
+    help="With --team: a session ends after this many hours without a request (and a week after sign-in at most).",
+)
 @click.pass_context
 def review(ctx: click.Context, corpus: str, host: str, port: int | None, reviewer: str, team: str | None,
-           double: bool, glossary: str | None) -> None:
+           double: bool, glossary: str | None, session_hours: float) -> None:
     """Review aligned pairs in the browser: a run directory or a TMX/JSONL/TSV corpus.
 
     Alone on this machine, or as a team: --team prints one private sign-in link per member,
@@ -72,10 +76,12 @@ def review(ctx: click.Context, corpus: str, host: str, port: int | None, reviewe
         return
     if team and ctx.get_parameter_source("reviewer") is click.core.ParameterSource.COMMANDLINE:
         raise click.UsageError("--reviewer names the one local reviewer; with --team names come from each sign-in")
+    if not team and ctx.get_parameter_source("session_hours") is click.core.ParameterSource.COMMANDLINE:
+        raise click.UsageError("--session-hours applies to the sign-ins of a --team; alone, there is no session")
     from align.review import serve
 
     serve(Path(corpus), host=host, port=port, reviewer=reviewer, team=Path(team) if team else None, double=double,
-          glossary=Path(glossary) if glossary else None)
+          glossary=Path(glossary) if glossary else None, session_hours=session_hours)
 
 
 @review.command("export", context_settings=CONTEXT)

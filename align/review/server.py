@@ -10,7 +10,7 @@ import uvicorn
 
 from align.errors import DataError
 from align.highlight import term_marks
-from align.review.accounts import Accounts, read_team
+from align.review.accounts import IDLE_HOURS, Accounts, read_team
 from align.review.store import ReviewStore
 from align.review.web import LOOPBACK_HOSTS, build_app
 
@@ -32,9 +32,11 @@ def serve(
     team: Path | None = None,
     double: bool = False,
     glossary: Path | None = None,
+    session_hours: float = IDLE_HOURS,
 ) -> None:
     """Serve the review page until interrupted; ``port`` None picks a free one. With ``team``
-    (a TSV of names and roles) every member signs in with the private link printed for them.
+    (a TSV of names and roles) every member signs in with the private link printed for them,
+    and a session ends after ``session_hours`` without a request (or a week after sign-in).
     The terms of ``glossary`` (default: the one a run directory's run used) are marked."""
     members = read_team(team) if team is not None else []
     marks = term_marks(glossary, corpus if corpus.is_dir() else None)
@@ -46,7 +48,7 @@ def serve(
             raise DataError(
                 f"{team}: double review needs exactly two members with the role reviewer, not {len(reviewers)}"
             )
-        accounts = Accounts(store)
+        accounts = Accounts(store, session_hours)
         tokens = accounts.issue(members)
         links = {member: tokens[member.name] for member in members}
     for name in reviewers:
@@ -81,7 +83,7 @@ def serve(
 
 def main(argv: list[str] | None = None) -> None:
     """``python -m align.review CORPUS [--host H] [--port N] [--reviewer NAME] [--team TSV] [--double]
-    [--glossary FILE]``."""
+    [--glossary FILE] [--session-hours H]``."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m align.review", description=main.__doc__)
@@ -92,10 +94,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--team", type=Path)
     parser.add_argument("--double", action="store_true")
     parser.add_argument("--glossary", type=Path)
+    parser.add_argument("--session-hours", type=float, default=IDLE_HOURS)
     args = parser.parse_args(argv)
     try:
         serve(
-            args.corpus, args.host, args.port, args.reviewer, team=args.team, double=args.double, glossary=args.glossary
+            args.corpus,
+            args.host,
+            args.port,
+            args.reviewer,
+            team=args.team,
+            double=args.double,
+            glossary=args.glossary,
+            session_hours=args.session_hours,
         )
     except DataError as exc:
         sys.exit(f"error: {exc}")

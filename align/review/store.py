@@ -53,7 +53,9 @@ CREATE TABLE IF NOT EXISTS history (
     summary TEXT NOT NULL, changes TEXT NOT NULL, undone_by INTEGER, copy TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS accounts (name TEXT PRIMARY KEY, role TEXT NOT NULL, token_hash TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY, name TEXT NOT NULL, created TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash TEXT PRIMARY KEY, name TEXT NOT NULL, created REAL NOT NULL, last_seen REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS settlements (
     region TEXT PRIMARY KEY, chosen TEXT NOT NULL, beads TEXT NOT NULL, adjudicator TEXT NOT NULL, at TEXT NOT NULL
 );
@@ -171,9 +173,14 @@ class ReviewStore:
             self.db.execute(statement)
 
     def _upgrade(self) -> None:
-        """Bring a store from before copies and accounts to the current tables."""
+        """Bring a store from before copies, accounts or session expiry to the current tables.
+        Sessions from before expiry had no last-seen time: they end (their holders sign in
+        again with their links; no decision hangs on a session)."""
         columns = [row[1] for row in self.db.execute("PRAGMA table_info(beads)")]
+        session_columns = [row[1] for row in self.db.execute("PRAGMA table_info(sessions)")]
         with self.transaction():
+            if session_columns and "last_seen" not in session_columns:
+                self.db.execute("DROP TABLE sessions")
             if "copy" not in columns:
                 for statement in _MIGRATE_V1.split(";")[:-1]:
                     self.db.execute(statement)

@@ -2,8 +2,9 @@
 
 Checks, in order: on a loopback address only loopback host names are answered (no DNS
 rebinding); a state change coming from another site is refused (403); with a team, a request
-without a valid session is refused (401) and the reviewer is whoever the session belongs to;
-a state change must carry the page's CSRF token (403).
+without a live session is refused (401) and the reviewer is whoever the session belongs to
+(activity renews the session and its cookie); a state change must carry the page's CSRF
+token (403).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Awaitable, Callable
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jinja2
 from starlette.applications import Starlette
@@ -163,11 +164,21 @@ def _error(status: int, message: str) -> JSONResponse:
 
 
 def _cross_site(request: Request) -> bool:
-    """A state change sent by a page of another site (or another origin on this host)."""
-    if request.headers.get("sec-fetch-site") == "cross-site":
+    """A state change sent by a page of another site (or another origin on this host). The
+    pages send no referrer, so a browser posts their forms with ``Origin: null``: that counts
+    as this site when the browser itself (Sec-Fetch-Site, which no script can set) says so."""
+    site = request.headers.get("sec-fetch-site")
+    if site == "cross-site":
         return True
     origin = request.headers.get("origin")
+    if origin == "null" and site == "same-origin":
+        return False
     return origin is not None and urlsplit(origin).netloc != request.headers.get("host")
+
+
+def _set_session_cookie(response: Response, session: str, max_age: int) -> None:
+    """The session cookie, living as long as the session has left (renewed with activity)."""
+    response.set_cookie(SESSION_COOKIE, session, max_age=max_age, httponly=True, samesite="strict", path="/")
 
 
 class _Gate(BaseHTTPMiddleware):
@@ -187,14 +198,20 @@ class _Gate(BaseHTTPMiddleware):
     async def _checked(self, request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         if request.method not in _SAFE_METHODS and _cross_site(request):
             return _error(403, "Refused: this request came from another site")
-        if self.accounts is None or request.url.path.startswith("/signin/"):
+        if self.accounts is None or request.url.path.startswith("/signin/") or request.url.path == "/signout":
             request.state.member = self.local
             return await call_next(request)
-        member = self.accounts.member(request.cookies.get(SESSION_COOKIE))
-        if member is None:
-            return _error(401, "Sign in with your own link (the one the server printed for you)")
-        request.state.member = member
-        return await call_next(request)
+        cookie = request.cookies.get(SESSION_COOKIE)
+        session = self.accounts.session(cookie)
+        if session is None:
+            return _error(
+                401, "Not signed in, or your session has ended: sign in with your own link (the one the server printed)"
+            )
+        request.state.member = session.member
+        response = await call_next(request)
+        if session.renewed and cookie:
+            _set_session_cookie(response, cookie, session.max_age)
+        return response
 
 
 def create_app(
@@ -378,9 +395,22 @@ def build_app(
         signed = accounts.sign_in(request.path_params["token"]) if accounts else None
         if signed is None:
             return _error(401, "This sign-in link is not valid (the server issues new links each time it starts)")
-        member, session = signed
-        response = HTMLResponse(templates.get_template("signed-in.html").render(member=member, corpus=store.title))
-        response.set_cookie(SESSION_COOKIE, session, httponly=True, samesite="strict", path="/")
+        session, cookie = signed
+        text = templates.get_template("signed-in.html").render(member=session.member, corpus=store.title)
+        response = HTMLResponse(text)
+        _set_session_cookie(response, cookie, session.max_age)
+        return response
+
+    async def sign_out(request: Request) -> Response:
+        """End the session (the page's form posts the CSRF token as a field) and clear its cookie."""
+        if accounts is None:
+            return _error(404, "This server has no sign-in (it was started without --team)")
+        fields = parse_qs((await request.body()).decode("utf-8", "replace"))
+        if not secrets.compare_digest(fields.get("csrf", [""])[0].encode(), store.csrf_token.encode()):
+            return _error(403, "This request did not come from the review page (missing or wrong token); reload it")
+        accounts.sign_out(request.cookies.get(SESSION_COOKIE))
+        response = HTMLResponse(templates.get_template("signed-out.html").render(corpus=store.title))
+        response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
         return response
 
     middleware = [Middleware(_Gate, accounts=accounts, local=Member(reviewer))]
@@ -389,6 +419,7 @@ def build_app(
     routes = [
         Route("/", page),
         Route("/signin/{token}", sign_in),
+        Route("/signout", sign_out, methods=["POST"]),
         Route("/api/pairs/{bead_id:int}/{action}", bead_action, methods=["POST"]),
         Route("/api/undo", undo, methods=["POST"]),
         Route("/api/settle", settle, methods=["POST"]),
