@@ -25,6 +25,7 @@ import functools
 import math
 import struct
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Protocol, Sequence
 
 from align.cache import Cache, content_key
@@ -72,12 +73,16 @@ class PromptedLikelihood:
     header: str
     query: Callable[[str], str]
     target_label: str
+    # what comes between a label and its target run, and after a target run before the next
+    # bead's source line: the plain layout's " " and blank line; a chat template's own markers
+    target_lead: str = " "
+    bead_end: str = "\n\n"
     _model: LikelihoodModel | None = None
 
     def pmi(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
         scored = [(src, tgt) for src, tgt in pairs if len(src) + len(tgt) <= MAX_PAIR_CHARS]
-        conditional = [(self.query(src), f" {tgt}") for src, tgt in scored]
-        unconditional = [(self.target_label, f" {tgt}") for _, tgt in scored]
+        conditional = [(self.query(src), self.target_lead + tgt) for src, tgt in scored]
+        unconditional = [(self.target_label, self.target_lead + tgt) for _, tgt in scored]
         values = self._log_likelihoods(conditional + unconditional)
         pmi = {pair: values[c] - values[u] for pair, c, u in zip(scored, conditional, unconditional)}
         return [pmi.get(pair, 0.0) for pair in pairs]
@@ -96,13 +101,13 @@ class PromptedLikelihood:
         """(text, scored) segments: the source lines and labels unscored, each target run scored."""
         segments: list[tuple[str, bool]] = []
         for src, tgt in reading:
-            context = ("\n\n" if segments else "") + self.query(src)
+            context = (self.bead_end if segments else "") + self.query(src)
             if segments and not segments[-1][1]:  # a bead without target: one unscored stretch
                 segments[-1] = (segments[-1][0] + context, False)
             else:
                 segments.append((context, False))
             if tgt:
-                segments.append((f" {tgt}", True))
+                segments.append((self.target_lead + tgt, True))
         return tuple(segments)
 
     def _log_likelihoods(self, items: list[tuple[str, str]]) -> dict[tuple[str, str], float]:
@@ -142,15 +147,58 @@ def _embedded_gguf() -> GgufModel:
     return resolve_gguf()
 
 
-@functools.lru_cache(maxsize=1)
-def _embedded_model() -> LikelihoodModel:
-    """The embedded model with its adapter, loaded once a process."""
+def _llama_cpp_model(resolved: GgufModel, special_tokens: bool = False) -> LikelihoodModel:
     from align.translate import LlamaCppGenerator
 
-    generator = _embedded_gguf().load()
+    generator = resolved.load(special_tokens=special_tokens)
     if not isinstance(generator, LlamaCppGenerator):
         raise DataError("translation-likelihood rescoring needs llama-cpp-python (bash scripts/setup)")
     return generator
+
+
+@functools.lru_cache(maxsize=1)
+def _embedded_model() -> LikelihoodModel:
+    """The embedded model with its adapter, loaded once a process."""
+    return _llama_cpp_model(_embedded_gguf())
+
+
+@functools.lru_cache(maxsize=4)
+def _gguf(path: str) -> GgufModel:
+    from align.translate import resolve_gguf
+
+    return resolve_gguf(path, adapter=None)
+
+
+@functools.lru_cache(maxsize=2)
+def _gguf_model(path: str, chat: bool) -> LikelihoodModel:
+    """A model for :func:`gguf_likelihood`, loaded once a process per layout."""
+    return _llama_cpp_model(_gguf(path), special_tokens=chat)
+
+
+def gguf_likelihood(path: str | Path, cache: Cache | None = None, chat: bool | None = None) -> PromptedLikelihood:
+    """French→English PMI under the GGUF model at ``path``, laid out as its drafts are: in its
+    ChatML chat template when it has one (``chat``, by default read from the file), the English
+    run as the assistant's reply and, for the run's own likelihood, a reply to no user turn;
+    otherwise in the embedded scorer's ``French: … / English:`` lines after the five examples
+    the translator gives a model without an adapter. No adapter, whole vocabulary."""
+    from align.translate.prompts import CHAT_PROMPT, DEFAULT_PROMPT
+
+    resolved = _gguf(str(path))
+    chat = resolved.chat if chat is None else chat
+    load = functools.partial(_gguf_model, str(path), chat)
+    cache = cache if cache is not None else Cache.default()
+    if chat:
+        return PromptedLikelihood(resolved.model_id, load, cache, CHAT_PROMPT.prefix, CHAT_PROMPT.query,
+                                  "<|im_start|>assistant\n", target_lead="", bead_end="<|im_end|>\n")
+    return PromptedLikelihood(resolved.model_id, load, cache, DEFAULT_PROMPT.prefix, DEFAULT_PROMPT.query, "English:")
+
+
+def best_likelihood(cache: Cache | None = None, chat: bool | None = None) -> PromptedLikelihood:
+    """PMI under ``--quality best``'s Qwen2.5-Coder-1.5B-Instruct (``setup --best``), joined into
+    the cache folder on first use (:func:`align.translate.packaged.assemble`)."""
+    from align.translate.packaged import QWEN_1_5B, assemble
+
+    return gguf_likelihood(assemble(QWEN_1_5B), cache, chat)
 
 
 def embedded_likelihood(cache: Cache | None = None) -> PromptedLikelihood:

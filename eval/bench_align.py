@@ -32,6 +32,9 @@ stretches by French→English translation likelihood under the embedded Gemma 3 
 its log-likelihoods are kept in the same cache. ``--stretches`` adds a run whose rescoring also
 scores each close stretch's readings whole (``Rescoring.stretch_weight``) where gain and PMI
 leave the choice within ``Rescoring.stretch_margin``, which about doubles the likelihood passes.
+``--scorer best`` scores with ``--quality best``'s Qwen2.5-Coder-1.5B-Instruct instead
+(``align.likelihood.best_likelihood``, about 7 times the CPU a pair); ``--novels`` aligns only the
+TransRead novels named (no Text+Berg, confidence or scaling run), a subset such a scorer can afford.
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ from align.cache import Cache  # noqa: E402
 from align.embed import Embedder, embed_runs, get_embedder  # noqa: E402
 from align.evaluate import AlignmentScores, groups_unaligned_runs, score_alignment  # noqa: E402
 from align.formats import read_beads  # noqa: E402
-from align.likelihood import TranslationLikelihood, embedded_likelihood  # noqa: E402
+from align.likelihood import TranslationLikelihood, best_likelihood, embedded_likelihood  # noqa: E402
 from align.records import LOW_CONFIDENCE_SCORE, Bead  # noqa: E402
 from bertalign_baseline import bertalign  # noqa: E402
 
@@ -90,8 +93,13 @@ def textberg(names: Sequence[str]) -> list[Document]:
     ]
 
 
-def transread(limit: int | None = None) -> list[Document]:
+def transread(limit: int | None = None, names: Sequence[str] | None = None) -> list[Document]:
+    """The novels (all, the first ``limit``, or those ``names``), in name order."""
     books = sorted(p.name.removesuffix(".fr-en.gold") for p in TRANSREAD.glob("*.fr-en.gold"))
+    if names is not None:
+        if unknown := set(names) - set(books):
+            raise SystemExit(f"unknown novels {sorted(unknown)}; choose from {books}")
+        books = [b for b in books if b in names]
     return [
         Document(
             b, _lines(TRANSREAD / f"{b}.fr.sents"), _lines(TRANSREAD / f"{b}.en.sents"), read_beads(TRANSREAD / f"{b}.fr-en.gold")
@@ -140,10 +148,12 @@ class TimedEmbedder:
 
 
 class TimedLikelihood:
-    """Counts the seconds, pairs and stretch readings of translation-likelihood scoring (``--rescore``)."""
+    """Counts the seconds (wall and this process's CPU), pairs and stretch readings of
+    translation-likelihood scoring (``--rescore``)."""
 
     def __init__(self, inner: TranslationLikelihood):
-        self.inner, self.name, self.seconds, self.pairs, self.readings = inner, inner.name, 0.0, 0, 0
+        self.inner, self.name, self.pairs, self.readings = inner, inner.name, 0, 0
+        self.seconds = self.cpu_seconds = 0.0
 
     def pmi(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
         self.pairs += len(pairs)
@@ -154,11 +164,12 @@ class TimedLikelihood:
         return self._timed(self.inner.stretch_log_likelihoods, readings)
 
     def _timed(self, score: Callable[[Any], list[float]], items: Any) -> list[float]:
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         try:
             return score(items)
         finally:
             self.seconds += time.perf_counter() - start
+            self.cpu_seconds += time.process_time() - cpu_start
 
 
 def gale_church(src: Sequence[str], tgt: Sequence[str], max_bead: int = 4) -> list[Bead]:
@@ -328,19 +339,27 @@ def main() -> None:
     parser.add_argument("--rescore", action="store_true", help="also align with translation-likelihood rescoring")
     parser.add_argument("--stretches", action="store_true",
                         help=f"with --rescore, also with close stretches scored whole (stretch weight {STRETCH_WEIGHT})")
+    parser.add_argument("--scorer", choices=("fast", "best"), default="fast",
+                        help="the likelihood's model: the embedded Gemma 3 270M (fast) or --quality best's Qwen 1.5B")
+    parser.add_argument("--novels", type=lambda names: names.split(","),
+                        help="only these TransRead novels, comma-separated (no Text+Berg, confidence or scaling)")
     args = parser.parse_args()
+    make_likelihood = best_likelihood if args.scorer == "best" else embedded_likelihood
 
     if args.cold and args.cache.exists():
         for suffix in ("", "-wal", "-shm"):
             Path(str(args.cache) + suffix).unlink(missing_ok=True)
     cache = Cache(args.cache)
     timer = TimedEmbedder(get_embedder(args.embedder, cache))
-    sets = {
-        "Text+Berg dev (tuning)": textberg(["dev"]),
-        "Text+Berg test0-6": textberg([f"test{i}" for i in range(7)]),
-        "TransRead 7 novels": transread(2 if args.quick else None),
-    }
-    if args.quick:
+    if args.novels:
+        sets = {f"TransRead {', '.join(args.novels)}": transread(names=args.novels)}
+    else:
+        sets = {
+            "Text+Berg dev (tuning)": textberg(["dev"]),
+            "Text+Berg test0-6": textberg([f"test{i}" for i in range(7)]),
+            "TransRead 7 novels": transread(2 if args.quick else None),
+        }
+    if args.quick and not args.novels:
         sets["TransRead 2 novels"] = sets.pop("TransRead 7 novels")
     print(f"embedder {timer.name}, cache {args.cache}{' (cold)' if args.cold else ''}, cores {os.cpu_count()}")
     lines = [
@@ -355,14 +374,15 @@ def main() -> None:
         systems = {"align (this)": ours, "Bertalign algorithm": bertalign_run, "Gale–Church": baseline}
         rescorings = {"align + rescoring": 0.0} | ({"align + rescoring + stretches": STRETCH_WEIGHT} if args.stretches else {})
         for system, stretch_weight in rescorings.items() if args.rescore and name.startswith("TransRead") else ():
-            likelihood = TimedLikelihood(embedded_likelihood(cache))
+            likelihood = TimedLikelihood(make_likelihood(cache))
             rescoring = Rescoring(likelihood, stretch_weight=stretch_weight)
             rescored = run_aligner(docs, lambda d: align_sentences(d.src, d.tgt, timer, rescoring=rescoring).beads, timer)
             systems[system] = replace(rescored, align_seconds=rescored.align_seconds - likelihood.seconds)
             print(f"{name}, {system}: {likelihood.pairs} pairs and {likelihood.readings} stretch readings asked,"
-                  f" {likelihood.seconds:.0f} s of likelihood", flush=True)
+                  f" {likelihood.seconds:.0f} s of likelihood ({likelihood.cpu_seconds:.0f} CPU s, {likelihood.name})", flush=True)
             figures.setdefault("rescoring", {}).setdefault(name, {})[system] = {
-                "pairs": likelihood.pairs, "readings": likelihood.readings, "seconds": likelihood.seconds}
+                "pairs": likelihood.pairs, "readings": likelihood.readings, "seconds": likelihood.seconds,
+                "cpu_seconds": likelihood.cpu_seconds, "scorer": likelihood.name}
         if groups_unaligned_runs(d.gold for d in docs):
             systems["align, runs left out grouped"] = ours.grouped()
             systems["Bertalign, runs left out grouped"] = bertalign_run.grouped()
@@ -392,6 +412,13 @@ def main() -> None:
             "translate_seconds": translate_seconds,
         }
         print(lines[-1], f"(drafts: {translate_seconds:.0f} s translating)", flush=True)
+    if args.novels:
+        figures["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        figures["cpu_seconds"] = time.process_time()
+        print("\n" + "\n".join(lines) + f"\n\nprocess max RSS {figures['max_rss_mb']:.0f} MB, {figures['cpu_seconds']:.0f} CPU s in all")
+        if args.json:
+            args.json.write_text(json.dumps(figures, indent=2))
+        return
     auc = confidence_auc(timer)
     figures["confidence_auc"] = auc
     figures["scaling"] = scaling(timer, [1000] if args.quick else [1000, 10_000, 50_000])

