@@ -126,6 +126,8 @@ COUNTRIES: tuple[Country, ...] = (
     Country("United States", (("États-Unis", "United States"),),
             ("etats-unis", "americ", "ameriq", "washington", "maison blanche", "new york", "e.-u", "usa"),
             ("United States", "US", "U.S.", "USA", "America", "American", "Washington")),
+    Country("Czech Republic", (("République tchèque", "Czech Republic"), ("Tchéquie", "Czechia")), ("tchequ", "tcheco", "prague"),
+            ("Czech Republic", "Czechia", "Czech", "Prague")),
     # Countries whose names hold another's ("Guinea" in "Papua New Guinea", "Niger" in
     # "Nigeria"): matched as whole spans, the longest first (see _claimed).
     Country("Guinea", (("Guinée", "Guinea"),), ("guine", "conakry"), ("Guinea", "Guinean", "Conakry")),
@@ -189,7 +191,7 @@ bishop:eveque king:roi queen:reine emperor:empereur war:guerre sea:mer river:fle
 lake:lac island:ile islands:iles mount:mont mountain:montagn gulf:golfe bay:baie valley:vallee
 state:etat states:etat id:identit attorney:avocat procureur care:soin
 greater:grand director:direct sea:mer holy:saint sacre sainte
-brothers:frere brotherhood:frere confrer westerners:occident jews:juif land:terre earth:terre korea:coree korean:coree bc:av jc ad:apres jc street:rue square:place station:gare station airport:aeroport high:haut head:chef direct dirig deputy:vice adjoint editor:ndlr redact year:annee an
+century:siecle brothers:frere brotherhood:frere confrer westerners:occident jews:juif land:terre earth:terre korea:coree korean:coree bc:av jc ad:apres jc street:rue square:place station:gare station airport:aeroport high:haut head:chef direct dirig deputy:vice adjoint editor:ndlr redact year:annee an
 un:onu nations eu:ue union us:etats-unis americ usa:etats-unis americ uk:royaume-uni britann
 unscr:resolution nato:otan imf:fmi who:oms wto:omc ecb:bce gdp:pib ngo:ong aids:sida hiv:vih seropositi vat:tva
 """
@@ -238,14 +240,22 @@ _ENGLISH_NOT_NAMES = frozenset(
     i i'm i've i'd i'll mr mrs ms dr sir madam miss ok okay the a an in on at of for to and or but
     if as by with from this that these those it its he she we they you his her our their my your
     there here when while after before since although though however yet so not no
+    rev capt sen sens gen col lt sgt cpl maj adm gov rep reps prof hon jr sr messrs
     """.split()
 )
+# Lower-case words that an English headline in Title Case leaves small ("Journalists Urged to
+# Shun Google for the Holidays"): a headline has no other lower-case word.
+_TITLE_CASE_SMALL_WORDS = frozenset("a an the and but or nor for so yet at by in of on to up as from into onto over with than via per vs".split())
+# Roman numerals in names ("World War II", "XIXe siècle") are numbers, not names.
+_ROMAN_NUMERAL_RE = re.compile(r"(?=[IVX]{2})X{0,3}(?:IX|IV|V?I{0,3})(?:e|er|ème|eme)?")
 
 # Lower-case words that join the capitalised words of one name ("Head of the European Union").
 _CONNECTORS = frozenset("of the for de du des la le van von der den al el bin ben da di del".split())
 
 _WORD_RE = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;«»\"“”(…—–-]\s*)$")
+# …but not the full stop of an abbreviated title ("Rev. Al Sharpton", "Dr. Watson")
+_TITLE_STOP_RE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Rev|Capt|Sen|Sens|Gen|Col|Lt|Sgt|Cpl|Maj|Adm|Gov|Rep|Reps|Prof|Hon)\.\s*$")
 _POSSESSIVE_RE = re.compile(r"['’]s?$")
 # French elided articles and conjunctions ("l'Union", "d'Israël", "jusqu'à")
 _ELISION_RE = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu|quoiqu)['’](?=\w)", re.IGNORECASE)
@@ -324,7 +334,7 @@ def mentions(text: str, connectors: frozenset[str] = _CONNECTORS) -> list[Mentio
     starts the sentence. A headline (no lower-case word of three letters or more) has no mentions.
     """
     tokens = [(m.group(0), m.start(), m.end()) for m in _WORD_RE.finditer(text)]
-    if len(tokens) >= 3 and not any(len(t[0]) >= 3 and t[0].islower() for t in tokens):
+    if len(tokens) >= 3 and not any(len(t[0]) >= 3 and t[0].islower() and t[0] not in _TITLE_CASE_SMALL_WORDS for t in tokens):
         return []  # a headline in capitals or Title Case
     found: list[Mention] = []
     run: list[tuple[str, int, int]] = []
@@ -332,9 +342,10 @@ def mentions(text: str, connectors: frozenset[str] = _CONNECTORS) -> list[Mentio
 
     def close() -> None:
         names = [t for t in run if t[0][0].isupper()]
-        if _SENTENCE_START_RE.search(text[: names[0][1]]) and not _is_acronym(names[0][0]):
+        before = text[: names[0][1]]
+        if _SENTENCE_START_RE.search(before) and not _TITLE_STOP_RE.search(before) and not _is_acronym(names[0][0]):
             names = names[1:]  # capitalised because it starts the sentence
-        kept = [t for t in names if len(t[0]) > 1 and fold(t[0]) not in _ENGLISH_NOT_NAMES]
+        kept = [t for t in names if len(t[0]) > 1 and fold(t[0]) not in _ENGLISH_NOT_NAMES and not _ROMAN_NUMERAL_RE.fullmatch(t[0])]
         if kept:
             found.append(Mention(text[kept[0][1] : kept[-1][2]], tuple(t[0] for t in kept), kept[0][1]))
 
@@ -486,8 +497,33 @@ def added_entities(source: str, target: str) -> list[str]:
     def explained(word: str, mention: Mention) -> bool:  # an acronym the target spells out
         return _is_acronym(word) and (word.replace(".", "") in initials or _spelt_out_before(word, target, mention.start))
 
-    added = [m.text for m in mentions(target) if not all(rendered(w) or explained(w, m) for w in m.words)]
+    found = mentions(target)
+    supported = [all(rendered(w) or explained(w, m) for w in m.words) for m in found]
+    for i, j in _bracketed_pairs(found, target):  # "the Fed (Federal Reserve)": the full form of a rendered name
+        supported[j] = supported[j] or supported[i]
+    added = [m.text for m, ok in zip(found, supported) if not ok]
     return list(dict.fromkeys(added + repeated_mentions(source, target) + added_countries(source, target)))
+
+
+_BRACKET_RE = re.compile(r"\s*[(\[]([^()\[\]]{1,80})[)\]]")
+
+
+def _bracketed_pairs(found: list[Mention], text: str) -> list[tuple[int, int]]:
+    """(i, j) where mention j is inside the brackets right after mention i: another form of the
+    same name, "Monts des Géants (Krkonoše)", "the Fed (Federal Reserve)"."""
+    pairs = []
+    for i, first in enumerate(found):
+        bracket = _BRACKET_RE.match(text, first.start + len(first.text))
+        if bracket:
+            pairs += [(i, j) for j, m in enumerate(found) if bracket.start(1) <= m.start < bracket.end(1)]
+    return pairs
+
+
+def _bracket_words(mention: Mention, text: str) -> list[str]:
+    """The capitalised words in brackets right after ``mention`` (where a bracket's first word
+    is no mention of its own, being taken for a sentence's start)."""
+    bracket = _BRACKET_RE.match(text, mention.start + len(mention.text))
+    return [w for w in _WORD_RE.findall(bracket.group(1)) if w[0].isupper()] if bracket else []
 
 
 _FUNCTION_WORDS = _CONNECTORS | frozenset("and et of l d".split())
@@ -536,18 +572,35 @@ def missing_entities(source: str, target: str) -> list[str]:
     prefixes = tuple(p.replace("-", "") for key in target_keys for p in RENDERINGS.get(key, ()))
     target_acronyms = _acronyms_in(target)
 
+    named = english_countries(target)
+
     def rendered(word: str) -> bool:
         key = _key(word)
         if word in ACRONYM_GLOSSARY:
             return any(_contains(target, form) for form in ACRONYM_GLOSSARY[word])
-        if fold(word) in _FOLDED_FRENCH_NOT_NAMES or _is_country_word(fold(word)):
-            return True  # countries: see missing_countries
+        if fold(word) in _FOLDED_FRENCH_NOT_NAMES or any(c in named for c in referred_countries(word)):
+            return True  # a country's name, capital or people, rendered by any name of it (Moscou / Russia)
         if _is_acronym(word):
             return _acronym_kept(word, target, target_acronyms) or key in target_keys
         return key.startswith(prefixes) or _spelt_alike(key, target_keys)
 
-    missing = [m.text for m in french_mentions(source) if not all(rendered(w) for w in m.words)]
-    missing = list(dict.fromkeys(missing + missing_countries(source, target)))
+    source_text = _ELIDED_RE.sub(r"\1 ", source)
+    found = french_mentions(source)
+    done = [all(rendered(w) for w in m.words) for m in found]
+    # a name and its other form in brackets, "Monts des Géants (Krkonoše)": either one renders both
+    for i, m in enumerate(found):
+        other = _bracket_words(m, source_text)
+        done[i] = done[i] or bool(other) and all(rendered(w) for w in other)
+    for i, j in _bracketed_pairs(found, source_text):
+        done[i] = done[j] = done[i] or done[j]
+    countries = missing_countries(source, target)
+
+    def reported(name: str) -> bool:  # "Allemagne" is the country missing_countries names
+        referred = {c.name for c in referred_countries(name)}
+        return bool(referred) and referred <= set(countries)
+
+    missing = [m.text for m, ok in zip(found, done) if not ok and not reported(m.text)]
+    missing = list(dict.fromkeys(missing + countries))
     if _COUNTRY_REFERENCE_RE.search(target) and not _FRENCH_COUNTRY_WORD_RE.search(source):
         referred = next((n for n in missing if _may_be_a_country(n, source)), None)
         missing = [n for n in missing if n != referred]
@@ -594,6 +647,3 @@ def missing_countries(source: str, target: str) -> list[str]:
     present = english_countries(target)
     return [c.name for c in COUNTRIES if c in named and c not in present]
 
-
-def _is_country_word(folded_word: str) -> bool:
-    return any(folded_word.startswith(cue) for c in COUNTRIES for cue in c.cues)

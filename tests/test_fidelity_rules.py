@@ -265,3 +265,47 @@ def test_the_republic_of_korea_rendered_is_not_flagged(target):
 def test_country_names_are_matched_as_whole_spans(source, target, added, missing):
     assert added_entities(source, target) == added
     assert missing_entities(source, target) == missing
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "added"),
+    [
+        # a Title Case headline keeps its small words lower-case; its capitals name nothing
+        ("Les journalistes allemands invités à fuir Google pour les fêtes",
+         "German Journalists Urged to Shun Google for the Holidays", []),
+        ("Les journalistes allemands parlent de Google pour les fêtes",
+         "German journalists talk about Google for the Holidays", ["Google for the Holidays"]),
+        # abbreviated English titles are titles, not names; the name after them still counts
+        ("Le pasteur Jesse Jackson a parlé.", "Rev. Jesse Jackson spoke.", []),
+        ("Le pasteur Jesse Jackson a parlé.", "Rev. Al Sharpton spoke.", ["Al Sharpton"]),
+        # a Roman numeral in a name is a number
+        ("La seconde guerre mondiale a commencé.", "World War II started.", []),
+        ("La seconde guerre mondiale a commencé.", "The Battle of Britain started.", ["Battle of Britain"]),
+        # a name in brackets after a rendered one gives its full form
+        ("Il voulait dissoudre la FED.", "He wanted to close the Fed (Federal Reserve).", []),
+        ("Il voulait dissoudre la FED.", "He wanted to close the Bundesbank (Federal Reserve).", ["Bundesbank", "Reserve"]),
+    ],
+)
+def test_headlines_titles_numerals_and_bracketed_forms(source, target, added):
+    assert [a for a in added_entities(source, target) if a not in ("United Kingdom",)] == added
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "missing"),
+    [
+        # either form of a name given with its other form in brackets renders it
+        ("La neige tombe dans les Monts des Géants (Krkonoše).", "Snow is falling in the Krkonose mountains.", []),
+        ("La neige tombe dans les Monts des Géants (Krkonoše).", "Snow is falling in the mountains.",
+         ["Monts des Géants"]),
+        # a French ordinal century is a number, not a name
+        ("Les causes remontent au XIXe siècle.", "The causes go back to the 19th century.", []),
+        # a capital names its country: rendered by any name of that country, missed without one
+        ("Après Madrid, nous étions à Moscou.", "After Madrid, we were in Russia.", []),
+        ("Après Madrid, nous étions à Moscou.", "After Madrid, we were in the East.", ["Moscou"]),
+        ("C'est pourquoi Berlin doit prendre garde.", "That is why it must be careful.", ["Berlin"]),
+        ("Le territoire de la République tchèque.", "The territory of the Czech Republic.", []),
+        ("Le territoire de la République tchèque.", "The territory of a member state.", ["Czech Republic"]),
+    ],
+)
+def test_bracketed_forms_centuries_and_capitals_in_the_source(source, target, missing):
+    assert missing_entities(source, target) == missing
