@@ -230,7 +230,7 @@ _FRENCH_NOT_NAMES = frozenset(
     professeur maître capitaine colonel lieutenant sergent commandant mondial coupe
     ligue championnat jeux olympiques festival prix trésor hôpital école lycée collège
     dre laboratoire laboratoires procureur administration révérend père mère frère sœur la le les
-    directeur directrice chef académie
+    directeur directrice chef académie md mds mrd mrds
     """.split()
 )
 
@@ -450,10 +450,16 @@ def _acronym_kept(acronym: str, other: str, other_acronyms: set[str]) -> bool:
     )
 
 
+# Lower-case abbreviations written letter by letter: "p.-d.g." is the acronym PDG (CEO).
+_DOTTED_ABBREVIATION_RE = re.compile(r"(?<!\w)(?:[a-z]\.-?){2,}")
+
+
 def _acronyms_in(text: str) -> set[str]:
-    """Acronyms of ``text``, an elided article taken off ("le test d'APS")."""
+    """Acronyms of ``text``, an elided article taken off ("le test d'APS"), and its
+    abbreviations written letter by letter ("p.-d.g.")."""
     words = (_ELISION_RE.sub("", w) for w in _WORD_RE.findall(text))
-    return {fold(w.replace(".", "").removesuffix("s")).upper() for w in words if _is_acronym(w)}
+    dotted = {re.sub(r"[.-]", "", a).upper() for a in _DOTTED_ABBREVIATION_RE.findall(text)}
+    return {fold(w.replace(".", "").removesuffix("s")).upper() for w in words if _is_acronym(w)} | dotted
 
 
 def _keys(text: str) -> frozenset[str]:

@@ -18,8 +18,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Sequence
 
 import numpy as np
+from rapidfuzz import fuzz
 
-from align.entities import ACRONYM_GLOSSARY, COUNTRY_NAMES, SWAPPED, added_entities, missing_entities, unrendered_part
+from align.entities import ACRONYM_GLOSSARY, COUNTRY_NAMES, SWAPPED, added_entities, fold, missing_entities, unrendered_part
 
 # The flags this module raises, in the order a reviewer reads them.
 FIDELITY_FLAGS = ("entity-added", "entity-missing", "number-changed", "negation-lost", "omission", "addition")
@@ -51,8 +52,8 @@ _HOUR_RE = re.compile(r"\s?h(?:eures?)?\b")
 _MINUTES_RE = re.compile(r"\d\s?h\s?$")
 # A decade by its last two digits ("the 80's", "les années 80") is the 1980s.
 _DECADE_RE = re.compile(r"['’]?\d0['’]?s\b|\bann[ée]es\s+\d0\b", re.IGNORECASE)
-_MULTIPLIERS = {"mille": 3, "million": 6, "millions": 6, "milliard": 9, "milliards": 9,
-                "thousand": 3, "billion": 9}
+_MULTIPLIERS = {"mille": 3, "million": 6, "millions": 6, "milliard": 9, "milliards": 9, "md": 9, "mds": 9,
+                "mrd": 9, "mrds": 9, "thousand": 3, "billion": 9}
 _WORD_RE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
 
@@ -101,8 +102,12 @@ def _numbers_in(text: str, glued: bool = True) -> list[tuple[str, set[str]]]:
     return found
 
 
-def _word_numbers(text: str, words: dict[str, str]) -> list[tuple[str, set[str]]]:
-    return [(w, {words[w.lower()]}) for w in _WORD_RE.findall(text) if w.lower() in words]
+def _word_numbers(text: str, words: dict[str, str], hyphenated: bool = False) -> list[tuple[str, set[str]]]:
+    """Number words, and with ``hyphenated`` those inside hyphenated words ("a ten-year plan")."""
+    found = _WORD_RE.findall(text)
+    if hyphenated:
+        found += [part for w in found if "-" in w for part in w.split("-")]
+    return [(w, {words[w.lower()]}) for w in found if w.lower() in words]
 
 
 # Words that scale the number words before them ("one and a half thousand", "two hundred").
@@ -133,17 +138,67 @@ def _english_number_phrases(text: str) -> list[tuple[str, set[str]]]:
 
 def _english_numbers(text: str) -> list[tuple[str, set[str]]]:
     """Every number an English text gives, in digits, words, or runs of words."""
-    return _numbers_in(text) + _word_numbers(text, _ENGLISH_NUMBER_WORDS) + _english_number_phrases(text)
+    return _numbers_in(text) + _word_numbers(text, _ENGLISH_NUMBER_WORDS, hyphenated=True) + _english_number_phrases(text)
 
 
 def _values(numbers: list[tuple[str, set[str]]]) -> set[str]:
     return {value for _, readings in numbers for value in readings}
 
 
+# A French metric quantity that English gives in imperial units is the same quantity when the
+# English number, converted back by the usual factor, is within _CONVERSION_TOLERANCE of it
+# ("2,5 cm" / "1 inch", "295 kg" / "650 pounds", "6 mètres" / "20 feet").
+_METRIC_UNITS = {
+    "mm": (r"mm|millimètres?", r"inch(?:es)?", 25.4),
+    "cm": (r"cm|centimètres?", r"inch(?:es)?", 2.54),
+    "m": (r"m|mètres?", r"f(?:ee|oo)t|ft\b", 0.3048),
+    "km": (r"km|kilomètres?", r"miles?", 1.609),
+    "km/h": (r"km/h|kilomètres?/heure|kilomètres? à l'heure", r"mph|miles? (?:per|an) hour", 1.609),
+    "kg": (r"kg|kilos?|kilogrammes?", r"pounds?|lbs?\b", 0.4536),
+    "g": (r"g|grammes?", r"ounces?|oz\b", 28.35),
+    "l": (r"l|litres?", r"gallons?", 3.785),
+    "ha": (r"ha|hectares?", r"acres?", 0.4047),
+    "t": (r"t|tonnes?", r"tons?", 0.9072),
+}
+_CELSIUS_RE = re.compile(r"\s*(?:°\s*C\b|degrés?(?:\s+Celsius)?)", re.IGNORECASE)
+_FAHRENHEIT_RE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:°\s*F\b|degrees?\s+Fahrenheit|Fahrenheit)", re.IGNORECASE)
+_CONVERSION_TOLERANCE = 0.1
+_QUANTITY_NUMBER = r"(\d+(?:[.,]\d+)?|" + "|".join(_ENGLISH_NUMBER_WORDS) + r"|an?)"
+
+
+def _imperial_in_metric(target: str) -> list[tuple[str, float]]:
+    """English imperial quantities as (metric unit, value in it): "20 feet" is ("m", 6.1)."""
+    found = []
+    for unit, (_, imperial, factor) in _METRIC_UNITS.items():
+        for m in re.finditer(rf"\b{_QUANTITY_NUMBER}[\s-]+(?:{imperial})", target, re.IGNORECASE):
+            word = m.group(1).lower()
+            value = 1.0 if word in ("a", "an") else float(_ENGLISH_NUMBER_WORDS.get(word, word.replace(",", "")))
+            found.append((unit, value * factor))
+    found += [("°C", (float(m.group(1).replace(",", ".")) - 32) * 5 / 9) for m in _FAHRENHEIT_RE.finditer(target)]
+    return found
+
+
+def _converted(source: str, number: re.Match[str], converted: list[tuple[str, float]]) -> bool:
+    """The French quantity at ``number`` is one of the target's ``converted`` imperial ones."""
+    after = source[number.end() :]
+    units = [unit for unit, (metric, _, _) in _METRIC_UNITS.items() if re.match(rf"\s*(?:{metric})(?!\w)", after, re.IGNORECASE)]
+    units += ["°C"] if _CELSIUS_RE.match(after) else []
+    values = [float(v) for v in number_readings(number.group(0))]
+    return any(
+        unit in units and abs(value - metric) <= _CONVERSION_TOLERANCE * max(abs(value), abs(metric), 10 if unit == "°C" else 0)
+        for unit, metric in converted for value in values
+    )
+
+
 def missing_numbers(source: str, target: str) -> list[str]:
-    """Source numbers in digits (as written in the source) with no matching value in the target."""
+    """Source numbers in digits (as written in the source) with no matching value in the target,
+    a metric quantity matching its imperial conversion."""
     found = _values(_english_numbers(target))
-    return list(dict.fromkeys(written for written, readings in _numbers_in(source, glued=False) if not readings & found))
+    missing = [written for written, readings in _numbers_in(source, glued=False) if not readings & found]
+    if missing and (converted := _imperial_in_metric(target)):
+        kept = {re.sub(f"[{_SPACES}]", "", m.group(0)) for m in _NUMBER_RE.finditer(source) if _converted(source, m, converted)}
+        missing = [written for written in missing if written not in kept]
+    return list(dict.fromkeys(missing))
 
 
 def changed_numbers(source: str, target: str) -> list[str]:
@@ -166,7 +221,7 @@ def unmatched_target_numbers(source: str, target: str) -> list[str]:
 
 # "ne … que" is "only", not a negation; "n'importe" is "any".
 _FRENCH_NEGATION_RE = re.compile(
-    r"\b(?:ne\b|n['’](?!importe))|\bsans\b|\bnon\b(?!\s+(?:plus|seulement|loin)\b)|\bnon-", re.IGNORECASE
+    r"\b(?:ne\b|n['’](?!importe))|\bsans\b|\bnon\b(?!\s+(?:plus|loin)\b)|\bnon-", re.IGNORECASE
 )
 # Negative words that negate without "ne" ("pas de", "ni … ni", "jamais plus"), and words that
 # negate by their meaning, which English tends to render with "not" or "cannot".
@@ -181,14 +236,16 @@ _NE_QUE_RE = re.compile(
 # Negative words in phrases that do not negate: "sans (aucun) doute" (certainly), "sans cesse"
 # (constantly), "sans compter" (not to mention), "sans ambages" (frankly), "sans problème"
 # (smoothly), "plus que jamais" (than ever), "à jamais" (forever), "si jamais" (if ever),
-# "pas mal" (quite a lot), "rien que" (just), "ne (pas) cesser de" (keep on); "Non,"
-# answering a question, which English often leaves out; and the "ne" that "avant que", "à
-# moins que", "de peur que" put before a verb with no "pas" ("avant qu'elle ne soit occupée").
+# "pas mal" (quite a lot), "rien que" (just), "ne (pas) cesser de" and "ne (pas) arrêter de" (keep
+# on), "sans détour" (bluntly), "sans arrêt" (constantly), "sans oublier" (as well as), "n'en
+# déplaise à" (with all due respect to); "Non," answering a question, which English often leaves
+# out; and the "ne" that "avant que", "à moins que", "de peur que" put before a verb with no
+# "pas" ("avant qu'elle ne soit occupée").
 _FRENCH_NOT_NEGATING_RE = re.compile(
-    r"\bsans\s+(?:(?:aucun\s+)?doute|cesse|compter|ambages|probl[èe]mes?)\b|\b(?:que|qu['’]|à|si)\s*jamais\b|"
+    r"\bsans\s+(?:(?:aucun\s+)?doute|cesse|compter|ambages|probl[èe]mes?|d[ée]tours?|arr[êe]t|oublier)\b|\bn['’]en\s+d[ée]plaise\b|\b(?:que|qu['’]|à|si)\s*jamais\b|"
     r"\bpas\s+mal\b|\brien\s+que\b|^\W*non\s*[,.!]|"
     r"\b(?:avant|moins|peur|crainte)\s+qu(?:e\s+|['’])[^,;:.!?]*?\bne\b(?!(?:\s+\S+){0,2}?\s+(?:pas|plus|jamais|rien|personne|aucune?|guère|point)\b)|"
-    r"\bn(?:e\s+|['’])(?:\w+\s+){0,2}?(?:pas\s+)?cess\w*\s+d",
+    r"\bn(?:e\s+|['’])(?:\w+\s+){0,2}?(?:pas\s+)?(?:cess|arr[êe]t)\w*\s+d|\bn(?:e\s+|['’])(?:cess|arr[êe]t)\w*\s+pas\s+d",
     re.IGNORECASE,
 )
 # A negative question is often a positive one in English ("n'est-elle pas surestimée ?" → "is
@@ -205,6 +262,11 @@ _COORDINATED_RE = re.compile(r"(?:\bet|\bou|\bni|,)\s*(?:(?:me|te|se|nous|vous|l
 # "pas" after a determiner is the noun "step" ("un pas en avant").
 _PAS_NOUN_RE = re.compile(r"\b(?:un|le|les|ce|ces|du|des|au|aux|mon|ton|son|ses|nos|vos|leurs?|premiers?|petits?|grands?|faux)\s+pas$", re.IGNORECASE)
 _CLAUSE_END_RE = re.compile(r"[.;:!?,()—–]|\s-\s")  # not quotes: « jamais » is still in its clause
+# A "ne" still waiting for its negative word governs one past commas: "il n'y a, au contraire,
+# aucun problème" is one negation.
+_OPEN_NE_RE = re.compile(
+    r"\bn(?:e\s+|['’])(?:(?!\b(?:pas|plus|jamais|rien|personne|aucune?|guère|point|nul|nulle|que?)\b)[^.;:!?])*$", re.IGNORECASE
+)
 
 
 def french_negations(source: str) -> int:
@@ -226,7 +288,7 @@ def french_negations(source: str) -> int:
             continue
         before, after = _CLAUSE_END_RE.split(text[: m.start()])[-1], _CLAUSE_END_RE.split(text[m.end() :])[0]
         if not _FRENCH_NEGATION_RE.search(before + after) and not _FRENCH_BARE_NEGATION_RE.search(before):
-            count += 1
+            count += not _OPEN_NE_RE.search(text[: m.start()])
     if not count and re.search(r"\bni\b", text, re.IGNORECASE):
         count = 1
     return max(count, 0)
@@ -236,20 +298,77 @@ _ENGLISH_NEGATION_RE = re.compile(
     r"\b(?:not|no|never|nothing|nobody|none|neither|nor|without|cannot|nowhere|hardly|barely|non|"
     r"unable|lack|lacks|lacked|lacking|absence|fail|fails|failed|refuse|refused|refuses|avoid|avoids|avoided|"
     r"until|instead|exempt|free|unless|prohibits?|prohibited|prohibiting|forbids?|forbidden|forbade|bans?|banned|"
-    r"disregards?|disregarded|disregarding)\b|n['’]t\b|\bnon-|"
+    r"disregards?|disregarded|disregarding|lest)\b|n['’]t\b|\bnon-|"
     r"\bun(?:able|clear|known|likely|aware|certain|necessary|fair|usual|acceptable|lawful|employed|paid|"
     r"related|relieved|conscious|limited|successful|successfully|affected|changed|solved|resolved|touched)\b|"
     # any other adjective or participle in un- ("uncomfortable", "unprecedented"), less under-, uni-
-    r"\bun(?!der|i[a-z])[a-z]{3,}(?:able|ably|ible|ful|fully|ed|ing|ous|ive|y)\b|"
-    r"\b(?!nevertheless|regardless|unless)[a-z]{3,}less\b|\b(?:in|im|ir|il|dis)(?:correct|complete|"
+    r"\bun(?!der|i[a-z])[a-z]{3,}(?:able|ably|ible|ful|fully|ed|ing|ous|ive|y)\b|\bun(?!der|i[a-z])[a-z]{2,}(?:en|wn)\b|"
+    r"\b(?!nevertheless|nonetheless|regardless|unless)[a-z]{3,}less(?:ly|ness)?\b|\b(?:in|im|ir|il|dis)(?:correct|complete|"
     r"conclusive|effective|possible|possibly|responsible|legal|legally|regular|agree|appear)(?:s|d|ed|ing|ment|ly)?\b",
     re.IGNORECASE,
 )
 
 
+# English negative words that also translate French words that do not negate ("avoid" renders
+# "éviter" as well as "pour ne pas", "free" "gratuit", "no doubt" the "sans doute" French does not
+# count): where the French has such a word, the English one renders it, not a negation.
+_RENDERS_A_FRENCH_WORD = tuple(
+    (re.compile(english, re.IGNORECASE), re.compile(french, re.IGNORECASE))
+    for english, french in (
+        (r"avoid", r"\bévit"),
+        (r"fail", r"\b(?:échou|échec)"),
+        (r"refus", r"\brefus"),
+        (r"lack|absence", r"\b(?:manqu|faute\s+d|carence|défaut|absen|pénurie|inexist)"),
+        (r"until", r"\bjusqu"),
+        (r"instead", r"\b(?:au\s+lieu|à\s+la\s+place|plutôt)"),
+        (r"free", r"\b(?:libre|gratui|libér)"),
+        (r"exempt", r"\b(?:exempt|exonér|dispens)"),
+        (r"unless", r"\b(?:à\s+moins|sauf\s+si)"),
+        (r"disappear", r"\bdispar"),
+        (r"disagree", r"\bdésaccord"),
+        (r"hardly|barely", r"\bà\s+peine"),
+    )
+)
+_SANS_DOUTE_RE = re.compile(r"\bsans\s+(?:aucun\s+)?doute", re.IGNORECASE)
+_NO_DOUBT_RE = re.compile(r"\b(?:no|without(?:\s+(?:a|any))?)\s+doubt|\bundoubtedly|\bdoubtless", re.IGNORECASE)
+# A French word with a negative prefix ("inconfortable", "illégal") is rendered by the English
+# one ("uncomfortable", "illegal"), which is no negation of the French.
+_NEGATIVE_PREFIX_RE = re.compile(r"^(?:un|in|im|ir|il|dis)")
+_FRENCH_NEGATIVE_PREFIX_RE = re.compile(r"^(?:in|im|ir|il|dés|dé|dis|mal)")
+
+
+def _english_negations(source: str, target: str) -> int:
+    """English negations less those that render a French word that is no negation."""
+    if _SANS_DOUTE_RE.search(source):
+        target = _NO_DOUBT_RE.sub(" ", target)
+    available = [len(french.findall(source)) for _, french in _RENDERS_A_FRENCH_WORD]
+    prefixed = [w for w in re.findall(r"[^\W\d_]+", source.lower()) if _FRENCH_NEGATIVE_PREFIX_RE.match(w)
+                and not _FRENCH_BARE_NEGATION_RE.fullmatch(w)]
+    count = 0
+    for m in _ENGLISH_NEGATION_RE.finditer(target):
+        word = m.group(0).lower()
+        rule = next((i for i, (english, _) in enumerate(_RENDERS_A_FRENCH_WORD) if available[i] and english.match(word)), None)
+        if rule is not None:
+            available[rule] -= 1
+            continue
+        if _NEGATIVE_PREFIX_RE.match(word) and _renders_prefixed(word, prefixed):
+            continue
+        count += 1
+    return count
+
+
+def _renders_prefixed(english: str, french_words: list[str]) -> bool:
+    """``english`` ("uncomfortable") and one of ``french_words`` ("inconfortable") are one word
+    with a negative prefix each."""
+    stem = _NEGATIVE_PREFIX_RE.sub("", english)
+    return len(stem) >= 4 and any(
+        fuzz.ratio(stem[:8], _FRENCH_NEGATIVE_PREFIX_RE.sub("", fold(f))[:8]) >= 75 for f in french_words
+    )
+
+
 def negation_counts(source: str, target: str) -> tuple[int, int]:
     """How many negations the French source and the English target hold."""
-    return french_negations(source), len(_ENGLISH_NEGATION_RE.findall(target))
+    return french_negations(source), _english_negations(source, target)
 
 
 def negation_lost(source: str, target: str) -> bool:

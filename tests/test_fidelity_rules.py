@@ -309,3 +309,82 @@ def test_headlines_titles_numerals_and_bracketed_forms(source, target, added):
 )
 def test_bracketed_forms_centuries_and_capitals_in_the_source(source, target, missing):
     assert missing_entities(source, target) == missing
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # a "ne" still waiting for its negative word governs it past commas
+        ("Dans les plaines, il n'y a, au contraire, aucun problème.", 1),
+        ("Il n'a de respect pour rien, en tout cas, pas pour ce principe.", 2),
+        # idioms that do not negate: "ne pas arrêter de" is "keep", "sans détour" "bluntly"
+        ("Ils n'arrêtent pas de parler de la crise.", 0),
+        ("Ils n'arrêtent pas le train.", 1),
+        ("Il a parlé sans détour de la crise.", 0),
+        ("N'en déplaise à ses critiques, il a gagné.", 0),
+        # "non seulement … mais" is "not only … but" in English
+        ("Il y a du chaos, non seulement dans ce pays, mais au niveau international.", 1),
+    ],
+)
+def test_french_negations_past_commas_and_in_idioms(source, expected):
+    assert french_negations(source) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "faithful", "unfaithful"),
+    [
+        # an English word that renders a French word of its own is no negation ("avoid" / "éviter")
+        ("Il n'y est pas habitué, cela lui est inconfortable.", "He is not used to it, it is uncomfortable for him.",
+         "He is used to it, it is uncomfortable for him."),
+        ("Il ne pourra pas venir et veut éviter la presse.", "He will not be able to come and wants to avoid the press.",
+         "He will be able to come and wants to avoid the press."),
+        ("C'est sans doute vrai, mais il ne vient pas.", "It is no doubt true, but he is not coming.",
+         "It is no doubt true, but he is coming."),
+        # English negations past the common ones: "lest", "unseen", "tirelessly"
+        ("N'oublions pas combien nous sommes fragiles.", "Lest we forget how fragile we are.", "We forget how fragile we are."),
+        ("Si un travail n'est pas visible, c'est comme s'il n'existait pas.", "Work that goes on unseen is like it never existed.",
+         "Work that goes on unseen is like it always existed."),
+        ("Il travaille sans relâche.", "He works tirelessly.", "He works hard."),
+        ("Nous ne l'avons pas vu, néanmoins il est venu.", "We did not see him, nonetheless he came.",
+         "We saw him, nonetheless he came."),
+    ],
+)
+def test_english_negations_that_render_another_french_word(source, faithful, unfaithful):
+    assert not negation_lost(source, faithful)
+    assert negation_lost(source, unfaithful)
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "changed"),
+    [
+        # a metric quantity converted to imperial units by the usual factor, within 10 %
+        ("Une pièce de 2,5 cm.", "A one-inch coin.", []),
+        ("Il pesait 295 kg.", "He weighed 650 pounds.", []),
+        ("Un mur de 6 mètres.", "A 20-foot wall.", []),
+        ("À 10 km de la ville.", "Six miles from the city.", []),
+        ("Il fait 35 °C.", "It is 95 °F.", []),
+        # …but another quantity is still a changed number
+        ("Une pièce de 2,5 cm.", "A 2 inch coin.", ["2,5"]),
+        ("Il pesait 295 kg.", "He weighed 450 pounds.", ["295"]),
+        ("Il fait 35 °C.", "It is 75 °F.", ["35"]),
+        # a number word inside a hyphenated word
+        ("Un plan sur 10 ans.", "The ten-year plan.", []),
+        ("Un plan sur 10 ans.", "The eleven-year plan.", ["10"]),
+    ],
+)
+def test_converted_units_and_hyphenated_number_words(source, target, changed):
+    assert changed_numbers(source, target) == changed
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "flags"),
+    [
+        # French abbreviations: "p.-d.g." is the PDG (CEO), "Md$" billions of dollars
+        ("Le p.-d.g. de Bombardier a parlé.", "The CEO of Bombardier spoke.", ()),
+        ("Le patron de Bombardier a parlé.", "The CEO of Bombardier spoke.", ("entity-added:CEO of Bombardier",)),
+        ("Bombardier a perdu 1,5 Md$ cette année.", "Bombardier lost $1.5 billion this year.", ()),
+        ("Bombardier a perdu 1,5 Md$ cette année.", "Bombardier lost $2.5 billion this year.", ("number-changed:1,5",)),
+    ],
+)
+def test_french_abbreviations_of_titles_and_billions(source, target, flags):
+    assert check_translation(source, target) == flags
