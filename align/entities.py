@@ -162,7 +162,7 @@ wednesday:mercredi thursday:jeudi friday:vendredi saturday:samedi sunday:dimanch
 christmas:noel easter:paques
 english:anglais angleterre england:angleterre anglais scottish:ecoss scotland:ecoss welsh:gallois
 wales:galles irish:irland ireland:irland dutch:neerland holland pays-bas netherlands:neerland pays-bas holland
-swiss:suiss switzerland:suiss greek:grec greece:grec swedish:suedo suede sweden:suede danish:danois
+swiss:suiss switzerland:suiss greek:grec greece:grec swedish:suedo suede sweden:suede suedo danish:danois
 denmark:danemark norwegian:norveg norway:norveg finnish:finland belgian:belg austrian:autrich
 austria:autrich hungarian:hongr hungary:hongr czech:tcheque portuguese:portug arab:arab arabic:arab
 egyptian:egypt lebanese:liban lebanon:liban saudi:saoudi pakistani:pakistan palestinian:palestin
@@ -191,7 +191,7 @@ bishop:eveque king:roi queen:reine emperor:empereur war:guerre sea:mer river:fle
 lake:lac island:ile islands:iles mount:mont mountain:montagn gulf:golfe bay:baie valley:vallee
 state:etat states:etat id:identit attorney:avocat procureur care:soin
 greater:grand director:direct sea:mer holy:saint sacre sainte
-century:siecle brothers:frere brotherhood:frere confrer westerners:occident jews:juif land:terre earth:terre korea:coree korean:coree bc:av jc ad:apres jc street:rue square:place station:gare station airport:aeroport high:haut head:chef direct dirig deputy:vice adjoint editor:ndlr redact year:annee an
+century:siecle summit:sommet ecuador:equat ecuadorian:equat brothers:frere brotherhood:frere confrer westerners:occident jews:juif land:terre earth:terre korea:coree korean:coree bc:av jc ad:apres jc street:rue square:place station:gare station airport:aeroport high:haut head:chef direct dirig deputy:vice adjoint editor:ndlr redact year:annee an
 un:onu nations eu:ue union us:etats-unis americ usa:etats-unis americ uk:royaume-uni britann
 unscr:resolution nato:otan imf:fmi who:oms wto:omc ecb:bce gdp:pib ngo:ong aids:sida hiv:vih seropositi vat:tva
 """
@@ -241,6 +241,9 @@ _ENGLISH_NOT_NAMES = frozenset(
     if as by with from this that these those it its he she we they you his her our their my your
     there here when while after before since although though however yet so not no
     rev capt sen sens gen col lt sgt cpl maj adm gov rep reps prof hon jr sr messrs
+    first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth
+    fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth
+    twenties thirties forties fifties sixties seventies eighties nineties
     """.split()
 )
 # Lower-case words that an English headline in Title Case leaves small ("Journalists Urged to
@@ -503,8 +506,12 @@ def added_entities(source: str, target: str) -> list[str]:
     def explained(word: str, mention: Mention) -> bool:  # an acronym the target spells out
         return _is_acronym(word) and (word.replace(".", "") in initials or _spelt_out_before(word, target, mention.start))
 
+    def supported_name(mention: Mention) -> bool:  # "Mexico City" for "Mexico": a place's generic word
+        words = [w for w in mention.words if fold(w) not in _GENERIC_PLACE_WORDS] or mention.words
+        return all(rendered(w) or explained(w, mention) for w in words)
+
     found = mentions(target)
-    supported = [all(rendered(w) or explained(w, m) for w in m.words) for m in found]
+    supported = [supported_name(m) for m in found]
     for i, j in _bracketed_pairs(found, target):  # "the Fed (Federal Reserve)": the full form of a rendered name
         supported[j] = supported[j] or supported[i]
     added = [m.text for m, ok in zip(found, supported) if not ok]
@@ -533,6 +540,9 @@ def _bracket_words(mention: Mention, text: str) -> list[str]:
 
 
 _FUNCTION_WORDS = _CONNECTORS | frozenset("and et of l d".split())
+# English words that a place's name takes where French names the place alone ("Mexico City" /
+# Mexico, "the Ezulweni River" / l'Ezulweni).
+_GENERIC_PLACE_WORDS = frozenset("city county province district region river valley mountains hills".split())
 
 
 def _spelt_out_before(acronym: str, text: str, start: int) -> bool:

@@ -32,7 +32,11 @@ _ENGLISH_NUMBER_WORDS = {
     "eighteen": "18", "nineteen": "19", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50",
     "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90", "hundred": "100",
     "thousand": "1000", "million": "1000000", "billion": "1000000000",
-    "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "half": "0.5",
+    "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6", "seventh": "7",
+    "eighth": "8", "ninth": "9", "tenth": "10", "eleventh": "11", "twelfth": "12", "thirteenth": "13",
+    "fourteenth": "14", "fifteenth": "15", "sixteenth": "16", "seventeenth": "17", "eighteenth": "18",
+    "nineteenth": "19", "twentieth": "20", "twenties": "20", "thirties": "30", "forties": "40", "fifties": "50",
+    "sixties": "60", "seventies": "70", "eighties": "80", "nineties": "90", "half": "0.5",
     "dozen": "12", "both": "2", "twice": "2", "once": "1", "single": "1", "double": "2", "pair": "2",
 }
 _FRENCH_NUMBER_WORDS = {
@@ -190,11 +194,27 @@ def _converted(source: str, number: re.Match[str], converted: list[tuple[str, fl
     )
 
 
+_ROMAN_ORDINAL_RE = re.compile(r"\b(X{0,3}(?:IX|IV|V?I{0,3}))(?:e|er|ème)\b")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
+
+
+def _roman_ordinals(text: str) -> list[tuple[str, set[str]]]:
+    """French Roman ordinals with their value: "XIXe" (siècle) is 19."""
+    found = []
+    for m in _ROMAN_ORDINAL_RE.finditer(text):
+        digits = [_ROMAN_VALUES[c] for c in m.group(1)]
+        if digits:
+            value = sum(-d if i + 1 < len(digits) and d < digits[i + 1] else d for i, d in enumerate(digits))
+            found.append((m.group(0), {str(value)}))
+    return found
+
+
 def missing_numbers(source: str, target: str) -> list[str]:
-    """Source numbers in digits (as written in the source) with no matching value in the target,
-    a metric quantity matching its imperial conversion."""
+    """Source numbers in digits or Roman ordinals (as written in the source) with no matching
+    value in the target, a metric quantity matching its imperial conversion."""
     found = _values(_english_numbers(target))
-    missing = [written for written, readings in _numbers_in(source, glued=False) if not readings & found]
+    required = _numbers_in(source, glued=False) + _roman_ordinals(source)
+    missing = [written for written, readings in required if not readings & found]
     if missing and (converted := _imperial_in_metric(target)):
         kept = {re.sub(f"[{_SPACES}]", "", m.group(0)) for m in _NUMBER_RE.finditer(source) if _converted(source, m, converted)}
         missing = [written for written in missing if written not in kept]
@@ -229,7 +249,7 @@ _FRENCH_BARE_NEGATION_RE = re.compile(
     r"\b(?:ni|rien|jamais|aucun|aucune|nullement|pas|impossibles?|interdite?s?|incapables?)\b", re.IGNORECASE
 )
 _NE_QUE_RE = re.compile(
-    r"\bn(?:e\s+|['’])(?:(?!\b(?:pas|plus|jamais|rien|personne|aucun|aucune|guère|point|nul|nulle|nullement|"
+    r"\bn(?:e\s+|['’])(?:(?!\b(?:pas|plus(?!\s+que?\b)|jamais|rien|personne|aucun|aucune|guère|point|nul|nulle|nullement|"
     r"aucunement|ni)\b)[^.;,!?])*?\bque?\b",
     re.IGNORECASE,
 )
@@ -238,11 +258,13 @@ _NE_QUE_RE = re.compile(
 # (smoothly), "plus que jamais" (than ever), "à jamais" (forever), "si jamais" (if ever),
 # "pas mal" (quite a lot), "rien que" (just), "ne (pas) cesser de" and "ne (pas) arrêter de" (keep
 # on), "sans détour" (bluntly), "sans arrêt" (constantly), "sans oublier" (as well as), "n'en
-# déplaise à" (with all due respect to); "Non," answering a question, which English often leaves
-# out; and the "ne" that "avant que", "à moins que", "de peur que" put before a verb with no
-# "pas" ("avant qu'elle ne soit occupée").
+# déplaise à" (with all due respect to), "sans suite" (dropped); "Non," answering a question,
+# which English often leaves out; and the "ne" that "avant que", "à moins que", "de peur que" or a
+# comparison put before a verb with no "pas" ("avant qu'elle ne soit occupée", "plus que je ne
+# le pensais").
 _FRENCH_NOT_NEGATING_RE = re.compile(
-    r"\bsans\s+(?:(?:aucun\s+)?doute|cesse|compter|ambages|probl[èe]mes?|d[ée]tours?|arr[êe]t|oublier)\b|\bn['’]en\s+d[ée]plaise\b|\b(?:que|qu['’]|à|si)\s*jamais\b|"
+    r"\bsans\s+(?:(?:aucun\s+)?doute|cesse|compter|ambages|probl[èe]mes?|d[ée]tours?|arr[êe]t|oublier|suite)\b|\bn['’]en\s+d[ée]plaise\b|"
+    r"\b(?:plus|moins|mieux|pire|autre|autrement|davantage)\b[^,;:.!?]*?\bqu(?:e\s+|['’])\S+\s+ne\b(?!(?:\s+\S+){0,2}?\s+(?:pas|plus|jamais|rien|personne|aucune?|guère|point)\b)|\b(?:que|qu['’]|à|si)\s*jamais\b|"
     r"\bpas\s+mal\b|\brien\s+que\b|^\W*non\s*[,.!]|"
     r"\b(?:avant|moins|peur|crainte)\s+qu(?:e\s+|['’])[^,;:.!?]*?\bne\b(?!(?:\s+\S+){0,2}?\s+(?:pas|plus|jamais|rien|personne|aucune?|guère|point)\b)|"
     r"\bn(?:e\s+|['’])(?:\w+\s+){0,2}?(?:pas\s+)?(?:cess|arr[êe]t)\w*\s+d|\bn(?:e\s+|['’])(?:cess|arr[êe]t)\w*\s+pas\s+d",
@@ -251,7 +273,7 @@ _FRENCH_NOT_NEGATING_RE = re.compile(
 # A negative question is often a positive one in English ("n'est-elle pas surestimée ?" → "is
 # it overestimated?"): its "ne … pas" is not required.
 _NEGATIVE_QUESTION_RE = re.compile(
-    r"\bn(?:e\s+|['’])(?:\w+\s+)?\w+-(?:t-)?(?:il|elle|ils|elles|on|ce|je|tu|nous|vous)\s+pas\b|"
+    r"\bn(?:e\s+|['’])(?:\w+\s+)?\w+-(?:t-)?(?:il|elle|ils|elles|on|ce|je|tu|nous|vous)\s+(?:pas|jamais|plus)\b|"
     r"\best-ce\s+qu(?:e\s+|['’])[^?]*?\bn(?:e\s+|['’])\w+\s+pas\b",
     re.IGNORECASE,
 )
@@ -262,11 +284,11 @@ _COORDINATED_RE = re.compile(r"(?:\bet|\bou|\bni|,)\s*(?:(?:me|te|se|nous|vous|l
 # "pas" after a determiner is the noun "step" ("un pas en avant").
 _PAS_NOUN_RE = re.compile(r"\b(?:un|le|les|ce|ces|du|des|au|aux|mon|ton|son|ses|nos|vos|leurs?|premiers?|petits?|grands?|faux)\s+pas$", re.IGNORECASE)
 _CLAUSE_END_RE = re.compile(r"[.;:!?,()—–]|\s-\s")  # not quotes: « jamais » is still in its clause
-# A "ne" still waiting for its negative word governs one past commas: "il n'y a, au contraire,
-# aucun problème" is one negation.
-_OPEN_NE_RE = re.compile(
-    r"\bn(?:e\s+|['’])(?:(?!\b(?:pas|plus|jamais|rien|personne|aucune?|guère|point|nul|nulle|que?)\b)[^.;:!?])*$", re.IGNORECASE
-)
+# A "ne" without a negative word of its own governs one past commas, before or after it: "il n'y
+# a, au contraire, aucun problème", "à aucun moment, il ne lui a été permis" are one negation.
+_NE_ALONE = r"\bn(?:e\s+|['’])(?:(?!\b(?:pas|plus|jamais|rien|personne|aucune?|guère|point|nul|nulle|que?)\b)[^.;:!?])*"
+_OPEN_NE_RE = re.compile(_NE_ALONE + "$", re.IGNORECASE)
+_NE_ALONE_AFTER_RE = re.compile(r"[^.;:!?]*?" + _NE_ALONE + r"(?:[.;:!?]|$)", re.IGNORECASE)
 
 
 def french_negations(source: str) -> int:
@@ -288,7 +310,8 @@ def french_negations(source: str) -> int:
             continue
         before, after = _CLAUSE_END_RE.split(text[: m.start()])[-1], _CLAUSE_END_RE.split(text[m.end() :])[0]
         if not _FRENCH_NEGATION_RE.search(before + after) and not _FRENCH_BARE_NEGATION_RE.search(before):
-            count += not _OPEN_NE_RE.search(text[: m.start()])
+            pairs_with_ne = m.group(0).lower() in ("rien", "jamais", "aucun", "aucune", "pas", "nullement")
+            count += not (pairs_with_ne and (_OPEN_NE_RE.search(text[: m.start()]) or _NE_ALONE_AFTER_RE.match(text, m.end())))
     if not count and re.search(r"\bni\b", text, re.IGNORECASE):
         count = 1
     return max(count, 0)
@@ -298,8 +321,8 @@ _ENGLISH_NEGATION_RE = re.compile(
     r"\b(?:not|no|never|nothing|nobody|none|neither|nor|without|cannot|nowhere|hardly|barely|non|"
     r"unable|lack|lacks|lacked|lacking|absence|fail|fails|failed|refuse|refused|refuses|avoid|avoids|avoided|"
     r"until|instead|exempt|free|unless|prohibits?|prohibited|prohibiting|forbids?|forbidden|forbade|bans?|banned|"
-    r"disregards?|disregarded|disregarding|lest)\b|n['’]t\b|\bnon-|"
-    r"\bun(?:able|clear|known|likely|aware|certain|necessary|fair|usual|acceptable|lawful|employed|paid|"
+    r"disregards?|disregarded|disregarding|lest|neglect|neglects|neglected|neglecting)\b|n['’]t\b|\bnon-|"
+    r"\bun(?:able|clear|known|likely|aware|certain|sure|necessary|fair|usual|acceptable|lawful|employed|paid|"
     r"related|relieved|conscious|limited|successful|successfully|affected|changed|solved|resolved|touched)\b|"
     # any other adjective or participle in un- ("uncomfortable", "unprecedented"), less under-, uni-
     r"\bun(?!der|i[a-z])[a-z]{3,}(?:able|ably|ible|ful|fully|ed|ing|ous|ive|y)\b|\bun(?!der|i[a-z])[a-z]{2,}(?:en|wn)\b|"
@@ -329,6 +352,18 @@ _RENDERS_A_FRENCH_WORD = tuple(
         (r"hardly|barely", r"\bà\s+peine"),
     )
 )
+# Litotes: a French negated word that English renders by its opposite ("n'a pas oublié" /
+# "remembers", "il n'est pas facile" / "it is difficult"): the opposite counts as a negation.
+_LITOTES = tuple(
+    (re.compile(rf"\bn(?:e\s+|['’])[^.;:!?]{{0,40}}?\b(?:pas|plus|jamais)\b[^.;:!?]{{0,25}}?\b(?:{french})", re.IGNORECASE),
+     re.compile(rf"\b(?:{english})", re.IGNORECASE))
+    for french, english in (
+        (r"oubli", r"remember|recall"),
+        (r"facile|aisé", r"difficult|hard\b|tough"),
+        (r"déplai", r"like|enjoy|pleas"),
+        (r"changé", r"the same\b"),
+    )
+)
 _SANS_DOUTE_RE = re.compile(r"\bsans\s+(?:aucun\s+)?doute", re.IGNORECASE)
 _NO_DOUBT_RE = re.compile(r"\b(?:no|without(?:\s+(?:a|any))?)\s+doubt|\bundoubtedly|\bdoubtless", re.IGNORECASE)
 # A French word with a negative prefix ("inconfortable", "illégal") is rendered by the English
@@ -354,7 +389,7 @@ def _english_negations(source: str, target: str) -> int:
         if _NEGATIVE_PREFIX_RE.match(word) and _renders_prefixed(word, prefixed):
             continue
         count += 1
-    return count
+    return count + sum(1 for french, english in _LITOTES if french.search(source) and english.search(target))
 
 
 def _renders_prefixed(english: str, french_words: list[str]) -> bool:

@@ -388,3 +388,71 @@ def test_converted_units_and_hyphenated_number_words(source, target, changed):
 )
 def test_french_abbreviations_of_titles_and_billions(source, target, flags):
     assert check_translation(source, target) == flags
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # a negative word before a "ne" of its own, past a comma
+        ("Il a dit qu'à aucun moment, il ne lui a été permis de dormir.", 1),
+        # …but "interdit" is no word a "ne" waits for
+        ("Si la loi interdit quelque chose, le chef ne peut l'empêcher.", 2),
+        # the expletive "ne" of a comparison, "ne … plus que" (only), "sans suite" (dropped)
+        ("Nous sommes plus mexicains que je ne le pensais.", 0),
+        ("Nous sommes plus mexicains que je ne le pensais pas.", 1),
+        ("Vous ne disposez plus que d'une petite vitrine.", 0),
+        ("Vous ne disposez plus d'une petite vitrine.", 1),
+        ("Des centaines de délits ont été classés sans suite.", 0),
+        # a negative question with "jamais"
+        ("Ne pourra-t-il jamais y avoir une paix durable ?", 0),
+    ],
+)
+def test_french_negations_before_ne_in_comparisons_and_questions(source, expected):
+    assert french_negations(source) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "faithful", "unfaithful"),
+    [
+        # litotes: the negated French word rendered by its opposite
+        ("Valeria Mazza n'a pas non plus oublié son charisme.", "Valeria Mazza also recalls his charisma.",
+         "Valeria Mazza also forgot his charisma."),
+        ("Il n'est pas facile de radier ces marques.", "Deleting these brands is difficult.", "Deleting these brands is easy."),
+        ("Il n'a pas présenté son propre plan.", "He neglected to present his own plan.", "He went on to present his own plan."),
+        ("Je suis resté là, ne sachant pas où aller.", "I stood there, unsure where to go.", "I stood there, sure where to go."),
+    ],
+)
+def test_litotes_and_english_words_that_negate(source, faithful, unfaithful):
+    assert not negation_lost(source, faithful)
+    assert negation_lost(source, unfaithful)
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "changed"),
+    [
+        # a French Roman ordinal is a number to keep
+        ("À la fin du XXe siècle.", "At the end of the 20th century.", []),
+        ("Le VIe sommet de l'Unasur.", "The Sixth Unasur summit.", []),
+        ("Le VIe sommet de l'Unasur.", "The Eleventh Unasur summit.", ["VIe"]),
+        # English decades in words
+        ("À la fin des années 80, je suis parti.", "In the late Eighties, I left.", []),
+        ("À la fin des années 80, je suis parti.", "In the late Seventies, I left.", ["80"]),
+    ],
+)
+def test_roman_ordinals_and_decades_in_words(source, target, changed):
+    assert changed_numbers(source, target) == changed
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "added"),
+    [
+        ("La circulation à Mexico est mauvaise.", "Traffic in Mexico City is bad.", []),
+        ("La circulation à Lima est mauvaise.", "Traffic in Mexico City is bad.", ["Mexico"]),
+        ("Le VIe sommet présidentiel de l'Unasur a pris fin.", "The Sixth Presidential Summit of Unasur ended.", []),
+        ("À la fin des années 80, je suis parti.", "In the late Eighties, I left.", []),
+        ("Les Suédois traversent la frontière.", "People from Sweden cross the border.", []),
+        ("Les Danois traversent la frontière.", "People from Sweden cross the border.", ["Sweden"]),
+    ],
+)
+def test_generic_place_words_ordinals_decades_and_demonyms(source, target, added):
+    assert added_entities(source, target) == added
