@@ -162,7 +162,6 @@ _METRIC_UNITS = {
     "g": (r"g|grammes?", r"ounces?|oz\b", 28.35),
     "l": (r"l|litres?", r"gallons?", 3.785),
     "ha": (r"ha|hectares?", r"acres?", 0.4047),
-    "t": (r"t|tonnes?", r"tons?", 0.9072),
 }
 _CELSIUS_RE = re.compile(r"\s*(?:°\s*C\b|degrés?(?:\s+Celsius)?)", re.IGNORECASE)
 _FAHRENHEIT_RE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:°\s*F\b|degrees?\s+Fahrenheit|Fahrenheit)", re.IGNORECASE)
@@ -174,7 +173,7 @@ def _imperial_in_metric(target: str) -> list[tuple[str, float]]:
     """English imperial quantities as (metric unit, value in it): "20 feet" is ("m", 6.1)."""
     found = []
     for unit, (_, imperial, factor) in _METRIC_UNITS.items():
-        for m in re.finditer(rf"\b{_QUANTITY_NUMBER}[\s-]+(?:{imperial})", target, re.IGNORECASE):
+        for m in re.finditer(rf"\b{_QUANTITY_NUMBER}[\s-]+(?:{imperial})(?!\w)", target, re.IGNORECASE):
             word = m.group(1).lower()
             value = 1.0 if word in ("a", "an") else float(_ENGLISH_NUMBER_WORDS.get(word, word.replace(",", "")))
             found.append((unit, value * factor))
