@@ -66,6 +66,16 @@ ACRONYM_GLOSSARY: dict[str, tuple[str, ...]] = {
     "PS": ("PS", "Socialist"),
     "UMP": ("UMP",),
     "FN": ("FN", "National Front"),
+    # currency codes, which English gives as the currency's name (25 millions CZK / 25 million crowns)
+    "CZK": ("CZK", "crown", "koruna"),
+    "EUR": ("EUR", "euro"),
+    "USD": ("USD", "dollar"),
+    "GBP": ("GBP", "pound", "sterling"),
+    "CHF": ("CHF", "Swiss franc"),
+    "RUB": ("RUB", "rouble", "ruble"),
+    "PLN": ("PLN", "zloty"),
+    "JPY": ("JPY", "yen"),
+    "CNY": ("CNY", "yuan", "renminbi"),
 }
 
 

@@ -456,3 +456,9 @@ def test_roman_ordinals_and_decades_in_words(source, target, changed):
 )
 def test_generic_place_words_ordinals_decades_and_demonyms(source, target, added):
     assert added_entities(source, target) == added
+
+
+def test_a_currency_code_is_rendered_by_the_currency_name():
+    source = "Le but est de rassembler 25 millions CZK pour le centre Studeo."
+    assert missing_entities(source, "The goal is to raise 25 million Czech crowns for the Studeo centre.") == []
+    assert missing_entities(source, "The goal is to raise 25 million for the Studeo centre.") == ["CZK"]
