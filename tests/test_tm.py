@@ -155,3 +155,34 @@ def test_cli_translate_reuses_a_tmx_memory_and_refuses_a_bad_one(tmp_path):
     bad.write_text("<html/>", encoding="utf-8")
     result = CliRunner().invoke(main, ["translate", str(sentences), "--tm", str(bad), "--quiet"])
     assert result.exit_code == 1 and result.output.count("\n") == 1 and "not a TMX file" in result.output
+
+
+def test_the_entity_check_reads_a_tmx_only_up_to_its_root_and_the_reader_the_rest(tmp_path):
+    from align.translate.xmlguard import refuse_entities
+
+    broken_after_root = b'<?xml version="1.0"?><tmx version="1.4"><body><tu>&undeclared; <unclosed>'
+    refuse_entities(broken_after_root, "memory.tmx")  # nothing after the root can declare an entity
+    path = tmp_path / "memory.tmx"
+    path.write_bytes(broken_after_root)
+    with pytest.raises(DataError, match=r"memory\.tmx:1: not well-formed XML"):
+        read_tm(path)
+    with pytest.raises(DataError, match="declares XML entities"):
+        refuse_entities(b'<!DOCTYPE tmx [<!ENTITY % p SYSTEM "http://example.org/p.dtd"> %p;]><tmx/>', "p.tmx")
+
+
+def test_a_tmx_is_read_one_unit_at_a_time(tmp_path, monkeypatch):
+    import align.formats as formats
+
+    memory = tmp_path / "memory.tmx"
+    pairs = [(f"Phrase numéro {i}.", f"Sentence number {i}.") for i in range(2000)]
+    write_corpus([Pair("doc", [i], [i], fr, en) for i, (fr, en) in enumerate(pairs)], memory, "tmx")
+    units_held = []
+    read_unit = formats._tmx_pair
+
+    def counting(tu, index, header_lang):
+        units_held.append(len(tu.getparent()))  # units of the body still in memory
+        return read_unit(tu, index, header_lang)
+
+    monkeypatch.setattr(formats, "_tmx_pair", counting)
+    assert read_tm(memory) == pairs
+    assert len(units_held) == 2000 and max(units_held) < 200  # (the parser reads ahead by a buffer)
