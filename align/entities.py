@@ -531,21 +531,39 @@ def added_entities(source: str, target: str) -> list[str]:
 _BRACKET_RE = re.compile(r"\s*[(\[]([^()\[\]]{1,80})[)\]]")
 
 
+def _other_form(mention: Mention, text: str) -> re.Match[str] | None:
+    """The brackets right after ``mention`` where they hold another form of the same name:
+    "Monts des Géants (Krkonoše)", "the Fed (Federal Reserve)", "RM (Rakieta Meteorologiczna)";
+    not a party after a person ("Jaroslav Palas (ČSSD)"): an acronym on one side only must
+    abbreviate the other."""
+    bracket = _BRACKET_RE.match(text, mention.start + len(mention.text))
+    if not bracket:
+        return None
+    inside = [w for w in _WORD_RE.findall(bracket.group(1)) if fold(w) not in _FUNCTION_WORDS]
+    outside = list(mention.words)
+    one_acronym = [side for side in (inside, outside) if len(side) == 1 and _is_acronym(side[0])]
+    if len(one_acronym) == 1:
+        other = outside if one_acronym[0] is inside else inside
+        letters = fold(one_acronym[0][0].replace(".", "")).upper()
+        if not "".join(fold(w)[0] for w in other).upper().startswith(letters):
+            return None
+    return bracket
+
+
 def _bracketed_pairs(found: list[Mention], text: str) -> list[tuple[int, int]]:
-    """(i, j) where mention j is inside the brackets right after mention i: another form of the
-    same name, "Monts des Géants (Krkonoše)", "the Fed (Federal Reserve)"."""
+    """(i, j) where mention j is inside the brackets right after mention i, as its other form."""
     pairs = []
     for i, first in enumerate(found):
-        bracket = _BRACKET_RE.match(text, first.start + len(first.text))
+        bracket = _other_form(first, text)
         if bracket:
             pairs += [(i, j) for j, m in enumerate(found) if bracket.start(1) <= m.start < bracket.end(1)]
     return pairs
 
 
 def _bracket_words(mention: Mention, text: str) -> list[str]:
-    """The capitalised words in brackets right after ``mention`` (where a bracket's first word
-    is no mention of its own, being taken for a sentence's start)."""
-    bracket = _BRACKET_RE.match(text, mention.start + len(mention.text))
+    """The capitalised words of the other form in brackets right after ``mention`` (where a
+    bracket's first word is no mention of its own, being taken for a sentence's start)."""
+    bracket = _other_form(mention, text)
     return [w for w in _WORD_RE.findall(bracket.group(1)) if w[0].isupper()] if bracket else []
 
 

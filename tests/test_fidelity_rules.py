@@ -297,6 +297,9 @@ def test_headlines_titles_numerals_and_bracketed_forms(source, target, added):
         ("La neige tombe dans les Monts des Géants (Krkonoše).", "Snow is falling in the Krkonose mountains.", []),
         ("La neige tombe dans les Monts des Géants (Krkonoše).", "Snow is falling in the mountains.",
          ["Monts des Géants"]),
+        # …but a party after a person is no other form of the person's name
+        ("Le ministre Jaroslav Palas (ČSSD) a parlé.", "The minister Petr Novak (CSSD) spoke.", ["Jaroslav Palas"]),
+        ("La fusée RM (Rakieta Meteorologiczna) a volé.", "The Rakieta Meteorologiczna rocket flew.", []),
         # a French ordinal century is a number, not a name
         ("Les causes remontent au XIXe siècle.", "The causes go back to the 19th century.", []),
         # a capital names its country: rendered by any name of that country, missed without one
