@@ -221,6 +221,11 @@ def _parse_renderings(text: str) -> dict[str, tuple[str, ...]]:
 
 RENDERINGS: dict[str, tuple[str, ...]] = _parse_renderings(_RENDERINGS_TEXT)
 
+
+def _renderings(key: str) -> tuple[str, ...]:
+    """French prefixes rendering an English word, its plural included ("Heads" / chefs)."""
+    return RENDERINGS.get(key) or RENDERINGS.get(key.removesuffix("s"), ())
+
 # Capitalised French words that are not names (institutions, titles, days) or that English
 # renders differently; they are never required verbatim in the translation.
 _FRENCH_NOT_NAMES = frozenset(
@@ -495,7 +500,7 @@ def english_support(source: str) -> Callable[[str], bool]:
         key = _key(word)
         if key in given or key in _ALL_COUNTRY_KEYS:  # countries: see added_countries
             return True
-        prefixes = [p.replace("-", "") for p in RENDERINGS.get(key, ())]
+        prefixes = [p.replace("-", "") for p in _renderings(key)]
         if any(k.startswith(p) for p in prefixes for k in source_keys):
             return True
         if _is_acronym(word):  # or written as a word on the other side (UNICEF / Unicef)
@@ -613,7 +618,7 @@ def missing_entities(source: str, target: str) -> list[str]:
     """Names in the French ``source`` that the English ``target`` renders in no way, then
     countries the source names that the target does not."""
     target_keys = _keys(target)
-    prefixes = tuple(p.replace("-", "") for key in target_keys for p in RENDERINGS.get(key, ()))
+    prefixes = tuple(p.replace("-", "") for key in target_keys for p in _renderings(key))
     target_acronyms = _acronyms_in(target)
 
     named = english_countries(target)

@@ -465,3 +465,9 @@ def test_a_currency_code_is_rendered_by_the_currency_name():
     source = "Le but est de rassembler 25 millions CZK pour le centre Studeo."
     assert missing_entities(source, "The goal is to raise 25 million Czech crowns for the Studeo centre.") == []
     assert missing_entities(source, "The goal is to raise 25 million for the Studeo centre.") == ["CZK"]
+
+
+def test_the_plural_of_a_table_word_is_rendered_as_the_word():
+    source = "Il a participé au sommet des chefs d'État de l'Unasur."
+    assert added_entities(source, "He attended the Summit of Heads of State of Unasur.") == []
+    assert added_entities(source, "He attended the Summit of Kings of Unasur.") == ["Summit of Kings of Unasur"]
