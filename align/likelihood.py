@@ -193,9 +193,12 @@ def gguf_likelihood(path: str | Path, cache: Cache | None = None, chat: bool | N
     return PromptedLikelihood(resolved.model_id, load, cache, DEFAULT_PROMPT.prefix, DEFAULT_PROMPT.query, "English:")
 
 
-def best_likelihood(cache: Cache | None = None, chat: bool | None = None) -> PromptedLikelihood:
+def best_likelihood(cache: Cache | None = None, chat: bool = False) -> PromptedLikelihood:
     """PMI under ``--quality best``'s Qwen2.5-Coder-1.5B-Instruct (``setup --best``), joined into
-    the cache folder on first use (:func:`align.translate.packaged.assemble`)."""
+    the cache folder on first use (:func:`align.translate.packaged.assemble`). In the few-shot
+    layout by default, not its chat template: on 16 merge decisions of a TransRead novel its PMI
+    kept gold and false merges apart (AUC 1.000, widest false 7.1 nats below the narrowest gold
+    16.5), the chat layout's did not (0.984; eval/results/align.md, "The stronger model")."""
     from align.translate.packaged import QWEN_1_5B, assemble
 
     return gguf_likelihood(assemble(QWEN_1_5B), cache, chat)
