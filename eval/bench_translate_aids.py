@@ -3,6 +3,7 @@
     .venv/bin/python eval/bench_translate_aids.py glossary --limit 120
     .venv/bin/python eval/bench_translate_aids.py tm --limit 50
     .venv/bin/python eval/bench_translate_aids.py lookups --segments 1000000
+    .venv/bin/python eval/bench_translate_aids.py tmx --segments 200000
 
 ``glossary``: terms are mined from WMT newstest2013+2014 (a French stem n-gram and an English
 n-gram that occur in the same sentence pairs, Dice >= 0.7, both in >= 8 pairs, the English not a
@@ -23,6 +24,9 @@ shared sets cut at a random word and spliced), then lookups of segments it holds
 repeat finds its original; then, for ``--recall`` of the near repeats and new sentences, whether
 the index finds a match as good as an exhaustive rapidfuzz search over every segment; and
 ``load_tm`` on the memory as a file, first indexed and kept, then read back from the cache folder.
+
+``tmx``: the same synthetic memory written as TMX by ``align``'s exporter, then read by ``read_tm``
+(entity check and parse) in a fresh process, whose CPU time and peak memory are its own.
 """
 
 from __future__ import annotations
@@ -333,6 +337,38 @@ def _kept_index(memory: list[tuple[str, str]]) -> None:
         print(f"kept index: {kept / 2**20:,.0f} MiB on disk; memory file {path.stat().st_size / 2**20:,.0f} MiB")
 
 
+def bench_tmx(segments: int) -> None:
+    import subprocess
+    import tempfile
+
+    from align.formats import write_corpus
+    from align.records import Pair
+
+    memory = _synthetic_memory(segments, [s.split() for s in _french_sentences()], random.Random(1))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "memory.tmx"
+        write_corpus([Pair("memory", [i], [i], fr, en) for i, (fr, en) in enumerate(memory)], path, "tmx")
+        del memory
+        load, start = os.getloadavg()[0], time.perf_counter()
+        units, cpu, peak = subprocess.run([sys.executable, __file__, "tmx", "--read", str(path)], capture_output=True,
+                                          text=True, check=True).stdout.split()
+        wall, size = time.perf_counter() - start, path.stat().st_size
+    print(f"read_tm on {int(units):,} TMX units ({size / 2**20:,.0f} MiB): {float(cpu):.1f} CPU s, {wall:.1f} s wall, "
+          f"peak RSS {float(peak):,.0f} MiB; load {load:.1f} before, {os.getloadavg()[0]:.1f} after", flush=True)
+
+
+def _read_tmx(path: str) -> None:
+    """bench_tmx's fresh process: units, CPU seconds and peak memory of read_tm (as VmHWM: a
+    child's ru_maxrss starts from its parent's, which holds the memory just written)."""
+    from align.translate.tm import read_tm
+
+    cpu = time.process_time()
+    units = len(read_tm(path))
+    cpu = time.process_time() - cpu
+    peak = re.search(r"VmHWM:\s*(\d+)", Path("/proc/self/status").read_text()).group(1)
+    print(units, cpu, int(peak) / 1024)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="what", required=True)
@@ -346,12 +382,19 @@ def main() -> None:
     lookups.add_argument("--queries", type=int, default=3000)
     lookups.add_argument("--recall", type=int, default=200,
                          help="near repeats and new sentences also searched exhaustively")
+    tmx = sub.add_parser("tmx")
+    tmx.add_argument("--segments", type=int, default=200_000)
+    tmx.add_argument("--read", metavar="TMX", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.what == "glossary":
         print("| system | sentences | term occurrences | compliance | chrF | BLEU | sent/s |\n|---|---|---|---|---|---|---|")
         bench_glossary(args.limit, args.modes or ["none", "gloss", "prompt"])
     elif args.what == "tm":
         bench_tm(args.limit)
+    elif args.what == "tmx" and args.read:
+        _read_tmx(args.read)
+    elif args.what == "tmx":
+        bench_tmx(args.segments)
     else:
         print("lookups a second, wall clock (per CPU second)\n\n"
               "| segments | build | index RSS (peak) | exact | near repeat | new | all | near repeat found |\n"
