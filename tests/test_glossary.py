@@ -191,6 +191,17 @@ def test_tbx_with_an_external_entity_is_refused_unread(tmp_path):
         read_glossary(path)
 
 
+def test_tbx_using_an_entity_of_an_external_dtd_is_refused_not_read_without_its_text(tmp_path):
+    path = tmp_path / "dtd.tbx"
+    path.write_text(TBX.replace('<?xml version="1.0" encoding="UTF-8"?>',
+                                '<?xml version="1.0"?>\n<!DOCTYPE martif SYSTEM "TBXcoreStructV02.dtd">')
+                    .replace("High Representative", "High&nbsp;Representative"), encoding="utf-8")
+    with pytest.raises(DataError, match=r"uses the XML entity &nbsp;, which is never resolved"):
+        read_glossary(path)
+    path.write_text(path.read_text(encoding="utf-8").replace("&nbsp;", "&#160;"), encoding="utf-8")
+    assert read_glossary(path).terms[0].english == "High\u00a0Representative"  # character references are text
+
+
 def test_cli_translate_with_a_bad_glossary_exits_1_in_one_line(tmp_path):
     sentences = tmp_path / "in.txt"
     sentences.write_text("Bonjour.\n", encoding="utf-8")

@@ -9,7 +9,13 @@ entities left unresolved (lxml ``resolve_entities=False``) and report what is no
 
 from __future__ import annotations
 
+import re
+
 from align.errors import DataError
+
+# A reference to a named entity other than XML's five: declared nowhere the parsers read (an
+# external DTD is never fetched), so they would drop its text without a word.
+_NAMED_REFERENCE_RE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z_][\w.-]*);")
 
 
 class _RootReached(Exception):
@@ -27,8 +33,8 @@ class _UntilRoot:
 
 
 def refuse_entities(data: bytes, name: str) -> None:
-    """Raise a one-line :class:`DataError` when ``data`` declares entities or is not XML up to
-    its root element."""
+    """Raise a one-line :class:`DataError` when ``data`` declares entities, refers to one the
+    parsers would drop (``&nbsp;`` under an external DTD), or is not XML up to its root element."""
     import defusedxml
     from defusedxml import ElementTree
 
@@ -38,6 +44,11 @@ def refuse_entities(data: bytes, name: str) -> None:
         parser.feed(data)
         parser.close()
     except _RootReached:
+        reference = _NAMED_REFERENCE_RE.search(data)
+        if reference:
+            entity = reference.group(1).decode("ascii", "replace")
+            raise DataError(f"{name}: uses the XML entity &{entity};, which is never resolved; "
+                            "write the character itself") from None
         return
     except defusedxml.DefusedXmlException:
         raise DataError(f"{name}: declares XML entities, which are never resolved; remove the DOCTYPE's entities") from None
