@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from align.entities import ACRONYM_GLOSSARY, COUNTRIES, Country, fold
-from align.fidelity import check_translation, missing_numbers, number_readings
+from align.countries import COUNTRIES, Country, fold
+from align.entities import ACRONYM_GLOSSARY
+from align.fidelity import check_translation
+from align.quantities import missing_numbers, number_readings
 
 __all__ = [
     "ACRONYM_GLOSSARY", "COUNTRIES", "Country", "check_draft", "severity", "missing_numbers", "number_readings",

@@ -32,7 +32,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from align.entities import _key, mentions  # noqa: E402
-from align.fidelity import FIDELITY_FLAGS, _ENGLISH_NEGATION_RE, _numbers_in, check_pairs, number_readings  # noqa: E402
+from align.fidelity import FIDELITY_FLAGS, check_pairs  # noqa: E402
+from align.negation import _ENGLISH_NEGATION_RE  # noqa: E402
+from align.quantities import _numbers_in, number_readings  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "translate"
 SETS = {

@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 from align.cli import main
 from align.entities import added_entities, missing_entities
-from align.fidelity import FIDELITY_FLAGS, check_pairs, check_translation, describe, negation_lost
+from align.fidelity import FIDELITY_FLAGS, check_pairs, check_translation, describe
+from align.negation import negation_lost
 from align.quality import check_draft
 
 SEED_SOURCE = (

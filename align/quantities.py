@@ -1,0 +1,225 @@
+"""Numbers a French→English translation must keep: in digits, words, Roman ordinals and units.
+
+French and English write numbers differently ("1 000,5" / "1,000.5", "15 h" / "3 p.m.",
+"années 80" / "the Eighties", "XIXe siècle" / "19th century", "2,5 cm" / "1 inch"): each number
+is read into the canonical values it can denote, and a source number is kept when the target
+gives one of them (:func:`missing_numbers`, :func:`changed_numbers`; used by
+:mod:`align.fidelity`).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+_ENGLISH_NUMBER_WORDS = {
+    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+    "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
+    "thirteen": "13", "fourteen": "14", "fifteen": "15", "sixteen": "16", "seventeen": "17",
+    "eighteen": "18", "nineteen": "19", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50",
+    "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90", "hundred": "100",
+    "thousand": "1000", "million": "1000000", "billion": "1000000000",
+    "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6", "seventh": "7",
+    "eighth": "8", "ninth": "9", "tenth": "10", "eleventh": "11", "twelfth": "12", "thirteenth": "13",
+    "fourteenth": "14", "fifteenth": "15", "sixteenth": "16", "seventeenth": "17", "eighteenth": "18",
+    "nineteenth": "19", "twentieth": "20", "twenties": "20", "thirties": "30", "forties": "40", "fifties": "50",
+    "sixties": "60", "seventies": "70", "eighties": "80", "nineties": "90", "half": "0.5",
+    "dozen": "12", "both": "2", "twice": "2", "once": "1", "single": "1", "double": "2", "pair": "2",
+}
+_FRENCH_NUMBER_WORDS = {
+    "deux": "2", "trois": "3", "quatre": "4", "cinq": "5", "six": "6", "sept": "7", "huit": "8",
+    "neuf": "9", "dix": "10", "onze": "11", "douze": "12", "quinze": "15", "vingt": "20",
+    "trente": "30", "quarante": "40", "cinquante": "50", "soixante": "60", "cent": "100",
+}
+
+_SPACES = "\u0020\u00a0\u202f\u2009"
+# Digit groups separated by spaces (French thousands), dots or commas; one optional decimal part.
+_NUMBER_RE = re.compile(rf"\d{{1,3}}(?:[{_SPACES},.]\d{{3}})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?")
+# French numbers glued to letters or followed by "h" are ordinals, times and units ("8e", "1h30",
+# "3D") that English writes otherwise: they are not required in the translation.
+_GLUED_RE = re.compile(r"\d[^\W\d_]|\d\s?h\s?\d|[^\W\d_]\d")
+# French times: "15 h" is 3 p.m. in English, and the minutes of "19 h 00" are not required.
+_HOUR_RE = re.compile(r"\s?h(?:eures?)?\b")
+_MINUTES_RE = re.compile(r"\d\s?h\s?$")
+# A decade by its last two digits ("the 80's", "les années 80") is the 1980s.
+_DECADE_RE = re.compile(r"['’]?\d0['’]?s\b|\bann[ée]es\s+\d0\b", re.IGNORECASE)
+_MULTIPLIERS = {"mille": 3, "million": 6, "millions": 6, "milliard": 9, "milliards": 9, "md": 9, "mds": 9,
+                "mrd": 9, "mrds": 9, "thousand": 3, "billion": 9}
+_WORD_RE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+
+
+def _canonical_number(text: str) -> str | None:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    return format(value.normalize(), "f")
+
+
+def number_readings(token: str) -> set[str]:
+    """Canonical values ``token`` can denote, French ("1 000,5") or English ("1,000.5") style."""
+    compact = re.sub(f"[{_SPACES}]", "", token)
+    readings = set()
+    for thousands, decimal in ((".", ","), (",", ".")):
+        parts = compact.rsplit(decimal, 1)
+        integer = parts[0]
+        if thousands in integer and not re.fullmatch(rf"\d{{1,3}}(?:\{thousands}\d{{3}})+", integer):
+            continue
+        integer = integer.replace(thousands, "")
+        if not integer.isdigit() or (len(parts) == 2 and not parts[1].isdigit()):
+            continue
+        value = _canonical_number(integer + ("." + parts[1] if len(parts) == 2 else ""))
+        if value is not None:
+            readings.add(value)
+    return readings
+
+
+def _numbers_in(text: str, glued: bool = True) -> list[tuple[str, set[str]]]:
+    """Numbers in digits with their readings, a following "mille"/"million" applied too."""
+    found = []
+    for m in _NUMBER_RE.finditer(text):
+        if not glued and (_GLUED_RE.search(text[max(m.start() - 1, 0) : m.end() + 2]) or _MINUTES_RE.search(text[: m.start()])):
+            continue
+        readings = number_readings(m.group(0))
+        if _HOUR_RE.match(text[m.end() :]) and m.group(0).isdigit() and 12 < int(m.group(0)) < 24:
+            readings.add(str(int(m.group(0)) - 12))  # "15 h" is "3 p.m."
+        following = re.match(r"\s*([^\W\d_]+)", text[m.end() :])
+        exponent = _MULTIPLIERS.get(following.group(1).lower()) if following else None
+        if exponent:
+            readings |= {_canonical_number(str(Decimal(r).scaleb(exponent))) or r for r in readings}
+        if _DECADE_RE.search(text[max(m.start() - 8, 0) : m.end() + 2]) and re.fullmatch(r"\d0", m.group(0)):
+            readings |= {str(1900 + int(m.group(0))), str(2000 + int(m.group(0)))}
+        found.append((re.sub(f"[{_SPACES}]", "", m.group(0)), readings))
+    return found
+
+
+def _word_numbers(text: str, words: dict[str, str], hyphenated: bool = False) -> list[tuple[str, set[str]]]:
+    """Number words, and with ``hyphenated`` those inside hyphenated words ("a ten-year plan")."""
+    found = _WORD_RE.findall(text)
+    if hyphenated:
+        found += [part for w in found if "-" in w for part in w.split("-")]
+    return [(w, {words[w.lower()]}) for w in found if w.lower() in words]
+
+
+# Words that scale the number words before them ("one and a half thousand", "two hundred").
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+_NUMBER_PHRASE_WORD = r"(?:a|and|half|" + "|".join(_ENGLISH_NUMBER_WORDS) + ")"
+_NUMBER_PHRASE_RE = re.compile(rf"\b{_NUMBER_PHRASE_WORD}(?:[\s-]+{_NUMBER_PHRASE_WORD})+\b", re.IGNORECASE)
+
+
+def _english_number_phrases(text: str) -> list[tuple[str, set[str]]]:
+    """Values of runs of English number words: "one and a half thousand" is 1500, "twenty-five"
+    25, "two hundred" 200 (the words one by one are :func:`_word_numbers`)."""
+    found = []
+    for m in _NUMBER_PHRASE_RE.finditer(text):
+        total, current = Decimal(0), Decimal(0)
+        for word in re.split(r"[\s-]+", m.group(0).lower().strip()):
+            if word == "half":
+                current += Decimal("0.5")
+            elif word in _SCALES:
+                scaled = (current or 1) * _SCALES[word]
+                total, current = (total + scaled, Decimal(0)) if _SCALES[word] >= 1000 else (total, scaled)
+            elif word in _ENGLISH_NUMBER_WORDS and word not in ("both", "pair", "once", "twice", "single", "double"):
+                current += Decimal(_ENGLISH_NUMBER_WORDS[word])
+        value = _canonical_number(str(total + current))
+        if value and value != "0":
+            found.append((m.group(0).strip(), {value}))
+    return found
+
+
+def _english_numbers(text: str) -> list[tuple[str, set[str]]]:
+    """Every number an English text gives, in digits, words, or runs of words."""
+    return _numbers_in(text) + _word_numbers(text, _ENGLISH_NUMBER_WORDS, hyphenated=True) + _english_number_phrases(text)
+
+
+def _values(numbers: list[tuple[str, set[str]]]) -> set[str]:
+    return {value for _, readings in numbers for value in readings}
+
+
+# A French metric quantity that English gives in imperial units is the same quantity when the
+# English number, converted back by the usual factor, is within _CONVERSION_TOLERANCE of it
+# ("2,5 cm" / "1 inch", "295 kg" / "650 pounds", "6 mètres" / "20 feet").
+_METRIC_UNITS = {
+    "mm": (r"mm|millimètres?", r"inch(?:es)?", 25.4),
+    "cm": (r"cm|centimètres?", r"inch(?:es)?", 2.54),
+    "m": (r"m|mètres?", r"f(?:ee|oo)t|ft\b", 0.3048),
+    "km": (r"km|kilomètres?", r"miles?", 1.609),
+    "km/h": (r"km/h|kilomètres?/heure|kilomètres? à l'heure", r"mph|miles? (?:per|an) hour", 1.609),
+    "kg": (r"kg|kilos?|kilogrammes?", r"pounds?|lbs?\b", 0.4536),
+    "g": (r"g|grammes?", r"ounces?|oz\b", 28.35),
+    "l": (r"l|litres?", r"gallons?", 3.785),
+    "ha": (r"ha|hectares?", r"acres?", 0.4047),
+}
+_CELSIUS_RE = re.compile(r"\s*(?:°\s*C\b|degrés?(?:\s+Celsius)?)", re.IGNORECASE)
+_FAHRENHEIT_RE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:°\s*F\b|degrees?\s+Fahrenheit|Fahrenheit)", re.IGNORECASE)
+_CONVERSION_TOLERANCE = 0.1
+_QUANTITY_NUMBER = r"(\d+(?:[.,]\d+)?|" + "|".join(_ENGLISH_NUMBER_WORDS) + r"|an?)"
+
+
+def _imperial_in_metric(target: str) -> list[tuple[str, float]]:
+    """English imperial quantities as (metric unit, value in it): "20 feet" is ("m", 6.1)."""
+    found = []
+    for unit, (_, imperial, factor) in _METRIC_UNITS.items():
+        for m in re.finditer(rf"\b{_QUANTITY_NUMBER}[\s-]+(?:{imperial})(?!\w)", target, re.IGNORECASE):
+            word = m.group(1).lower()
+            value = 1.0 if word in ("a", "an") else float(_ENGLISH_NUMBER_WORDS.get(word, word.replace(",", "")))
+            found.append((unit, value * factor))
+    found += [("°C", (float(m.group(1).replace(",", ".")) - 32) * 5 / 9) for m in _FAHRENHEIT_RE.finditer(target)]
+    return found
+
+
+def _converted(source: str, number: re.Match[str], converted: list[tuple[str, float]]) -> bool:
+    """The French quantity at ``number`` is one of the target's ``converted`` imperial ones."""
+    after = source[number.end() :]
+    units = [unit for unit, (metric, _, _) in _METRIC_UNITS.items() if re.match(rf"\s*(?:{metric})(?!\w)", after, re.IGNORECASE)]
+    units += ["°C"] if _CELSIUS_RE.match(after) else []
+    values = [float(v) for v in number_readings(number.group(0))]
+    return any(
+        unit in units and abs(value - metric) <= _CONVERSION_TOLERANCE * max(abs(value), abs(metric), 10 if unit == "°C" else 0)
+        for unit, metric in converted for value in values
+    )
+
+
+_ROMAN_ORDINAL_RE = re.compile(r"\b(X{0,3}(?:IX|IV|V?I{0,3}))(?:e|er|ème)\b")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
+
+
+def _roman_ordinals(text: str) -> list[tuple[str, set[str]]]:
+    """French Roman ordinals with their value: "XIXe" (siècle) is 19."""
+    found = []
+    for m in _ROMAN_ORDINAL_RE.finditer(text):
+        digits = [_ROMAN_VALUES[c] for c in m.group(1)]
+        if digits:
+            value = sum(-d if i + 1 < len(digits) and d < digits[i + 1] else d for i, d in enumerate(digits))
+            found.append((m.group(0), {str(value)}))
+    return found
+
+
+def missing_numbers(source: str, target: str) -> list[str]:
+    """Source numbers in digits or Roman ordinals (as written in the source) with no matching
+    value in the target, a metric quantity matching its imperial conversion."""
+    found = _values(_english_numbers(target))
+    required = _numbers_in(source, glued=False) + _roman_ordinals(source)
+    missing = [written for written, readings in required if not readings & found]
+    if missing and (converted := _imperial_in_metric(target)):
+        kept = {re.sub(f"[{_SPACES}]", "", m.group(0)) for m in _NUMBER_RE.finditer(source) if _converted(source, m, converted)}
+        missing = [written for written in missing if written not in kept]
+    return list(dict.fromkeys(missing))
+
+
+def changed_numbers(source: str, target: str) -> list[str]:
+    """Source numbers the target lacks: any in digits, and those in words ("trois") when the
+    target has a number of its own in their place."""
+    missing = missing_numbers(source, target)
+    target_numbers = _english_numbers(target)
+    source_values = _values(_numbers_in(source) + _word_numbers(source, _FRENCH_NUMBER_WORDS))
+    if any(not readings & source_values for _, readings in _numbers_in(target)):
+        found = _values(target_numbers)
+        missing += [w for w, readings in _word_numbers(source, _FRENCH_NUMBER_WORDS) if not readings & found]
+    return list(dict.fromkeys(missing))
+
+
+def unmatched_target_numbers(source: str, target: str) -> list[str]:
+    """Numbers in digits in the target that the source has in no form (for messages)."""
+    source_values = _values(_numbers_in(source) + _word_numbers(source, _FRENCH_NUMBER_WORDS))
+    return [written for written, readings in _numbers_in(target) if not readings & source_values]
