@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
+
+from align.errors import DataError
 
 
 @dataclass(frozen=True)
@@ -107,3 +110,21 @@ class Pair:
     def from_dict(cls, row: dict) -> "Pair":
         known = {k: row[k] for k in cls.__dataclass_fields__ if k in row}
         return cls(**known)
+
+
+def locator_text(locator: dict | None) -> str | None:
+    """A locator as one line of JSON, keys sorted (TSV, TMX and Parquet carry it as text)."""
+    return None if locator is None else json.dumps(locator, ensure_ascii=False, sort_keys=True)
+
+
+def locator_from_text(text: str | None, where: str) -> dict | None:
+    """A locator read back from :func:`locator_text`; ``where`` names the place for an error."""
+    if text is None:
+        return None
+    try:
+        value = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        value = None
+    if not isinstance(value, dict):
+        raise DataError(f"{where}: the locator is not a JSON object: {text[:60]!r}")
+    return value

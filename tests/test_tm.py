@@ -171,18 +171,18 @@ def test_the_entity_check_reads_a_tmx_only_up_to_its_root_and_the_reader_the_res
 
 
 def test_a_tmx_is_read_one_unit_at_a_time(tmp_path, monkeypatch):
-    import align.formats as formats
+    import align.tmx as tmx
 
     memory = tmp_path / "memory.tmx"
     pairs = [(f"Phrase numéro {i}.", f"Sentence number {i}.") for i in range(2000)]
     write_corpus([Pair("doc", [i], [i], fr, en) for i, (fr, en) in enumerate(pairs)], memory, "tmx")
     units_held = []
-    read_unit = formats._tmx_pair
+    read_unit = tmx._tmx_pair
 
     def counting(tu, index, header_lang):
         units_held.append(len(tu.getparent()))  # units of the body still in memory
         return read_unit(tu, index, header_lang)
 
-    monkeypatch.setattr(formats, "_tmx_pair", counting)
+    monkeypatch.setattr(tmx, "_tmx_pair", counting)
     assert read_tm(memory) == pairs
     assert len(units_held) == 2000 and max(units_held) < 200  # (the parser reads ahead by a buffer)
