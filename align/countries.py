@@ -147,8 +147,13 @@ def referred_countries(source: str) -> list[Country]:
 
 def english_countries(text: str) -> list[Country]:
     """Countries an English text names, each name a whole span (DPRK's full name is no ROK)."""
-    claimed = {c for c, _, _ in _claimed(text, _ENGLISH_PATTERNS)}
+    claimed = {c for c, _, _ in english_country_spans(text)}
     return [c for c in COUNTRIES if c in claimed]
+
+
+def english_country_spans(text: str) -> list[tuple[Country, int, int]]:
+    """Each country name of an English text with where it stands."""
+    return _claimed(text, _ENGLISH_PATTERNS)
 
 
 def _contains(text: str, form: str) -> bool:

@@ -26,6 +26,7 @@ from align.countries import (
     _contains,
     added_countries,
     english_countries,
+    english_country_spans,
     fold,
     missing_countries,
     referred_countries,
@@ -315,7 +316,13 @@ def french_mentions(text: str) -> list[Mention]:
     return mentions(_ELIDED_RE.sub(r"\1 ", text), _FRENCH_CONNECTORS)
 
 
-_ALL_COUNTRY_KEYS = frozenset(_key(w) for c in COUNTRIES for form in c.english for w in _WORD_RE.findall(form))
+# The distinctive words of countries' English names, left to the country checks; the words the
+# tables render ("People", "Republic", "United", "New") must be rendered like any other word, or
+# "People of Our City" would pass for a piece of "Democratic People's Republic of Korea".
+_ALL_COUNTRY_KEYS = frozenset(
+    _key(w) for c in COUNTRIES for form in c.english for w in _WORD_RE.findall(form)
+    if w[0].isupper() and (_key(w) not in RENDERINGS or _is_acronym(w))
+)
 def _initials(text: str) -> set[str]:
     """Initials of every run of two or more capitalised words ("European Central Bank" → ECB)."""
     runs = [m.words for m in mentions(text)] + [m.words for m in french_mentions(text)]
@@ -398,8 +405,14 @@ def added_entities(source: str, target: str) -> list[str]:
     supported = [supported_name(m) for m in found]
     for i, j in _bracketed_pairs(found, target):  # "the Fed (Federal Reserve)": the full form of a rendered name
         supported[j] = supported[j] or supported[i]
-    added = [m.text for m, ok in zip(found, supported) if not ok]
-    return list(dict.fromkeys(added + repeated_mentions(source, target) + added_countries(source, target)))
+    countries = added_countries(source, target)
+    # a name that is (part of) a country's name the country flags already report: "Papua New Guinea"
+    reported = [(s, e) for c, s, e in english_country_spans(target) if c.name in countries]
+    added = [
+        m.text for m, ok in zip(found, supported)
+        if not ok and not any(s < m.start + len(m.text) and m.start < e for s, e in reported)
+    ]
+    return list(dict.fromkeys(added + repeated_mentions(source, target) + countries))
 
 
 _BRACKET_RE = re.compile(r"\s*[(\[]([^()\[\]]{1,80})[)\]]")
@@ -409,10 +422,10 @@ def _other_form(mention: Mention, text: str) -> re.Match[str] | None:
     """The brackets right after ``mention`` where they hold another form of the same name:
     "Monts des Géants (Krkonoše)", "the Fed (Federal Reserve)", "RM (Rakieta Meteorologiczna)";
     not a party after a person ("Jaroslav Palas (ČSSD)"): an acronym on one side only must
-    abbreviate the other."""
+    abbreviate the other; nor a list."""
     bracket = _BRACKET_RE.match(text, mention.start + len(mention.text))
-    if not bracket:
-        return None
+    if not bracket or re.search(r"[,;]|\b(?:and|et|or|ou)\b", bracket.group(1)):
+        return None  # a list of places ("Afghanistan (Kapisa and Surobi)") is no other form
     inside = [w for w in _WORD_RE.findall(bracket.group(1)) if fold(w) not in _FUNCTION_WORDS]
     outside = list(mention.words)
     one_acronym = [side for side in (inside, outside) if len(side) == 1 and _is_acronym(side[0])]

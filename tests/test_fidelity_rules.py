@@ -282,7 +282,7 @@ def test_country_names_are_matched_as_whole_spans(source, target, added, missing
         ("Le pasteur Jesse Jackson a parlé.", "Rev. Al Sharpton spoke.", ["Al Sharpton"]),
         # a Roman numeral in a name is a number
         ("La seconde guerre mondiale a commencé.", "World War II started.", []),
-        ("La seconde guerre mondiale a commencé.", "The Battle of Britain started.", ["Battle of Britain"]),
+        ("La seconde guerre mondiale a commencé.", "The Battle of Verdun started.", ["Battle of Verdun"]),
         # a name in brackets after a rendered one gives its full form
         ("Il voulait dissoudre la FED.", "He wanted to close the Fed (Federal Reserve).", []),
         ("Il voulait dissoudre la FED.", "He wanted to close the Bundesbank (Federal Reserve).", ["Bundesbank", "Reserve"]),
@@ -302,6 +302,8 @@ def test_headlines_titles_numerals_and_bracketed_forms(source, target, added):
         # …but a party after a person is no other form of the person's name
         ("Le ministre Jaroslav Palas (ČSSD) a parlé.", "The minister Petr Novak (CSSD) spoke.", ["Jaroslav Palas"]),
         ("La fusée RM (Rakieta Meteorologiczna) a volé.", "The Rakieta Meteorologiczna rocket flew.", []),
+        # …nor a list of places after a country
+        ("Ils ont quitté l'Afghanistan (Kapisa et Surobi).", "They left Afghanistan (Kapisa and Kabul).", ["Surobi"]),
         # a French ordinal century is a number, not a name
         ("Les causes remontent au XIXe siècle.", "The causes go back to the 19th century.", []),
         # a capital names its country: rendered by any name of that country, missed without one
@@ -473,3 +475,11 @@ def test_the_plural_of_a_table_word_is_rendered_as_the_word():
     source = "Il a participé au sommet des chefs d'État de l'Unasur."
     assert added_entities(source, "He attended the Summit of Heads of State of Unasur.") == []
     assert added_entities(source, "He attended the Summit of Kings of Unasur.") == ["Summit of Kings of Unasur"]
+
+
+def test_words_of_country_names_the_tables_render_need_rendering_elsewhere():
+    # "People" is in "Democratic People's Republic of Korea", but "People of Our City" is no country
+    source = "Il y a eu un sondage dans la presse, pour le prix de la ville."
+    assert added_entities(source, "There was a poll in the press, for the People of Our City prize.") == ["People of Our City"]
+    # a country's name the country flags report is not reported twice
+    assert added_entities("Ils sont allés en Guinée.", "They went to Papua New Guinea.") == ["Papua New Guinea"]
