@@ -406,11 +406,11 @@ def added_entities(source: str, target: str) -> list[str]:
     for i, j in _bracketed_pairs(found, target):  # "the Fed (Federal Reserve)": the full form of a rendered name
         supported[j] = supported[j] or supported[i]
     countries = added_countries(source, target)
-    # a name that is (part of) a country's name the country flags already report: "Papua New Guinea"
+    # a name inside a country's name the country flags already report: "Papua New Guinea"
     reported = [(s, e) for c, s, e in english_country_spans(target) if c.name in countries]
     added = [
         m.text for m, ok in zip(found, supported)
-        if not ok and not any(s < m.start + len(m.text) and m.start < e for s, e in reported)
+        if not ok and not any(s <= m.start and m.start + len(m.text) <= e for s, e in reported)
     ]
     return list(dict.fromkeys(added + repeated_mentions(source, target) + countries))
 
