@@ -156,6 +156,12 @@ def english_country_spans(text: str) -> list[tuple[Country, int, int]]:
     return _claimed(text, _ENGLISH_PATTERNS)
 
 
+def french_country_spans(folded: str) -> list[tuple[Country, int, int]]:
+    """Each word of a French text (folded by :func:`fold`) that refers to a country, with where
+    it stands."""
+    return _claimed(folded, _CUE_PATTERNS)
+
+
 def _contains(text: str, form: str) -> bool:
     return _form_pattern(form).search(text) is not None
 

@@ -5,7 +5,8 @@ such as ``number-changed:2270`` or ``entity-added:Indian Ocean`` says what was f
 :func:`describe` says it in words for the report and review. The checks are cheap and
 deterministic; omission and addition also take a source–target similarity when an embedder
 gives one (:func:`check_pairs`). Names are compared by :mod:`align.entities`, numbers by
-:mod:`align.quantities`, negations by :mod:`align.negation`. Thresholds were set on WMT
+:mod:`align.quantities`, negations by :mod:`align.negation`, who is where by
+:mod:`align.relations`. Thresholds were set on WMT
 newstest2013 and are measured on perturbed NTREX and newstest2014 references by
 ``eval/bench_fidelity.py`` (``eval/results/fidelity.md``).
 """
@@ -23,6 +24,7 @@ from align.countries import COUNTRY_NAMES, SWAPPED
 from align.entities import ACRONYM_GLOSSARY, added_entities, missing_entities, unrendered_part
 from align.negation import negation_lost
 from align.quantities import changed_numbers
+from align.relations import RELATION_PLACE, reversed_relations
 
 # The flags this module raises, in the order a reviewer reads them.
 FIDELITY_FLAGS = ("entity-added", "entity-missing", "number-changed", "negation-lost", "omission", "addition")
@@ -100,6 +102,7 @@ def check_translation(source: str, target: str, similarity: float | None = None)
         return ()
     flags = [f"entity-added:{e}" for e in added_entities(source, target)]
     flags += [f"entity-missing:{e}" for e in missing_entities(source, target)]
+    flags += [f"relation-reversed:{owner}{RELATION_PLACE}{place}" for owner, place in reversed_relations(source, target)]
     flags += [f"number-changed:{n}" for n in changed_numbers(source, target)]
     if negation_lost(source, target):
         flags.append("negation-lost")
@@ -196,6 +199,7 @@ _DESCRIPTIONS = {
     "entity-added": "names {value!r}, which the source does not mention",
     "entity-swapped": "names {value} where the source names {other}",
     "entity-missing": "does not render {value!r} from the source",
+    "relation-reversed": "puts in or to {value} what the source has of {value} in {other}: the relation is reversed",
     "number-changed": "does not have the source's number {value}",
     "number-missing": "does not have the source's number {value}",
     "negation-lost": "has fewer negations than the source (a 'not' may be lost)",
@@ -223,5 +227,7 @@ def describe(flag: str) -> str:
     other = ""
     if kind == "entity-added" and SWAPPED in value:  # one country named in place of another (added_countries)
         kind, (value, _, other) = "entity-swapped", value.partition(SWAPPED)
+    if kind == "relation-reversed":
+        value, _, other = value.partition(RELATION_PLACE)
     template = _DESCRIPTIONS.get(kind)
     return subject + template.format(value=value, other=other) + "." if template else flag  # unknown: as it is, prefix kept
