@@ -31,7 +31,7 @@ import jsonlines
 from align.errors import DataError
 from align.records import Bead, Pair, locator_from_text, locator_text
 from align.textio import atomic_writer, read_bytes, read_text
-from align.tmx import drop_forbidden, format_tmx, parse_tmx
+from align.tmx import drop_forbidden, format_tmx, parse_tmx, write_tmx
 
 CORPUS_FORMATS = ("jsonl", "tsv", "tmx", "moses")
 
@@ -149,8 +149,13 @@ def format_corpus(pairs: Sequence[Pair], fmt: str, *, src_lang: str = "fr-FR", t
 def write_corpus(
     pairs: Sequence[Pair], path: str | Path, fmt: str, *, src_lang: str = "fr-FR", tgt_lang: str = "en-GB"
 ) -> list[Path]:
-    """Write ``pairs`` atomically; return the files written (two for moses)."""
+    """Write ``pairs`` atomically; return the files written (two for moses). TMX goes out a unit
+    at a time, never as one tree."""
     _check_format(fmt)
+    if fmt == "tmx":
+        with atomic_writer(Path(path)) as fh:
+            write_tmx(pairs, fh, src_lang, tgt_lang)
+        return [Path(path)]
     if fmt == "moses":
         targets = moses_paths(path, src_lang, tgt_lang)
         texts = format_moses(pairs)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Sequence
+from typing import Sequence, TextIO
 
 from lxml import etree
 
@@ -45,31 +45,40 @@ def _tmx_props(pair: Pair) -> list[tuple[str, str]]:
 
 
 def format_tmx(pairs: Sequence[Pair], src_lang: str, tgt_lang: str) -> str:
-    root = etree.Element("tmx", version="1.4")
-    etree.SubElement(
-        root,
-        "header",
-        {
-            "creationtool": "align-workbench",
-            "creationtoolversion": __version__,
-            "segtype": "sentence",
-            "o-tmf": "align-jsonl",
-            "adminlang": "en",
-            "srclang": src_lang,
-            "datatype": "plaintext",
-        },
-    )
-    body = etree.SubElement(root, "body")
+    out = io.StringIO()
+    write_tmx(pairs, out, src_lang, tgt_lang)
+    return out.getvalue()
+
+
+def write_tmx(pairs: Sequence[Pair], out: TextIO, src_lang: str, tgt_lang: str) -> None:
+    """Write the TMX of ``pairs`` to ``out`` one unit at a time: a whole tree of a million units
+    would take several GB. The layout is lxml's pretty print of the whole tree."""
+    header = etree.Element("header", {
+        "creationtool": "align-workbench",
+        "creationtoolversion": __version__,
+        "segtype": "sentence",
+        "o-tmf": "align-jsonl",
+        "adminlang": "en",
+        "srclang": src_lang,
+        "datatype": "plaintext",
+    })
+    # Declaration by hand: lxml writes it with single quotes, unlike every other TMX writer.
+    out.write(f'<?xml version="1.0" encoding="UTF-8"?>\n{_TMX_DOCTYPE}\n<tmx version="1.4">\n'
+              f"  {etree.tostring(header, encoding='unicode')}\n")
+    if not pairs:
+        out.write("  <body/>\n</tmx>\n")
+        return
+    out.write("  <body>\n")
     for number, pair in enumerate(pairs, 1):
-        tu = etree.SubElement(body, "tu", tuid=str(number))
+        tu = etree.Element("tu", tuid=str(number))
         for kind, value in _tmx_props(pair):
             etree.SubElement(tu, "prop", type=kind).text = drop_forbidden(value)
         for lang, text in ((src_lang, pair.src), (tgt_lang, pair.tgt)):
             tuv = etree.SubElement(tu, "tuv", {_XML_LANG: lang})
             etree.SubElement(tuv, "seg").text = drop_forbidden(text)
-    # Declaration by hand: lxml writes it with single quotes, unlike every other TMX writer.
-    body_text = etree.tostring(root, encoding="unicode", pretty_print=True, doctype=_TMX_DOCTYPE)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body_text
+        etree.indent(tu, space="  ", level=2)
+        out.write(f"    {etree.tostring(tu, encoding='unicode')}\n")
+    out.write("  </body>\n</tmx>\n")
 
 
 def _seg_text(element: etree._Element) -> str:

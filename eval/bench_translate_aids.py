@@ -25,8 +25,9 @@ repeat finds its original; then, for ``--recall`` of the near repeats and new se
 the index finds a match as good as an exhaustive rapidfuzz search over every segment; and
 ``load_tm`` on the memory as a file, first indexed and kept, then read back from the cache folder.
 
-``tmx``: the same synthetic memory written as TMX by ``align``'s exporter, then read by ``read_tm``
-(entity check and parse) in a fresh process, whose CPU time and peak memory are its own.
+``tmx``: the same synthetic memory written as TMX by ``align``'s exporter (``write_corpus``), then
+read by ``read_tm`` (entity check and parse), each in a fresh process, whose CPU time and peak
+memory are its own.
 """
 
 from __future__ import annotations
@@ -341,20 +342,38 @@ def bench_tmx(segments: int) -> None:
     import subprocess
     import tempfile
 
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "memory.tmx"
+        load, start = os.getloadavg()[0], time.perf_counter()
+        cpu, before, peak = subprocess.run([sys.executable, __file__, "tmx", "--segments", str(segments), "--write", str(path)],
+                                           capture_output=True, text=True, check=True).stdout.split()
+        wall, size = time.perf_counter() - start, path.stat().st_size
+        print(f"write_corpus of {segments:,} pairs as TMX ({size / 2**20:,.0f} MiB): {float(cpu):.1f} CPU s, "
+              f"{wall:.1f} s wall with building the pairs; RSS {float(before):,.0f} MiB with the pairs built, "
+              f"peak {float(peak):,.0f} MiB; load {load:.1f} before, {os.getloadavg()[0]:.1f} after", flush=True)
+        load, start = os.getloadavg()[0], time.perf_counter()
+        units, cpu, peak = subprocess.run([sys.executable, __file__, "tmx", "--read", str(path)], capture_output=True,
+                                          text=True, check=True).stdout.split()
+        wall = time.perf_counter() - start
+    print(f"read_tm on {int(units):,} TMX units ({size / 2**20:,.0f} MiB): {float(cpu):.1f} CPU s, {wall:.1f} s wall, "
+          f"peak RSS {float(peak):,.0f} MiB; load {load:.1f} before, {os.getloadavg()[0]:.1f} after", flush=True)
+
+
+def _memory_mib(field: str) -> float:
+    return int(re.search(rf"{field}:\s*(\d+)", Path("/proc/self/status").read_text()).group(1)) / 1024
+
+
+def _write_tmx(path: str, segments: int) -> None:
+    """bench_tmx's writing process: CPU seconds of write_corpus, memory before it and peak."""
     from align.formats import write_corpus
     from align.records import Pair
 
     memory = _synthetic_memory(segments, [s.split() for s in _french_sentences()], random.Random(1))
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "memory.tmx"
-        write_corpus([Pair("memory", [i], [i], fr, en) for i, (fr, en) in enumerate(memory)], path, "tmx")
-        del memory
-        load, start = os.getloadavg()[0], time.perf_counter()
-        units, cpu, peak = subprocess.run([sys.executable, __file__, "tmx", "--read", str(path)], capture_output=True,
-                                          text=True, check=True).stdout.split()
-        wall, size = time.perf_counter() - start, path.stat().st_size
-    print(f"read_tm on {int(units):,} TMX units ({size / 2**20:,.0f} MiB): {float(cpu):.1f} CPU s, {wall:.1f} s wall, "
-          f"peak RSS {float(peak):,.0f} MiB; load {load:.1f} before, {os.getloadavg()[0]:.1f} after", flush=True)
+    pairs = [Pair("memory", [i], [i], fr, en) for i, (fr, en) in enumerate(memory)]
+    del memory
+    before, cpu = _memory_mib("VmRSS"), time.process_time()
+    write_corpus(pairs, path, "tmx")
+    print(time.process_time() - cpu, before, _memory_mib("VmHWM"))
 
 
 def _read_tmx(path: str) -> None:
@@ -365,8 +384,7 @@ def _read_tmx(path: str) -> None:
     cpu = time.process_time()
     units = len(read_tm(path))
     cpu = time.process_time() - cpu
-    peak = re.search(r"VmHWM:\s*(\d+)", Path("/proc/self/status").read_text()).group(1)
-    print(units, cpu, int(peak) / 1024)
+    print(units, cpu, _memory_mib("VmHWM"))
 
 
 def main() -> None:
@@ -385,6 +403,7 @@ def main() -> None:
     tmx = sub.add_parser("tmx")
     tmx.add_argument("--segments", type=int, default=200_000)
     tmx.add_argument("--read", metavar="TMX", help=argparse.SUPPRESS)
+    tmx.add_argument("--write", metavar="TMX", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.what == "glossary":
         print("| system | sentences | term occurrences | compliance | chrF | BLEU | sent/s |\n|---|---|---|---|---|---|---|")
@@ -393,6 +412,8 @@ def main() -> None:
         bench_tm(args.limit)
     elif args.what == "tmx" and args.read:
         _read_tmx(args.read)
+    elif args.what == "tmx" and args.write:
+        _write_tmx(args.write, args.segments)
     elif args.what == "tmx":
         bench_tmx(args.segments)
     else:

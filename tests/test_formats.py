@@ -123,6 +123,24 @@ def test_tmx_is_valid_tmx_14b(tmp_path: Path) -> None:
     assert [v for k, v in props if k == "x-flag"] == ODD_PAIRS[0].flags
 
 
+def test_tmx_is_written_a_unit_at_a_time_in_the_layout_of_a_pretty_printed_tree() -> None:
+    from align.tmx import format_tmx, write_tmx
+
+    writes: list[str] = []
+
+    class Recorder:
+        def write(self, text: str) -> None:
+            writes.append(text)
+
+    pairs = [Pair("d", [i], [i], f"Phrase {i}.", f"Sentence {i}.") for i in range(3)]
+    write_tmx(pairs, Recorder(), "fr-FR", "en-GB")
+    units = [w for w in writes if "<tu " in w]
+    assert len(units) == 3 and all(w.count("<tu ") == 1 for w in units)  # never the whole body at once
+    tree = etree.fromstring("".join(writes).split("\n", 2)[2].encode())  # without declaration and doctype
+    assert "".join(writes).split("\n", 2)[2] == etree.tostring(tree, encoding="unicode", pretty_print=True)
+    assert format_tmx([], "fr-FR", "en-GB").endswith("<body/>\n</tmx>\n")
+
+
 def test_the_dtd_check_rejects_invalid_tmx() -> None:
     dtd = etree.DTD(str(DATA / "tmx14.dtd"))
     no_header = etree.fromstring(b'<tmx version="1.4"><body><tu><tuv xml:lang="fr"><seg/></tuv></tu></body></tmx>')
