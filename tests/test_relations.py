@@ -21,6 +21,11 @@ def test_the_seeds_reversed_deployment_is_flagged_and_said_in_words():
     ("l'ambassadeur d'Allemagne en Russie", "Germany's envoy in Moscow", []),
     ("l'ambassadeur d'Allemagne en Russie", "the Russian ambassador to Germany", [("Germany", "Russia")]),
     ("des soldats de la Corée du Nord au Japon", "soldiers from Japan in North Korea", [("North Korea", "Japan")]),
+    # the place first, as the seed's second sentence has it
+    ("suite au déploiement en Russie de troupes de la République populaire démocratique de Corée (RPDC), qui",
+     "following the deployment of Russian troops to the Democratic People's Republic of Korea (DPRK), which",
+     [("North Korea", "Russia")]),
+    ("suite au déploiement en Russie de troupes de la RPDC", "after DPRK troops were deployed in Russia", []),
     # no "de A en B" in the source: nothing to reverse
     ("La Russie et l'Allemagne ont signé.", "Germany and Russia signed, in Germany.", []),
 ])
