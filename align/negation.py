@@ -13,7 +13,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from align.entities import fold
+from align.countries import fold
 
 # "ne … que" is "only", not a negation; "n'importe" is "any".
 _FRENCH_NEGATION_RE = re.compile(
