@@ -129,7 +129,8 @@ _RENDERS_A_FRENCH_WORD = tuple(
     )
 )
 # Litotes: a French negated word that English renders by its opposite ("n'a pas oublié" /
-# "remembers", "il n'est pas facile" / "it is difficult"): the opposite counts as a negation.
+# "remembers", "il n'est pas facile" / "it is difficult"): the opposite counts as a negation;
+# so does "both … and" for "non seulement … mais".
 _LITOTES = tuple(
     (re.compile(rf"\bn(?:e\s+|['’])[^.;:!?]{{0,40}}?\b(?:pas|plus|jamais)\b[^.;:!?]{{0,25}}?\b(?:{french})", re.IGNORECASE),
      re.compile(rf"\b(?:{english})", re.IGNORECASE))
@@ -139,7 +140,7 @@ _LITOTES = tuple(
         (r"déplai", r"like|enjoy|pleas"),
         (r"changé", r"the same\b"),
     )
-)
+) + ((re.compile(r"\bnon\s+seulement\b", re.IGNORECASE), re.compile(r"\bboth\b|\bas well as\b", re.IGNORECASE)),)
 _SANS_DOUTE_RE = re.compile(r"\bsans\s+(?:aucun\s+)?doute", re.IGNORECASE)
 _NO_DOUBT_RE = re.compile(r"\b(?:no|without(?:\s+(?:a|any))?)\s+doubt|\bundoubtedly|\bdoubtless", re.IGNORECASE)
 # A French word with a negative prefix ("inconfortable", "illégal") is rendered by the English

@@ -426,6 +426,8 @@ def test_french_negations_before_ne_in_comparisons_and_questions(source, expecte
          "Valeria Mazza also forgot his charisma."),
         ("Il n'est pas facile de radier ces marques.", "Deleting these brands is difficult.", "Deleting these brands is easy."),
         ("Il n'a pas présenté son propre plan.", "He neglected to present his own plan.", "He went on to present his own plan."),
+        ("Il faut identifier non seulement l'utilisateur, mais aussi l'espace.", "We need to identify both the user and the space.",
+         "We need to identify only the user, but also the space."),
         ("Je suis resté là, ne sachant pas où aller.", "I stood there, unsure where to go.", "I stood there, sure where to go."),
     ],
 )
