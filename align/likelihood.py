@@ -17,6 +17,11 @@ lays out examples, the English alone scored. Every reading of a stretch holds th
 so these scores compare as they are; less part of the same layout's score without its French
 (``Rescoring.stretch_baseline``) and added to the PMI, they lift strict F1 on the novels further
 (eval/results/align.md), at about 2.6 times the PMI's cost.
+
+``gguf_likelihood`` scores under any other GGUF model. ``--quality best``'s Qwen 1.5B
+(``best_likelihood``) did not beat the embedded model as the rescoring scorer on a TransRead
+novel (strict F1 0.954 against 0.964) at 7.1 times the CPU (eval/results/align.md, "The stronger
+model"), so it stays a benchmark option.
 """
 
 from __future__ import annotations
