@@ -50,7 +50,7 @@ _CLAUSE_RE = re.compile(r"[^,;:.!?]+")
 # How much each flag kind weighs when choosing between candidate drafts.
 _SEVERITY = {
     "empty": 100, "untranslated": 50, "looping": 40, "truncated": 20, "omission": 15, "addition": 15,
-    "entity-added": 10, "number-changed": 8, "negation-lost": 8, "entity-missing": 6,
+    "entity-added": 10, "relation-reversed": 10, "number-changed": 8, "negation-lost": 8, "entity-missing": 6,
 }
 
 
