@@ -236,3 +236,8 @@ def test_session_hours_is_an_option_of_a_team_server(run_dir: Path, tmp_path: Pa
     monkeypatch.setattr(server, "serve", lambda corpus, *args, **options: calls.append(options))
     server.main([str(run_dir), "--team", str(team), "--session-hours", "0.25"])
     assert calls[-1]["session_hours"] == 0.25
+    for bad in ("0", "-1", "nan", "twelve"):
+        with pytest.raises(SystemExit) as exit_:
+            server.main([str(run_dir), "--team", str(team), "--session-hours", bad])
+        assert exit_.value.code == 2
+    assert calls[-1]["session_hours"] == 0.25

@@ -81,6 +81,19 @@ def serve(
     uvicorn.Server(config).run(sockets=[sock])
 
 
+def _hours(text: str) -> float:
+    """A ``--session-hours`` value: hours above 0 (a session of 0 or NaN hours could never start)."""
+    import argparse
+
+    try:
+        hours = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of hours: {text!r}") from None
+    if not hours > 0:
+        raise argparse.ArgumentTypeError(f"must be above 0, got {text}")
+    return hours
+
+
 def main(argv: list[str] | None = None) -> None:
     """``python -m align.review CORPUS [--host H] [--port N] [--reviewer NAME] [--team TSV] [--double]
     [--glossary FILE] [--session-hours H]``."""
@@ -94,7 +107,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--team", type=Path)
     parser.add_argument("--double", action="store_true")
     parser.add_argument("--glossary", type=Path)
-    parser.add_argument("--session-hours", type=float, default=IDLE_HOURS)
+    parser.add_argument("--session-hours", type=_hours, default=IDLE_HOURS)
     args = parser.parse_args(argv)
     try:
         serve(
