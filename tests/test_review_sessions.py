@@ -123,6 +123,9 @@ def test_a_session_idle_too_long_is_refused_and_its_row_goes(run_dir: Path) -> N
     team.clock.now += 2 * HOUR
     refused = alice.get("/")
     assert refused.status_code == 401 and "session has ended" in refused.json()["error"]
+    page = alice.get("/", headers={"accept": "text/html,application/xhtml+xml"})  # what a browser asks for
+    assert page.status_code == 401 and page.headers["content-type"].startswith("text/html")
+    assert "your session has ended" in page.text and "Your decisions are saved" in page.text
     assert accept(alice, team.store, 1, token) == 401 and team.store.beads()[0].status is None
     assert bob.get("/").status_code == 401  # idle since sign-in
     assert team.rows() == 0

@@ -204,9 +204,11 @@ class _Gate(BaseHTTPMiddleware):
         cookie = request.cookies.get(SESSION_COOKIE)
         session = self.accounts.session(cookie)
         if session is None:
-            return _error(
-                401, "Not signed in, or your session has ended: sign in with your own link (the one the server printed)"
-            )
+            message = "Not signed in, or your session has ended: sign in with your own link (the one the server printed)"
+            if "text/html" in request.headers.get("accept", ""):  # a browser opening a page: a page, not JSON
+                page = _templates().get_template("not-signed-in.html").render(message=message)
+                return HTMLResponse(page, status_code=401)
+            return _error(401, message)
         request.state.member = session.member
         response = await call_next(request)
         if session.renewed and cookie:
