@@ -24,7 +24,7 @@ RELATION_PLACE = " in "
 def french_owner_places(source: str) -> list[tuple[str, str]]:
     """(owner, place) for each "… de A en B" or "en B de … de A" of ``source``: A's people or
     things in B."""
-    text = fold(source)
+    text = fold(source).replace("’", "'")
     spans = french_country_spans(text)
     relations = []
     for (first, start, end), (second, next_start, _) in zip(spans, spans[1:]):

@@ -26,6 +26,7 @@ def test_the_seeds_reversed_deployment_is_flagged_and_said_in_words():
      "following the deployment of Russian troops to the Democratic People's Republic of Korea (DPRK), which",
      [("North Korea", "Russia")]),
     ("suite au déploiement en Russie de troupes de la RPDC", "after DPRK troops were deployed in Russia", []),
+    ("des soldats de l’Ukraine en Russie", "Russian soldiers in Ukraine", [("Ukraine", "Russia")]),  # curly apostrophe
     # no "de A en B" in the source: nothing to reverse
     ("La Russie et l'Allemagne ont signé.", "Germany and Russia signed, in Germany.", []),
 ])
