@@ -6,11 +6,19 @@ evaluation, sentences per second cannot exceed about (prompt rate) / (tokens per
 whatever the draft model or lookup used (eval/results/translate.md, run 12).
 
     .venv/bin/python eval/bench_gguf_throughput.py [--model fast|best|qwen-0.5b] [--decode 64]
+    .venv/bin/python eval/bench_gguf_throughput.py --sentences 12 [--model best]
+
+``--sentences N`` checks the bound on real drafts: the first N newstest2014 sentences in
+``CHAT_PROMPT``, greedy, through the batched engine ``--quality best`` uses (batches of 16
+sharing the prompt prefix), then one sequence at a time through llama-cpp-python's own
+generation, with and without prompt-lookup speculative decoding (``LlamaPromptLookupDecoding``),
+the draft scheme that needs no second model; each with its drafts' chrF.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from pathlib import Path
 
@@ -48,11 +56,51 @@ def measure(path: Path, decode: int) -> tuple[int, float, float]:
     return len(tokens), prompt_rate, produced / (time.perf_counter() - start)
 
 
+def compare_decoding(path: Path, count: int) -> None:
+    """Sentences per second of the batched engine against single sequences with and without
+    prompt lookup, on the same sentences and prompt (see the module docstring)."""
+    import sys
+
+    from llama_cpp import Llama
+    from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
+
+    from align.translate import load_gguf_translator
+    from align.translate.prompts import CHAT_PROMPT
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from bench_translate import read_set
+
+    sources, references = read_set("newstest2014", count)
+    start = time.perf_counter()
+    batched = load_gguf_translator(str(path), CHAT_PROMPT).translate(sources)
+    report("batched engine (16 a batch, shared prefix)", count / (time.perf_counter() - start), batched, references)
+    for name, draft in (("one sequence", None), ("one sequence + prompt lookup", LlamaPromptLookupDecoding(num_pred_tokens=10))):
+        llm = Llama(str(path), n_ctx=1024, n_threads=cpu_threads(), n_batch=512, verbose=False, draft_model=draft)
+        start, drafts = time.perf_counter(), []
+        for source in sources:
+            prompt = CHAT_PROMPT.prefix + CHAT_PROMPT.query(source)
+            out = llm.create_completion(prompt, max_tokens=256, temperature=0.0, stop=["<|im_end|>", "\n"])
+            drafts.append(CHAT_PROMPT.reply(out["choices"][0]["text"], source))
+        report(name, count / (time.perf_counter() - start), drafts, references)
+    print(f"({cpu_threads()} threads, load average {os.getloadavg()[0]:.1f})")
+
+
+def report(name: str, rate: float, drafts: list[str], references: list[str]) -> None:
+    from sacrebleu.metrics import CHRF
+
+    print(f"{name:40} {rate:5.2f} sentences/s, chrF {CHRF().corpus_score(drafts, [references]).score:.1f}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", action="append", choices=["fast", "best", "qwen-0.5b"])
     parser.add_argument("--decode", type=int, default=64, help="tokens to decode")
+    parser.add_argument("--sentences", type=int, help="compare decoding schemes on this many real sentences")
     args = parser.parse_args()
+    if args.sentences:
+        for name in args.model or ["best"]:
+            compare_decoding(model_path(name), args.sentences)
+        return
     for name in args.model or ["best", "qwen-0.5b"]:
         n, prompt_rate, decode_rate = measure(model_path(name), args.decode)
         print(f"{name:10} prompt {n} tokens at {prompt_rate:6.1f} tok/s, decode {decode_rate:6.1f} tok/s "
