@@ -222,6 +222,18 @@ def test_writing_a_kept_index_removes_those_unused_for_too_long(tmp_path, stored
     assert "idle.npz" not in names and "recent.npz" in names and len(names) == 2
 
 
+def test_writing_a_kept_index_removes_partial_files_of_killed_writers(tmp_path, stored_memories):
+    from align.translate.tm import load_tm
+
+    _kept_index(stored_memories / ".dead.npz.x1y2.tmp", 1.1)  # a writer killed yesterday
+    _kept_index(stored_memories / ".busy.npz.z3w4.tmp", 0.001)  # one writing now
+    memory_file = tmp_path / "memory.tsv"
+    _memory_file(memory_file, random.Random(12), 150)
+    load_tm([memory_file])
+    assert {path.name for path in stored_memories.glob("*.tmp")} == {".busy.npz.z3w4.tmp"}
+    assert len(_kept_names(stored_memories)) == 1
+
+
 def test_reading_a_kept_index_back_counts_as_a_use(tmp_path, monkeypatch, stored_memories):
     from align.translate import tm
 

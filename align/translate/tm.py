@@ -51,6 +51,7 @@ _STORED_VERSION = "tm-index-1"
 KEPT_INDEX_MAX_IDLE_DAYS = 30
 KEPT_INDEXES_MAX_BYTES = 2 << 30
 _used_here: set[Path] = set()  # kept indexes this process wrote or read back
+_PARTIAL_WRITE_MAX_SECONDS = 86_400
 
 
 @dataclass(frozen=True)
@@ -218,10 +219,16 @@ def _load_tm(stamped: tuple[tuple[str, int, int], ...], threshold: int) -> TMInd
 
 def _prune_kept(folder: Path, keep: set[Path]) -> None:
     """Remove the kept indexes in ``folder`` unused for :data:`KEPT_INDEX_MAX_IDLE_DAYS`, then
-    the least recently used until the rest fit :data:`KEPT_INDEXES_MAX_BYTES`, sparing ``keep``.
+    the least recently used until the rest fit :data:`KEPT_INDEXES_MAX_BYTES`, sparing ``keep``;
+    and the partial files of writers killed mid-write, once a day old (a write takes seconds).
     Another process that reads an index removed meanwhile keeps its open file (POSIX), and the
     next one indexes its memory again."""
-    idle_since = time.time() - KEPT_INDEX_MAX_IDLE_DAYS * 86_400
+    now = time.time()
+    for partial in folder.glob(".*.npz.*.tmp"):  # left by a writer killed mid-write (atomic_writer)
+        with contextlib.suppress(OSError):
+            if partial.stat().st_mtime < now - _PARTIAL_WRITE_MAX_SECONDS:
+                partial.unlink()
+    idle_since = now - KEPT_INDEX_MAX_IDLE_DAYS * 86_400
     kept = []
     for path in folder.glob("*.npz"):
         with contextlib.suppress(OSError):  # (removed meanwhile by another process)
