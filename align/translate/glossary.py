@@ -32,7 +32,7 @@ from typing import Callable, Sequence
 from align.errors import DataError
 from align.textio import decode_bytes
 from align.translate.base import Retranslator, Translator
-from align.translate.xmlguard import refuse_entities
+from align.translate.xmlguard import refuse_entities, refuse_entity_references
 
 GLOSSARY_MODES = ("gloss", "prompt")
 MISSING_FLAG = "term-missing"
@@ -252,6 +252,7 @@ def _read_tbx(path: Path, data: bytes) -> list[Term]:
     from translate.storage import tbx
 
     refuse_entities(data, str(path))
+    refuse_entity_references(data, str(path))
     try:
         store = tbx.tbxfile.parsestring(data)
     except Exception as exc:  # translate-toolkit raises lxml's and its own errors alike

@@ -35,7 +35,7 @@ import numpy as np
 
 from align.cache import content_key, default_cache_path
 from align.errors import DataError
-from align.textio import atomic_writer
+from align.textio import atomic_writer, read_bytes
 from align.translate.tm_search import TokenIndex, percent, tokens
 from align.translate.xmlguard import refuse_entities
 
@@ -160,6 +160,7 @@ def read_tm(path: str | Path) -> list[tuple[str, str]]:
     """The (French, English) pairs of one memory file (formats: the module's docstring)."""
     from align.formats import read_corpus
     from align.review.store import RUN_STORE
+    from align.tmx import parse_tmx
 
     path = Path(path)
     if path.is_dir():
@@ -170,8 +171,9 @@ def read_tm(path: str | Path) -> list[tuple[str, str]]:
     if _is_review_store(path):
         pairs = _review_pairs(path)
     elif suffix == ".tmx":
-        refuse_entities(path.read_bytes(), f"translation memory {path}")
-        pairs = [(p.src, p.tgt) for p in read_corpus(path, "tmx")]
+        data = read_bytes(path)  # read once: a million-unit memory is about 450 MB
+        refuse_entities(data, f"translation memory {path}")
+        pairs = [(p.src, p.tgt) for p in parse_tmx(data, str(path))]
     elif suffix == ".jsonl":
         pairs = [(p.src, p.tgt) for p in read_corpus(path, "jsonl")]
     else:
