@@ -305,6 +305,7 @@ def test_state_changes_need_the_page_token(run_dir: Path, start_server) -> None:
     body = {"versions": {"1": 1}}
     assert httpx.post(url, json=body).status_code == 403
     assert httpx.post(url, json=body, headers={"X-CSRF-Token": "guess"}).status_code == 403
+    assert httpx.post(url, json=body, headers={"X-CSRF-Token": "gu\xe9ss".encode("latin-1")}).status_code == 403
     form = httpx.post(url, data={"versions": "1"}, headers={"X-CSRF-Token": csrf_token(server.url)})
     assert form.status_code == 415
     assert ReviewStore.open(run_dir).progress().reviewed == 0

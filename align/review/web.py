@@ -185,10 +185,11 @@ class _Gate(BaseHTTPMiddleware):
     """Refuses cross-site state changes and, with a team, requests without a valid session;
     sets ``request.state.member`` to who is asking, and adds the security headers."""
 
-    def __init__(self, app: ASGIApp, accounts: Accounts | None, local: Member) -> None:
+    def __init__(self, app: ASGIApp, accounts: Accounts | None, local: Member, templates: jinja2.Environment) -> None:
         super().__init__(app)
         self.accounts = accounts
         self.local = local
+        self.templates = templates
 
     async def dispatch(self, request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         response = await self._checked(request, call_next)
@@ -206,7 +207,7 @@ class _Gate(BaseHTTPMiddleware):
         if session is None:
             message = "Not signed in, or your session has ended: sign in with your own link (the one the server printed)"
             if "text/html" in request.headers.get("accept", ""):  # a browser opening a page: a page, not JSON
-                page = _templates().get_template("not-signed-in.html").render(message=message)
+                page = self.templates.get_template("not-signed-in.html").render(message=message)
                 return HTMLResponse(page, status_code=401)
             return _error(401, message)
         request.state.member = session.member
@@ -292,11 +293,17 @@ def build_app(
         member = member_of(request)
         return adjudication_page(member) if adjudicating(member) else review_page(request, member)
 
+    def forged(token: str) -> JSONResponse | None:
+        """The refusal of a state change whose CSRF token is not the page's (None: it is)."""
+        if secrets.compare_digest(token.encode(), store.csrf_token.encode()):
+            return None
+        return _error(403, "This request did not come from the review page (missing or wrong token); reload it")
+
     async def guarded(request: Request, act: Callable[[dict], dict]) -> JSONResponse:
         """Check the CSRF token and run ``act`` on the JSON body, mapping refusals to replies."""
-        token = request.headers.get("x-csrf-token", "")
-        if not secrets.compare_digest(token, store.csrf_token):
-            return _error(403, "This request did not come from the review page (missing or wrong token); reload it")
+        refusal = forged(request.headers.get("x-csrf-token", ""))
+        if refusal is not None:
+            return refusal
         if request.headers.get("content-type", "").split(";")[0] != "application/json":
             return _error(415, "Expected a JSON body")
         try:
@@ -408,14 +415,15 @@ def build_app(
         if accounts is None:
             return _error(404, "This server has no sign-in (it was started without --team)")
         fields = parse_qs((await request.body()).decode("utf-8", "replace"))
-        if not secrets.compare_digest(fields.get("csrf", [""])[0].encode(), store.csrf_token.encode()):
-            return _error(403, "This request did not come from the review page (missing or wrong token); reload it")
+        refusal = forged(fields.get("csrf", [""])[0])
+        if refusal is not None:
+            return refusal
         accounts.sign_out(request.cookies.get(SESSION_COOKIE))
         response = HTMLResponse(templates.get_template("signed-out.html").render(corpus=store.title))
         response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
         return response
 
-    middleware = [Middleware(_Gate, accounts=accounts, local=Member(reviewer))]
+    middleware = [Middleware(_Gate, accounts=accounts, local=Member(reviewer), templates=templates)]
     if host in LOOPBACK_HOSTS:
         middleware.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=["127.0.0.1", "localhost", "[::1]"]))
     routes = [
