@@ -141,7 +141,7 @@ _ENGLISH_PATTERNS = tuple((c, _form_pattern(form)) for c in COUNTRIES for form i
 
 def referred_countries(source: str) -> list[Country]:
     """Countries any French word refers to (Corée du Nord, nord-coréen, Pyongyang, RPDC)."""
-    claimed = {c for c, _, _ in _claimed(fold(source), _CUE_PATTERNS)}
+    claimed = {c for c, _, _ in french_country_spans(fold(source))}
     return [c for c in COUNTRIES if c in claimed]
 
 
@@ -171,12 +171,13 @@ def added_countries(source: str, target: str) -> list[str]:
     an English name the source itself keeps is referred to), then countries the target names
     in place of one it lacks: "North Korea instead of South Korea" where the French names both
     and the English names North Korea more often than the French and South Korea not at all."""
-    referred = referred_countries(source) + english_countries(source)
-    named = _claimed(target, _ENGLISH_PATTERNS)
+    source_spans = french_country_spans(fold(source))
+    referred = {c for c, _, _ in source_spans} | set(english_countries(source))
+    named = english_country_spans(target)
     added = [c.name for c in COUNTRIES if c not in referred and any(c is n for n, _, _ in named)]
-    missing = missing_countries(source, target)
+    missing = _missing_countries(source, {c for c, _, _ in named})
     if missing:
-        source_counts = Counter(c for c, _, _ in _claimed(fold(source), _CUE_PATTERNS))
+        source_counts = Counter(c for c, _, _ in source_spans)
         target_counts = Counter(c for c, _, _ in named)
         more = [c for c in COUNTRIES if c in referred and target_counts[c] > source_counts[c]]
         added += [f"{c.name}{SWAPPED}{lost}" for c, lost in zip(more, missing)]
@@ -189,7 +190,10 @@ SWAPPED = " instead of "
 
 def missing_countries(source: str, target: str) -> list[str]:
     """Countries the source names (Allemagne, Corée du Nord) that the target names in no way."""
+    return _missing_countries(source, set(english_countries(target)))
+
+
+def _missing_countries(source: str, present: set[Country]) -> list[str]:
     named = {c for c, _, _ in _claimed(fold(source), _FRENCH_NAME_PATTERNS)}
-    present = english_countries(target)
     return [c.name for c in COUNTRIES if c in named and c not in present]
 
