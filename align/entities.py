@@ -23,11 +23,13 @@ from rapidfuzz import fuzz, process
 from align.countries import (
     COUNTRIES,
     COUNTRY_NAMES,
+    SWAPPED,
     _contains,
     added_countries,
     english_countries,
     english_country_spans,
     fold,
+    french_country_spans,
     missing_countries,
     referred_countries,
 )
@@ -199,8 +201,11 @@ _CONNECTORS = frozenset("of the for de du des la le van von der den al el bin be
 
 _WORD_RE = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;«»\"“”(…—–-]\s*)$")
-# …but not the full stop of an abbreviated title ("Rev. Al Sharpton", "Dr. Watson")
-_TITLE_STOP_RE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Rev|Capt|Sen|Sens|Gen|Col|Lt|Sgt|Cpl|Maj|Adm|Gov|Rep|Reps|Prof|Hon)\.\s*$")
+# …but not the full stop of an abbreviated title ("Rev. Al Sharpton", "Dr. Watson", "M. Smith")
+# or of an initial ("Michael J. Fox")
+_TITLE_STOP_RE = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Rev|Capt|Sen|Sens|Gen|Col|Lt|Sgt|Cpl|Maj|Adm|Gov|Rep|Reps|Prof|Hon|MM|Mgr|Pr|Ste)|(?<![.\w])[A-Z])\.\s*$"
+)
 _POSSESSIVE_RE = re.compile(r"['’]s?$")
 # French elided articles and conjunctions ("l'Union", "d'Israël", "jusqu'à")
 _ELISION_RE = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu|quoiqu)['’](?=\w)", re.IGNORECASE)
@@ -405,7 +410,7 @@ def added_entities(source: str, target: str) -> list[str]:
     supported = [supported_name(m) for m in found]
     for i, j in _bracketed_pairs(found, target):  # "the Fed (Federal Reserve)": the full form of a rendered name
         supported[j] = supported[j] or supported[i]
-    countries = added_countries(source, target)
+    countries = _not_referred_back(added_countries(source, target), source, target)
     # a name inside a country's name the country flags already report: "Papua New Guinea"
     reported = [(s, e) for c, s, e in english_country_spans(target) if c.name in countries]
     added = [
@@ -413,6 +418,22 @@ def added_entities(source: str, target: str) -> list[str]:
         if not ok and not any(s <= m.start and m.start + len(m.text) <= e for s, e in reported)
     ]
     return list(dict.fromkeys(added + repeated_mentions(source, target) + countries))
+
+
+# French refers back to a country it named before by "ce pays", "le pays" ("Un soutien direct
+# de ce pays", the DPRK of the sentence before) where English may name it again.
+_FRENCH_COUNTRY_BACK_REFERENCE_RE = re.compile(r"\b(?:ce|cet|le|du|au|ledit|dudit)\s+pays\b", re.IGNORECASE)
+
+
+def _not_referred_back(added: list[str], source: str, target: str) -> list[str]:
+    """The countries of ``added`` less those the source's "ce pays" may stand for: as many
+    countries as it has such references that the target does not render as "the country",
+    when the target adds no more than that."""
+    plain = [c for c in added if SWAPPED not in c]
+    references = len(_FRENCH_COUNTRY_BACK_REFERENCE_RE.findall(source)) - len(_COUNTRY_REFERENCE_RE.findall(target))
+    if not plain or len(plain) > references:
+        return added
+    return [c for c in added if c not in plain]
 
 
 _BRACKET_RE = re.compile(r"\s*[(\[]([^()\[\]]{1,80})[)\]]")
@@ -479,21 +500,39 @@ def unrendered_part(name: str, source: str) -> str:
 
 def repeated_mentions(source: str, target: str) -> list[str]:
     """A name the target says twice a few words apart ("DPRK soldiers of the DPRK") where the
-    source says no name twice so: a model stuck on the name."""
+    source says no name twice so, and refers to it fewer times in all than the target names
+    it: a model stuck on the name. ("between the DPRK and Russia, including the DPRK's export
+    … of DPRK missiles" renders the source's RPDC, RPDC and nord-coréens.)"""
 
-    def repeats(found: list[Mention], text: str) -> list[str]:
+    def name_of(m: Mention) -> str:
+        return " ".join(map(_key, m.words))  # "DPRK's" is "DPRK" said again
+
+    def repeats(found: list[Mention], text: str) -> list[Mention]:
         ends: dict[str, int] = {}
         twice = []
         for m in found:
-            name = " ".join(map(_key, m.words))  # "DPRK's" is "DPRK" said again
+            name = name_of(m)
             if name in ends and len(text[ends[name] : m.start].split()) <= _REPEAT_GAP:
-                twice.append(m.text)
+                twice.append(m)
             ends[name] = m.start + len(m.text)
         return twice
 
     if repeats(french_mentions(source), _ELIDED_RE.sub(r"\1 ", source)):
         return []
-    return repeats(mentions(target), target)
+    found = mentions(target)
+    return [
+        m.text for m in repeats(found, target)
+        if _times_referred(m, source) < sum(name_of(other) == name_of(m) for other in found)
+    ]
+
+
+def _times_referred(mention: Mention, source: str) -> int:
+    """How many times the French ``source`` refers to what the English ``mention`` names: any
+    word for its country (RPDC, nord-coréens), else the French names that render it."""
+    countries = {c for c, _, _ in english_country_spans(mention.text)}
+    if countries:
+        return sum(c in countries for c, _, _ in french_country_spans(fold(source)))
+    return sum(all(english_support(m.text)(w) for w in mention.words) for m in french_mentions(source))
 
 
 def missing_entities(source: str, target: str) -> list[str]:
