@@ -33,6 +33,8 @@ from align.countries import (
     missing_countries,
     referred_countries,
 )
+from align.french_words import is_french_word
+from align.quantities import ROMAN_NUMERAL, ROMAN_ORDINAL_ENDING
 
 # French acronyms that change in English, with the English forms that count as kept.
 ACRONYM_GLOSSARY: dict[str, tuple[str, ...]] = {
@@ -194,7 +196,7 @@ _ENGLISH_NOT_NAMES = frozenset(
 # Shun Google for the Holidays"): a headline has no other lower-case word.
 _TITLE_CASE_SMALL_WORDS = frozenset("a an the and but or nor for so yet at by in of on to up as from into onto over with than via per vs".split())
 # Roman numerals in names ("World War II", "XIXe siècle") are numbers, not names.
-_ROMAN_NUMERAL_RE = re.compile(r"(?=[IVX]{2})X{0,3}(?:IX|IV|V?I{0,3})(?:e|er|ème|eme)?")
+_ROMAN_NUMERAL_RE = re.compile(rf"(?=[IVX]{{2}}){ROMAN_NUMERAL}{ROMAN_ORDINAL_ENDING}?")
 
 # Lower-case words that join the capitalised words of one name ("Head of the European Union").
 _CONNECTORS = frozenset("of the for de du des la le van von der den al el bin ben da di del".split())
@@ -204,7 +206,7 @@ _SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;«»\"“”(…—–-]\s*)$")
 # …but not the full stop of an abbreviated title ("Rev. Al Sharpton", "Dr. Watson", "M. Smith")
 # or of an initial ("Michael J. Fox")
 _TITLE_STOP_RE = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Rev|Capt|Sen|Sens|Gen|Col|Lt|Sgt|Cpl|Maj|Adm|Gov|Rep|Reps|Prof|Hon|MM|Mgr|Pr|Ste)|(?<![.\w])[A-Z])\.\s*$"
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Rev|Capt|Sen|Sens|Gen|Col|Lt|Sgt|Cpl|Maj|Adm|Gov|Rep|Reps|Prof|Hon|MM|Mgr|Pr|Ste)\.\s*|(?<![.\w])[A-Z]\.\s+)$"
 )
 _POSSESSIVE_RE = re.compile(r"['’]s?$")
 # French elided articles and conjunctions ("l'Union", "d'Israël", "jusqu'à")
@@ -271,11 +273,14 @@ class Mention:
     start: int = 0  # where the first word is in the text
 
 
-def mentions(text: str, connectors: frozenset[str] = _CONNECTORS) -> list[Mention]:
+def mentions(
+    text: str, connectors: frozenset[str] = _CONNECTORS, name_at_start: Callable[[str], bool] = _is_acronym
+) -> list[Mention]:
     """Runs of capitalised words ("Head of the European Union", "Ri Yong Ho", "DPRK").
 
-    A sentence's first word is left out unless it is an acronym: it is capitalised because it
-    starts the sentence. A headline (no lower-case word of three letters or more) has no mentions.
+    A sentence's first word is left out unless ``name_at_start`` says it is a name (by default
+    an acronym): it is capitalised because it starts the sentence. A headline (no lower-case
+    word of three letters or more) has no mentions.
     """
     tokens = [(m.group(0), m.start(), m.end()) for m in _WORD_RE.finditer(text)]
     if len(tokens) >= 3 and not any(len(t[0]) >= 3 and t[0].islower() and t[0] not in _TITLE_CASE_SMALL_WORDS for t in tokens):
@@ -287,7 +292,7 @@ def mentions(text: str, connectors: frozenset[str] = _CONNECTORS) -> list[Mentio
     def close() -> None:
         names = [t for t in run if t[0][0].isupper()]
         before = text[: names[0][1]]
-        if _SENTENCE_START_RE.search(before) and not _TITLE_STOP_RE.search(before) and not _is_acronym(names[0][0]):
+        if _SENTENCE_START_RE.search(before) and not _TITLE_STOP_RE.search(before) and not name_at_start(names[0][0]):
             names = names[1:]  # capitalised because it starts the sentence
         kept = [t for t in names if len(t[0]) > 1 and fold(t[0]) not in _ENGLISH_NOT_NAMES and not _ROMAN_NUMERAL_RE.fullmatch(t[0])]
         if kept:
@@ -317,8 +322,13 @@ _FRENCH_CONNECTORS = frozenset("de du des la le les l d".split())
 
 
 def french_mentions(text: str) -> list[Mention]:
-    """:func:`mentions` of a French text, elided articles split off ("l'Union" → "l' Union")."""
-    return mentions(_ELIDED_RE.sub(r"\1 ", text), _FRENCH_CONNECTORS)
+    """:func:`mentions` of a French text, elided articles split off ("l'Union" → "l' Union");
+    a sentence's first word is a name where it is no French word ("Pattloch nous explique")."""
+    return mentions(_ELIDED_RE.sub(r"\1 ", text), _FRENCH_CONNECTORS, _french_name_at_start)
+
+
+def _french_name_at_start(word: str) -> bool:
+    return _is_acronym(word) or not is_french_word(word)
 
 
 # The distinctive words of countries' English names, left to the country checks; the words the
@@ -532,7 +542,7 @@ def _times_referred(mention: Mention, source: str) -> int:
     countries = {c for c, _, _ in english_country_spans(mention.text)}
     if countries:
         return sum(c in countries for c, _, _ in french_country_spans(fold(source)))
-    return sum(all(english_support(m.text)(w) for w in mention.words) for m in french_mentions(source))
+    return sum(any(english_support(m.text)(w) for w in mention.words) for m in french_mentions(source))
 
 
 def missing_entities(source: str, target: str) -> list[str]:
@@ -561,20 +571,44 @@ def missing_entities(source: str, target: str) -> list[str]:
     for i, m in enumerate(found):
         other = _bracket_words(m, source_text)
         done[i] = done[i] or bool(other) and all(rendered(w) for w in other)
-    for i, j in _bracketed_pairs(found, source_text):
+    bracketed = _bracketed_pairs(found, source_text)
+    for i, j in bracketed:
         done[i] = done[j] = done[i] or done[j]
+    for i in _said_less_often(found, source, target):
+        done[i] = False
     countries = missing_countries(source, target)
 
     def reported(name: str) -> bool:  # "Allemagne" is the country missing_countries names
         referred = {c.name for c in referred_countries(name)}
         return bool(referred) and referred <= set(countries)
 
-    missing = [m.text for m, ok in zip(found, done) if not ok and not reported(m.text)]
+    other_forms = {j for _, j in bracketed}  # one name, one flag: not "Krkonoše" of "Monts des Géants (Krkonoše)"
+    missing = [m.text for k, (m, ok) in enumerate(zip(found, done)) if not ok and k not in other_forms and not reported(m.text)]
     missing = list(dict.fromkeys(missing + countries))
     if _COUNTRY_REFERENCE_RE.search(target) and not _FRENCH_COUNTRY_WORD_RE.search(source):
         referred = next((n for n in missing if _may_be_a_country(n, source)), None)
         missing = [n for n in missing if n != referred]
     return missing
+
+
+def _said_less_often(found: list[Mention], source: str, target: str) -> list[int]:
+    """The last French mention of each name the source says more often than the target renders
+    it, where the target also names something the source does not: "entre Obama et … qu'Obama"
+    as "between Wentzler and … Obama" is one mention swapped for another name, where a pronoun
+    for the second mention ("Obama … he") adds no name and is a rendering."""
+    said: dict[str, list[int]] = {}
+    for i, m in enumerate(found):
+        said.setdefault(" ".join(map(_key, m.words)), []).append(i)
+    repeated = [places for places in said.values() if len(places) >= 2]
+    if not repeated:
+        return []
+    english = mentions(target)
+    fewer = []
+    for places in repeated:
+        renders = english_support(found[places[0]].text)
+        if sum(any(renders(w) for w in e.words) for e in english) < len(places):
+            fewer.append(places[-1])
+    return fewer if fewer and added_entities(source, target) else []
 
 
 # English refers back to a country by "the country" where French repeats its name ("la France"

@@ -180,7 +180,11 @@ def _converted(source: str, number: re.Match[str], converted: list[tuple[str, fl
     )
 
 
-_ROMAN_ORDINAL_RE = re.compile(r"\b(X{0,3}(?:IX|IV|V?I{0,3}))(?:e|er|ème)\b")
+# Roman numerals up to 39 and the French ordinal ending after them ("XIXe" siècle), also
+# read by align.entities, where "World War II" and "XIXe" are numbers, not names.
+ROMAN_NUMERAL = r"X{0,3}(?:IX|IV|V?I{0,3})"
+ROMAN_ORDINAL_ENDING = r"(?:e|er|ème|eme)"
+_ROMAN_ORDINAL_RE = re.compile(rf"\b({ROMAN_NUMERAL}){ROMAN_ORDINAL_ENDING}\b")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 
 

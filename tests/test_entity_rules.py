@@ -68,3 +68,53 @@ def test_ce_pays_rendered_by_the_country_it_stands_for_is_no_addition():
 )
 def test_a_country_no_ce_pays_stands_for_is_still_added(source, target, added):
     assert sorted(added_entities(source, target)) == added
+
+
+@pytest.mark.parametrize(
+    ("source", "dropped", "kept", "missing"),
+    [
+        # a name that starts its sentence is no French word: dropped, it is missing
+        ("Pattloch nous explique que le plaignant peut même devoir payer.",
+         "The complainant may even have to pay, says Esitjeni.", "The complainant may even have to pay, says Pattloch.",
+         ["Pattloch"]),
+        ("Freudenberg a certes obtenu gain de cause.", "Ariane was certainly proven right.",
+         "Freudenberg was certainly proven right.", ["Freudenberg"]),
+        ("« Leliwy-Krywoblocki a écrit ce livre. »", '"Pattloch wrote this book."', '"Leliwy-Krywoblocki wrote this book."',
+         ["Leliwy-Krywoblocki"]),
+        # after a title's full stop the name is no sentence's first word
+        ("M. Smith a rencontré le ministre.", "Mr Jones met the minister.", "Mr Smith met the minister.", ["Smith"]),
+    ],
+)
+def test_a_name_that_starts_a_french_sentence_is_missing_when_dropped(source, dropped, kept, missing):
+    assert missing_entities(source, dropped) == missing
+    assert missing_entities(source, kept) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        # a French word that starts the sentence is no name, whatever its class
+        ("Pourtant, la règle est claire.", "Yet the rule is clear."),
+        ("Actuellement, le marché baisse.", "Currently, the market is falling."),
+        ("Plusieurs années avant, il était connu.", "Years before, he was known."),
+        ("Estimez-vous que la règle est juste ?", "Do you think the rule is fair?"),
+        ("Lorsqu'il est arrivé, tout était calme.", "When he arrived, all was calm."),
+        ("Pas encore à l'école, le petit a gagné.", "Not yet in school, the toddler won."),
+        ("Quarante personnes sont venues.", "Forty people came."),
+        ("Interrogée, la ministre a refusé de répondre.", "When asked, the minister refused to answer."),
+    ],
+)
+def test_a_french_word_that_starts_a_sentence_is_no_missing_name(source, target):
+    assert missing_entities(source, target) == []
+
+
+OBAMA = ("Si vous observez les relations entre Obama et le premier ministre Netanyahou, vous remarquerez "
+         "qu'Obama est loin de déborder d'enthousiasme.")
+
+
+def test_a_name_the_french_says_twice_is_missing_where_another_name_takes_one_mention():
+    swapped = "If you look at the relations between Wentzler and Prime Minister Netanyahu, Obama is not quite so enthusiastic."
+    assert missing_entities(OBAMA, swapped) == ["Obama"]
+    # a pronoun for the second mention adds no name: a rendering
+    pronoun = "If you look at the relations between Obama and Prime Minister Netanyahu, he is not quite so enthusiastic."
+    assert missing_entities(OBAMA, pronoun) == [] and added_entities(OBAMA, pronoun) == []
