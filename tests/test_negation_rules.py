@@ -1,0 +1,196 @@
+"""Negation rules read off the dev references (issue 28 item 5, negation-lost precision and
+recall): each rule keeps a faithful rendering unflagged and, next to it, a lost negation flagged."""
+
+import pytest
+
+from align.negation import french_negations, negation_lost
+
+SEED_SOURCE = (
+    "Un soutien direct de ce pays à la guerre d’agression menée par la Russie contre l’Ukraine, attesterait non seulement "
+    "des efforts désespérés de la Russie pour compenser ses pertes mais représenterait aussi une extension dangereuse du "
+    "conflit."
+)
+
+
+@pytest.mark.parametrize(
+    "faithful",
+    [
+        # the seed statement's own reference
+        "The DPRK's direct support for Russia's war of aggression against Ukraine, besides showing Russia's desperate "
+        "efforts to compensate its losses, would mark a dangerous expansion of the conflict.",
+        "In addition to showing Russia's desperate efforts to compensate its losses, it would mark a dangerous expansion.",
+        "It would show Russia's desperate efforts to compensate its losses as well as mark a dangerous expansion.",
+        "It would show Russia's desperate efforts to compensate its losses and would also mark a dangerous expansion.",
+        "It would both show Russia's desperate efforts to compensate its losses and mark a dangerous expansion.",
+        "It would not only show Russia's desperate efforts to compensate its losses but also mark a dangerous expansion.",
+    ],
+)
+def test_an_additive_construction_renders_non_seulement(faithful):
+    assert not negation_lost(SEED_SOURCE, faithful)
+
+
+@pytest.mark.parametrize(
+    "unfaithful",
+    [
+        # "not only … but also" with its "not" removed
+        "It would only show Russia's desperate efforts to compensate its losses but also mark a dangerous expansion.",
+        "It would just show Russia's desperate efforts to compensate its losses, but it would also mark a dangerous expansion.",
+        # no addition at all
+        "It would show Russia's desperate efforts to compensate its losses and mark a dangerous expansion.",
+    ],
+)
+def test_non_seulement_rendered_as_only_or_nothing_is_still_flagged(unfaithful):
+    assert negation_lost(SEED_SOURCE, unfaithful)
+
+
+def test_ne_pas_seulement_is_rendered_by_an_addition_too():
+    source = "L'expérience ne dépend pas seulement de la largeur des sièges."
+    assert not negation_lost(source, "The experience depends on more than the width of a seat.")
+    assert negation_lost(source, "The experience only depends on the width of a seat, but also on the legroom.")
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # an elided expletive "ne" after "avant que", "à moins que"; "sans que … ne"; "empêcher que",
+        # "craindre que … ne"
+        ("Il a égalisé avant que Nielsen n'inscrive deux buts.", 0),
+        ("Il a égalisé avant que Nielsen n'ait pu inscrire le moindre but, pas même un penalty.", 1),
+        ("Elles ne dépensent pas à moins qu'elles n'envisagent de prendre des mesures.", 1),
+        ("Les baux ont été renouvelés sans qu'il n'y ait d'appel d'offres.", 1),
+        ("Elles s'efforcent d'empêcher que d'autres ne s'ôtent la vie.", 0),
+        ("Il craignait que le comité ne « s'effondre ».", 0),
+        ("Il craignait que le comité ne s'effondre pas.", 1),
+        # "que" after a "ne" governed by a negative subject is a conjunction, not "ne … que"
+        ("Rien n'indique que les États-Unis aient transmis des secrets.", 1),
+        ("Personne ne pense que ce soit grave.", 1),
+        ("Il n'indique que les chiffres.", 0),
+        # "ne … que" across commas
+        ("Cette opportunité ne se présenterait, par contre, que si je réussis.", 0),
+        ("Cette opportunité ne se présenterait pas, par contre, si je réussis.", 1),
+        # "rien qu'" elided (just), "n'importe" (any) takes no "que"
+        ("Rien qu'en 2011, la commission a autorisé 774 systèmes.", 0),
+        ("Il ne vient pas et fait n'importe quoi pour que ça marche.", 1),
+        # a negative question asking why keeps its negation; a yes/no one need not
+        ("Pourquoi ne voulaient-ils pas que le FBI enquête ?", 1),
+        ("Ne voulaient-ils pas que le FBI enquête ?", 0),
+        # two negations that cancel
+        ("Je ne peux pas ne pas être optimiste.", 0),
+        ("Ces restrictions ne sont pas sans conséquence.", 0),
+        ("Il n'est pas impossible que cela arrive.", 0),
+        ("Il n'est pas possible que cela arrive.", 1),
+        ("Ces restrictions sont sans conséquence.", 1),
+        # "jamais" after a superlative or a subjunctive is "ever"
+        ("C'est le pire langage corporel que j'aie jamais vu.", 0),
+        ("C'est le semestre le plus apocalyptique que je n'ai jamais connu.", 0),
+        ("C'est la mission la plus difficile jamais entreprise.", 0),
+        ("Il est l'un des quatre joueurs à avoir jamais atteint ce score.", 0),
+        ("C'est un record jamais atteint.", 1),
+        ("Il est le seul à n'avoir jamais gagné.", 1),
+        # "pas" after a number or "chaque" is a step
+        ("Il habite à deux pas de l'Arc de Triomphe.", 0),
+        ("Il s'arrête à chaque pas.", 0),
+        ("Pas de chance pour lui.", 1),
+        # nouns and adjectives made with "sans"
+        ("L'argent aidera les sans-abri.", 0),
+        ("Il a eu un accident sans gravité.", 0),
+        ("Il a eu un accident sans blessé.", 1),
+        # "ou non" (whether), "il n'empêche" (even so), "non ?" closing a question
+        ("Les membres se demandent si l'appareil présente ou non un risque.", 0),
+        ("Il y a un risque ou pas de risque.", 1),
+        ("Il n'empêche, son projet est né à Aubervilliers.", 0),
+        ("Cela n'empêche pas son projet.", 1),
+        ("Plus personne ne va dans ces bibliothèques, non ?", 1),
+        ("« Non », a répondu M. Tripodi.", 0),
+        # "et non" is a negation of its own after "ne"; so is "ne" after a subject of its own
+        ("La violence n'est rien d'autre qu'un hasard, et non le signe d'une escalade.", 2),
+        ("Ils ne peuvent pas être utilisés et nous n'avons pas l'intention de changer cela.", 2),
+        ("Il ne mourra pas et ne partira pas en retraite.", 1),
+        # words that negate by their meaning, beside a "ne" of their clause
+        ("Il ignorait qu'il avait obtenu la distinction.", 1),
+        ("Ils se préparent à une absence totale d'accord.", 1),
+        ("On ne peut pas capter ces données à leur insu.", 2),
+        ("Elle ne peut pas excuser l'impossibilité de concevoir un site.", 2),
+    ],
+)
+def test_french_negations_counted_as_english_says_them(source, expected):
+    assert french_negations(source) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "faithful", "unfaithful"),
+    [
+        # English words that negate: "nonpartisan", "ineligible", "insufficient", "unpopular",
+        # "yet to", "failure", "denied", "ignore"
+        ("C'est un analyste politique non partisan.", "He is a nonpartisan political analyst.",
+         "He is a partisan political analyst."),
+        ("Les personnes jugées non éligibles seront expulsées.", "Those deemed ineligible will be deported.",
+         "Those deemed eligible will be deported."),
+        ("Le revenu familial ne suffit pas.", "The family income is insufficient.", "The family income is sufficient."),
+        ("Chequers n'est pas apprécié du grand public.", "Chequers is unpopular with the general public.",
+         "Chequers is popular with the general public."),
+        ("C'est un mystère que je ne suis pas encore arrivé à élucider.", "It's a mystery I have yet to solve.",
+         "It's a mystery I have solved."),
+        ("S'il ne le faisait pas, il serait arrêté.", "Failure to do so would make him liable to arrest.",
+         "Doing so would make him liable to arrest."),
+        ("Vous n'avez pas pu voir l'événement principal.", "You were denied watching the main event.",
+         "You were allowed to watch the main event."),
+        ("Nous ignorons ce qu'ils vont trouver.", "We don't know what they will find.", "We do know what they will find."),
+        ("Ils ignorent les avertissements.", "They ignore the warnings.", "They heed the warnings."),
+        # "denial" renders "négation", which is no negation of the sentence
+        ("Sa négation ne semble pas être bien reçue.", "Her denial did not appear to sit well.",
+         "Her denial did appear to sit well."),
+        # "instead" alone renders "mais" and negates nothing; "instead of" does
+        ("Le président n'a pas évoqué le témoignage, mais il a dit que les gens étaient méchants.",
+         "The president did not address the testimony, instead saying that people were mean.",
+         "The president did address the testimony, instead saying that people were mean."),
+        ("Il n'a pas couru, il a marché.", "He walked instead of running.", "He walked and ran."),
+        # "unfortunately" negates nothing
+        ("Il n'existe malheureusement pas de recette miracle.", "Unfortunately, there is no miracle recipe.",
+         "Unfortunately, there is some miracle recipe."),
+        # "pas … avant" is "not … until"; "tant que … ne … pas" is "until"
+        ("Elle ne sera pas en service avant l'année prochaine.", "It will not be in service until next year.",
+         "It will be in service until next year."),
+        ("Il n'y aura pas de soutien tant qu'un accord ne sera pas conclu.", "There will be no aid until there is a deal.",
+         "There will be aid when there is a deal."),
+        # "sans-abri" is "homeless" or "rough sleepers"
+        ("Les entreprises qui ne paient pas d'impôts aideront les sans-abri.",
+         "Firms not paying tax will help rough sleepers.", "Firms paying tax will help the homeless."),
+        # "peu charismatique" is "uncharismatic"
+        ("Le candidat peu charismatique ne parle pas.", "The uncharismatic candidate does not speak.",
+         "The uncharismatic candidate does speak."),
+        # "or not" negates nothing, as "ou non" does not
+        ("Il ne sait pas s'il le prendra ou non.", "He does not know whether or not he will take it.",
+         "He does know whether or not he will take it."),
+        # "No," answering, as "Non," does
+        ("Avons-nous divulgué des informations... Non, nous n'avons pas divulgué d'informations.",
+         "Did we leak...No, we didn't leak.", "Did we leak...No, we did leak."),
+        # "sans doute" said with "doubt" needs its "no"
+        ("Ce serait sans doute la finale la plus spectaculaire.", "It would no doubt be the most dramatic finale.",
+         "It would some doubt be the most dramatic finale."),
+        # litotes: "pas grand-chose" / "little", "n'a pas hésité" / "was quick", "n'allait pas" / "wrong"
+        ("La crise n'a pas grand-chose à voir avec les déficits.", "The crisis has little to do with deficits.",
+         "The crisis has a lot to do with deficits."),
+        ("Le tribunal n'a pas hésité à dénoncer le couple.", "The court has been quick to denounce the couple.",
+         "The court has been slow to denounce the couple."),
+        ("Il se rendait compte que quelque chose n'allait pas.", "He knew something was wrong.", "He knew something was right."),
+    ],
+)
+def test_english_renderings_of_french_negations(source, faithful, unfaithful):
+    assert not negation_lost(source, faithful)
+    assert negation_lost(source, unfaithful)
+
+
+@pytest.mark.parametrize(
+    ("source", "faithful"),
+    [
+        ("Il faut déterminer si on devrait le passer ou non.", "You need to determine whether to take it."),
+        ("Ce serait sans doute la finale la plus spectaculaire.", "It would probably be the most dramatic finale."),
+        ("Ce serait sans doute la finale la plus spectaculaire.", "It would undoubtedly be the most dramatic finale."),
+        ("Il a eu un accident sans gravité.", "He was in a minor accident."),
+        ("Il a eu un accident sans gravité.", "He was in an accident without serious consequences."),
+        ("C'est une décadence sans précédent.", "It is an unprecedented decadence."),
+    ],
+)
+def test_faithful_renderings_are_not_flagged(source, faithful):
+    assert not negation_lost(source, faithful)
