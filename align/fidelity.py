@@ -31,13 +31,20 @@ FIDELITY_FLAGS = ("entity-added", "entity-missing", "number-changed", "negation-
 
 
 # Omission and addition: English runs about 0.9 times as long as French in characters; a
-# translation whose length ratio is far from that, or whose similarity to the source is low for
-# its length ratio, has content the other side lacks.
+# translation whose length ratio is far from that has content the other side lacks, unless an
+# embedder finds every clause of the longer side rendered (a free translation: see clause_gains).
 @dataclass(frozen=True)
 class LengthModel:
     """log(len(target)/len(source)) is about normal around ``mean`` with a spread that shrinks
     with length: ``spread / sqrt(min(len)) + floor``; beyond the limits it is flagged (fitted on
-    newstest2013: mean log ratio −0.13, spread 0.27 under 40 characters, 0.10 past 150)."""
+    newstest2013: mean log ratio −0.13, spread 0.27 under 40 characters, 0.10 past 150).
+
+    With a clause gain (an embedder's) the limit is ``clause_limit`` less the gain times the
+    side's weight: a pair whose similarity rises when one clause of the longer side is left out
+    lacks that clause's rendering; one whose similarity falls renders it, however freely. The
+    gain is looked for past ``clause_gate`` spreads only (cost). Fitted on newstest2013 lines
+    0–999 and 2000–2999: length-flagged references 53 → 11, omission recall 0.85 → 0.86,
+    addition 0.92 → 0.95."""
 
     mean: float = -0.12
     spread: float = 1.1
@@ -45,6 +52,10 @@ class LengthModel:
     omission_limit: float = 2.4
     addition_limit: float = 2.2
     min_chars: int = 25  # both sides shorter: a headline or exclamation, rephrased freely
+    clause_limit: float = 3.0
+    omission_weight: float = 15.0
+    addition_weight: float = 30.0
+    clause_gate: float = 1.5
 
     def zscore(self, source: str, target: str) -> float:
         source_chars, target_chars = spelt_out_length(source), spelt_out_length(target)
@@ -71,33 +82,74 @@ def spelt_out_length(text: str) -> int:
     return len(text) + sum(_SPELT_OUT.get(a, len(a)) - len(a) for a in _ACRONYM_RE.findall(text))
 
 
-def length_flags(source: str, target: str, similarity: float | None = None, model: LengthModel = LENGTH_MODEL) -> list[str]:
-    """``omission`` or ``addition`` from the length ratio, the bar lower when an embedder finds
-    the two sides dissimilar and higher when it finds them alike."""
+def length_flags(source: str, target: str, clause_gain: float | None = None, model: LengthModel = LENGTH_MODEL) -> list[str]:
+    """``omission`` or ``addition`` from the length ratio; with a ``clause_gain`` (from
+    :func:`clause_gains`) the bar is lower the more one clause of the longer side stands apart."""
     if len(source) < model.min_chars and len(target) < model.min_chars:
         return []
     z = model.zscore(source, target)
-    shift = 0.0 if similarity is None else (similarity - SIMILARITY_PIVOT) * SIMILARITY_WEIGHT
-    if z < -(model.omission_limit + shift):
+    if clause_gain is None:
+        omission_limit, addition_limit = model.omission_limit, model.addition_limit
+    else:
+        omission_limit = model.clause_limit - model.omission_weight * clause_gain
+        addition_limit = model.clause_limit - model.addition_weight * clause_gain
+    if z < -omission_limit:
         return [f"omission:{_ratio(source, target)}"]
-    if z > model.addition_limit + shift:
+    if z > addition_limit:
         return [f"addition:{_ratio(source, target)}"]
     return []
 
 
-# With a similarity, the limits move by (similarity − pivot) × weight spreads: USE gives human
-# translations 0.81 on average (5th percentile 0.65) and a reference with a clause cut or a
-# sentence added 0.51 (newstest2013); chosen there among pivots 0.5-0.7 and weights 0-12.
-SIMILARITY_PIVOT = 0.7
-SIMILARITY_WEIGHT = 4.0
+# Clauses end at a clause mark, a sentence end, a dash or a bracket, or before a conjunction or
+# relative word (what a translator drops or adds whole).
+_FRENCH_CLAUSE_RE = re.compile(
+    r"(?<=[,;:])\s+|(?<=[.!?])\s+(?=[A-ZÀ-Ý«\"])|\s+[-–—]\s+|\s*[()]\s*|\s+(?=\b(?:et|mais|qui|dont|où|car|lorsque|quand|"
+    r"puisque|parce que|alors que|tandis que|bien que|après|avant|pendant que|si bien que)\b)"
+)
+_ENGLISH_CLAUSE_RE = re.compile(
+    r"(?<=[,;:])\s+|(?<=[.!?])\s+(?=[A-Z\"“])|\s+[-–—]\s+|\s*[()]\s*|\s+(?=\b(?:and|but|which|who|whom|whose|where|while|"
+    r"because|although|whereas|after|before|when|since|as)\b)"
+)
+
+
+def _without_each_clause(text: str, clause_re: re.Pattern[str]) -> list[str]:
+    clauses = [c for c in clause_re.split(text) if c and c.strip()]
+    return [" ".join(clauses[:i] + clauses[i + 1 :]) for i in range(len(clauses))] if len(clauses) > 1 else []
+
+
+def clause_gains(sources: Sequence[str], targets: Sequence[str], source_vectors: np.ndarray, target_vectors: np.ndarray,
+                 embedder, model: LengthModel = LENGTH_MODEL) -> list[float]:
+    """For each pair whose length ratio is off by ``model.clause_gate`` spreads or more, the most
+    its similarity rises when one clause of the longer side (the source if the target is short)
+    is left out: above 0 that clause has no rendering; a free but full translation loses
+    similarity with any clause (median −0.04 on newstest2013, a clause cut +0.13, a sentence
+    added +0.11). 0 where the ratio is near the mean or the longer side is one clause."""
+    variants: dict[int, tuple[list[str], np.ndarray]] = {}
+    for k, (source, target) in enumerate(zip(sources, targets)):
+        if len(source) < model.min_chars and len(target) < model.min_chars:
+            continue
+        z = model.zscore(source, target)
+        if z <= -model.clause_gate:
+            variants[k] = (_without_each_clause(source, _FRENCH_CLAUSE_RE), target_vectors[k])
+        elif z >= model.clause_gate:
+            variants[k] = (_without_each_clause(target, _ENGLISH_CLAUSE_RE), source_vectors[k])
+    texts = sorted({t for shortened, _ in variants.values() for t in shortened})
+    vectors = dict(zip(texts, embedder.encode(texts))) if texts else {}
+    gains = [0.0] * len(sources)
+    for k, (shortened, other) in variants.items():
+        if shortened:
+            similarity = float(source_vectors[k] @ target_vectors[k])
+            gains[k] = max(float(vectors[t] @ other) for t in shortened) - similarity
+    return gains
 
 
 def _ratio(source: str, target: str) -> str:
     return f"{len(target) / max(len(source), 1):.2f}"
 
 
-def check_translation(source: str, target: str, similarity: float | None = None) -> tuple[str, ...]:
-    """Fidelity flags of ``target`` as a translation of ``source`` (empty: nothing seen)."""
+def check_translation(source: str, target: str, clause_gain: float | None = None) -> tuple[str, ...]:
+    """Fidelity flags of ``target`` as a translation of ``source`` (empty: nothing seen);
+    ``clause_gain`` as :func:`length_flags` takes it."""
     if not source.strip() or not target.strip():
         return ()
     flags = [f"entity-added:{e}" for e in added_entities(source, target)]
@@ -106,7 +158,7 @@ def check_translation(source: str, target: str, similarity: float | None = None)
     flags += [f"number-changed:{n}" for n in changed_numbers(source, target)]
     if negation_lost(source, target):
         flags.append("negation-lost")
-    flags += length_flags(source, target, similarity)
+    flags += length_flags(source, target, clause_gain)
     return tuple(dict.fromkeys(flags))
 
 
@@ -174,12 +226,15 @@ def _value(flag: str) -> str:
 
 
 def check_pairs(sources: Sequence[str], targets: Sequence[str], embedder=None) -> list[tuple[str, ...]]:
-    """:func:`check_translation` over pairs; with an embedder, omission and addition weigh the
-    two sides' similarity, and entities rendered under another name are not flagged."""
+    """:func:`check_translation` over pairs; with an embedder, omission and addition weigh how
+    well the longer side's clauses are rendered, and entities rendered under another name are
+    not flagged."""
     if embedder is None:
         return [check_translation(s, t) for s, t in zip(sources, targets)]
-    sims = similarities(sources, targets, embedder)
-    checked = [check_translation(s, t, float(sim)) for s, t, sim in zip(sources, targets, sims)]
+    sources, targets = list(sources), list(targets)
+    source_vectors, target_vectors = embedder.encode(sources), embedder.encode(targets)
+    gains = clause_gains(sources, targets, source_vectors, target_vectors, embedder)
+    checked = [check_translation(s, t, gain) for s, t, gain in zip(sources, targets, gains)]
     texts: set[str] = set()
     for flags, source, target in zip(checked, sources, targets):
         added, missing = _entity_flags(flags)

@@ -1,0 +1,109 @@
+"""Omission and addition flags weigh how well the longer side's clauses are rendered (issue 28
+item 5): a free translation of every clause passes at a length ratio that flags a cut clause."""
+
+import numpy as np
+import pytest
+
+from align.fidelity import (
+    _ENGLISH_CLAUSE_RE,
+    _FRENCH_CLAUSE_RE,
+    LENGTH_MODEL,
+    _without_each_clause,
+    check_pairs,
+    check_translation,
+    clause_gains,
+    length_flags,
+)
+
+TRAVELLERS = ("Les voyageurs se précipitent sur les billets bon marché comme des enfants sur des bonbons, "
+              "et ensuite ils passent des heures à attendre dans les aéroports.")
+MUSEUM = "L'entrée du musée est gratuite et les photos sont interdites."
+MUSEUM_FREE = "Admission to the museum is free of charge, and taking photographs is strictly not allowed."
+
+
+def kinds(flags):
+    return {f.split(":", 1)[0] for f in flags}
+
+
+def test_the_clause_gain_moves_the_bar_both_ways():
+    source = "Le ministre a annoncé une baisse des impôts pour les ménages modestes dès l'an prochain."
+    target = "The minister announced tax cuts for poorer households."
+    z = LENGTH_MODEL.zscore(source, target)
+    assert -LENGTH_MODEL.clause_limit < z < -LENGTH_MODEL.clause_gate
+    assert length_flags(source, target, clause_gain=-0.05) == []  # every clause rendered
+    assert length_flags(source, target, clause_gain=0.1)[0].startswith("omission")  # one clause stands apart
+    longer = "The minister announced that taxes would be cut next year for the households that earn least, he said."
+    assert LENGTH_MODEL.clause_gate < LENGTH_MODEL.zscore(source, longer) < LENGTH_MODEL.clause_limit
+    assert length_flags(source, longer, clause_gain=-0.05) == []
+    assert length_flags(source, longer, clause_gain=0.1)[0].startswith("addition")
+
+
+def test_without_an_embedder_the_length_limits_stay():
+    source = "Le ministre a annoncé une baisse des impôts pour les ménages modestes dès l'an prochain."
+    assert "omission" in kinds(check_translation(source, "The minister announced tax cuts."))
+    assert check_translation(source, "The minister announced tax cuts for poorer households from next year.") == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "clause_re", "clauses"),
+    [
+        (TRAVELLERS, _FRENCH_CLAUSE_RE, 2),  # ", et" is one cut
+        ("Il a signé le contrat et il est reparti aussitôt.", _FRENCH_CLAUSE_RE, 2),  # "et" alone
+        ("Le maire, qui s'était opposé au projet, a donné son accord.", _FRENCH_CLAUSE_RE, 3),
+        ("Il est parti (sans un mot) parce que la réunion durait.", _FRENCH_CLAUSE_RE, 3),
+        (MUSEUM_FREE + " Guided tours start at ten.", _ENGLISH_CLAUSE_RE, 3),  # a sentence is a clause
+        ("The mayor agreed to the stadium, which he had long opposed.", _ENGLISH_CLAUSE_RE, 2),
+        ("Le Premier ministre a démissionné.", _FRENCH_CLAUSE_RE, 0),  # one clause: nothing to leave out
+    ],
+)
+def test_each_clause_is_left_out_in_turn(text, clause_re, clauses):
+    shortened = _without_each_clause(text, clause_re)
+    assert len(shortened) == clauses
+    assert all(len(s) < len(text) for s in shortened)
+
+
+class CountingEmbedder:
+    """Bag-of-letters vectors; counts the texts it is asked for."""
+
+    name = "counting"
+
+    def __init__(self):
+        self.texts = []
+
+    def encode(self, texts):
+        self.texts += list(texts)
+        rows = np.zeros((len(texts), 26), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for c in text.lower():
+                if "a" <= c <= "z":
+                    rows[row, ord(c) - 97] += 1
+        return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-9)
+
+
+def test_clauses_are_embedded_only_for_pairs_whose_length_is_off():
+    embedder = CountingEmbedder()
+    sources = [MUSEUM, TRAVELLERS, TRAVELLERS]
+    targets = ["Admission to the museum is free, and photos are banned.",  # ratio near the mean
+               "Travellers grab cheap tickets like kids grab sweets.", "Travellers grab cheap tickets."]
+    vectors = embedder.encode(sources), embedder.encode(targets)
+    embedder.texts.clear()
+    gains = clause_gains(sources, targets, *vectors, embedder)
+    assert gains[0] == 0.0 and gains[1] != 0.0
+    assert sorted(embedder.texts) == sorted(set(_without_each_clause(TRAVELLERS, _FRENCH_CLAUSE_RE)))  # once each
+
+
+def test_with_use_a_free_translation_passes_and_a_cut_or_added_clause_is_flagged():
+    from align.embed import get_embedder
+
+    pairs = [
+        (TRAVELLERS, "Travellers grab cheap tickets like kids grab sweets, then wait for hours at airports."),
+        (TRAVELLERS, "Travellers grab cheap tickets like kids grab sweets."),
+        (MUSEUM, MUSEUM_FREE),
+        (MUSEUM, MUSEUM_FREE + " Guided tours start at ten."),
+    ]
+    flags = check_pairs([s for s, _ in pairs], [t for _, t in pairs], get_embedder("use"))
+    # the free translations are as far from the mean length as the old limits flagged
+    assert LENGTH_MODEL.zscore(*pairs[0]) < -LENGTH_MODEL.omission_limit
+    assert LENGTH_MODEL.zscore(*pairs[2]) > LENGTH_MODEL.addition_limit
+    assert flags[0] == () and flags[2] == ()
+    assert kinds(flags[1]) == {"omission"} and kinds(flags[3]) == {"addition"}
