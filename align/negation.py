@@ -45,11 +45,12 @@ _NE_QUE_RE = re.compile(
 _NEGATIVE_SUBJECT_RE = re.compile(r"\b(?:rien|personne|aucune?|jamais|nul|nulle)\b[^.;:!?,]*$", re.IGNORECASE)
 # Negative words in phrases that do not negate: "sans (aucun) doute" (certainly), "sans cesse"
 # (constantly), "sans compter" (not to mention), "sans ambages" (frankly), "sans problème"
-# (smoothly), "plus que jamais" (than ever), "à jamais" (forever), "si jamais" (if ever),
-# "pas mal" (quite a lot), "rien que" (just), "ne (pas) cesser de" and "ne (pas) arrêter de" (keep
-# on), "sans détour" (bluntly), "sans arrêt" (constantly), "sans oublier" (as well as), "n'en
-# déplaise à" (with all due respect to), "sans suite" (dropped), "ou non" (whether), "il
-# n'empêche" (even so); "Non," answering a question, which English often leaves out; the "ne"
+# (smoothly), "plus que jamais" (than ever), "plus qu'aucun" (more than any), "à jamais"
+# (forever), "si jamais" (if ever), "pas mal" (quite a lot), "rien que" (just), "ne (pas) cesser
+# de" and "ne (pas) arrêter de" (keep on), "sans détour" (bluntly), "sans arrêt" (constantly),
+# "sans oublier" (as well as), "n'en déplaise à" (with all due respect to), "sans suite"
+# (dropped), "ou non" (whether), "il n'empêche" (even so); "Non," answering a question or "…, non
+# ?" closing one, which English often leaves out or says otherwise ("right?"); the "ne"
 # that "avant que", "à moins que", "sans que", "de peur que", "craindre que", "empêcher que" or a
 # comparison put before a verb with no "pas" ("avant qu'elle ne soit occupée", "plus que je ne
 # le pensais"); and two negations that cancel ("n'est pas sans conséquence", "je ne peux pas ne
@@ -57,7 +58,7 @@ _NEGATIVE_SUBJECT_RE = re.compile(r"\b(?:rien|personne|aucune?|jamais|nul|nulle)
 _FRENCH_NOT_NEGATING_RE = re.compile(
     r"\bsans\s+(?:(?:aucun\s+)?doute|cesse|compter|ambages|probl[èe]mes?|d[ée]tours?|arr[êe]t|oublier|suite)\b|\bn['’]en\s+d[ée]plaise\b|"
     rf"\b(?:plus|moins|mieux|pire|autre|autrement|davantage)\b[^,;:.!?]*?\bqu(?:e\s+|['’])\S+\s+{_NE}{_NO_NEGATIVE_WORD_AFTER}|"
-    r"\b(?:que|qu['’]|à|si)\s*jamais\b|\bpas\s+mal\b|\brien\s+qu(?:e\b|['’])|(?:^|[.!?…:])[\s«\"“'(]*non\s*[»\"”]?\s*[,.!]|,\s*non\s*\?|"
+    r"\b(?:que|qu['’]|à|si)\s*jamais\b|\b(?:plus|moins|mieux|autant|davantage)\b[^,;:.!?]*?\bqu(?:e\s+|['’])aucune?\b|\bpas\s+mal\b|\brien\s+qu(?:e\b|['’])|(?:^|[.!?…:])[\s«\"“'(]*non\s*[»\"”]?\s*[,.!]|,\s*non\s*\?|"
     r"\bou\s+non\b|\bou\s+pas\b(?!\s+d[e'’])|\bil\s+n['’]empêche\b(?!\s+pas)|^\W*n['’]empêche\b(?!\s+pas)|"
     r"\b(?:avant|moins|peur|crainte|craint\w*|craign\w*|craindre|redout\w*|empêch\w*|évit\w*)\s+qu(?:e\s+|['’])[^,;:.!?]*?"
     rf"{_NE}{_NO_NEGATIVE_WORD_AFTER}|(?<=\bsans\s)qu(?:e\s+|['’])[^,;:.!?]*?{_NE}|"
@@ -147,7 +148,7 @@ def french_negations(source: str) -> int:
 
 _ENGLISH_NEGATION_RE = re.compile(
     r"\b(?:not|no|never|nothing|nobody|none|neither|nor|without|cannot|nowhere|hardly|barely|non|"
-    r"unable|lack|lacks|lacked|lacking|absence|absent|fail|fails|failed|failures?|refuse|refused|refuses|avoid|avoids|avoided|"
+    r"unable|lack|lacks|lacked|lacking|absence|absent|fail|fails|failed|failures?|refuse|refused|refuses|declin(?:e|es|ed|ing)(?=\s+to\b)|avoid|avoids|avoided|"
     r"until|instead(?=\s+of\b)|exempt|free|unless|prohibits?|prohibited|prohibiting|forbids?|forbidden|forbade|bans?|banned|"
     r"disregards?|disregarded|disregarding|lest|neglect|neglects|neglected|neglecting|ignor(?:e|es|ed|ing|ance|ant)|"
     r"unbeknownst|little(?=\s+doubt)|yet(?=\s+to\b)|den(?:y|ies|ied|ying|ial))\b|n['’]t\b|\bnon-|"
@@ -178,7 +179,7 @@ _RENDERS_A_FRENCH_WORD = tuple(
     for english, french in (
         (r"avoid", r"\bévit"),
         (r"fail", r"\b(?:échou|échec)"),
-        (r"refus", r"\brefus"),
+        (r"refus|declin", r"\brefus"),
         (r"den", r"\b(?:ni[eé]|nier|négation|dément|déni|refus)"),
         (r"lack|absence", r"\b(?:manqu|faute\s+d|carence|défaut|pénurie|inexist)"),
         (r"until", r"\b(?:jusqu|avant\b)"),  # "pas … avant" is "not … until"

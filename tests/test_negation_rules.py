@@ -102,6 +102,9 @@ def test_ne_pas_seulement_is_rendered_by_an_addition_too():
         ("Cela n'empêche pas son projet.", 1),
         ("Plus personne ne va dans ces bibliothèques, non ?", 1),
         ("« Non », a répondu M. Tripodi.", 0),
+        # "plus qu'aucun" is "more than any"
+        ("Il a fait plus qu'aucun autre président.", 0),
+        ("Il a dit qu'aucun soldat n'était mort.", 1),
         # "et non" is a negation of its own after "ne"; so is "ne" after a subject of its own
         ("La violence n'est rien d'autre qu'un hasard, et non le signe d'une escalade.", 2),
         ("Ils ne peuvent pas être utilisés et nous n'avons pas l'intention de changer cela.", 2),
@@ -135,6 +138,10 @@ def test_french_negations_counted_as_english_says_them(source, expected):
          "Doing so would make him liable to arrest."),
         ("Vous n'avez pas pu voir l'événement principal.", "You were denied watching the main event.",
          "You were allowed to watch the main event."),
+        ("Un porte-parole n'a pas souhaité commenter.", "A spokesman declined to comment.",
+         "A spokesman wished to comment."),
+        ("Un porte-parole a refusé de commenter, il ne viendra pas.", "A spokesman declined to comment; he will not come.",
+         "A spokesman declined to comment; he will come."),
         ("Nous ignorons ce qu'ils vont trouver.", "We don't know what they will find.", "We do know what they will find."),
         ("Ils ignorent les avertissements.", "They ignore the warnings.", "They heed the warnings."),
         # "denial" renders "négation", which is no negation of the sentence
