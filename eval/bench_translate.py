@@ -11,9 +11,10 @@ Systems: ``naive`` (below), ``fewshot`` (fixed examples, no adapter: the default
 adapter), ``default`` (``get_translator("gguf")``: the embedded LoRA adapter and the prompt
 header, or ``--adapter PATH``), ``wide`` (the default with the model's whole 262k-token
 vocabulary instead of the narrowed one, as before run 8), ``memory`` (the default plus 4
-examples per batch from the embedded translation memory) and ``best`` (``--quality best``:
+examples per batch from the embedded translation memory), ``best`` (``--quality best``:
 Qwen2.5-Coder-1.5B-Instruct, align.translate.presets; compared with ``default`` by sacrebleu's
-paired bootstrap, with p-values). With a network, ``transformers``
+paired bootstrap, with p-values) and ``best-memory`` (best with the memory's examples as chat
+turns). With a network, ``transformers``
 and ``ctranslate2`` run ``--model`` (default Helsinki-NLP/opus-mt-fr-en) through those
 backends. The few-shot examples and the memory come from WMT newstest2013 lines 1-1000 /
 Tatoeba, the adapter's training data from newstest2013 outside lines 1000-1199, UD PUD and
@@ -39,7 +40,7 @@ TEST_SETS = {
     "newstest2014": (DATA / "wmt/newstest2014.fra", DATA / "wmt/newstest2014.eng", 0),
     "newstest2013-dev": (DATA / "wmt/newstest2013.fra", DATA / "wmt/newstest2013.eng", 1000),
 }
-SYSTEMS = ("naive", "fewshot", "default", "wide", "memory", "best")
+SYSTEMS = ("naive", "fewshot", "default", "wide", "memory", "best", "best-memory")
 # Encoder-decoder backends need a real MT model (``--model``, downloaded from the hub once), so
 # they run only when asked for; their speed on a model of opus-mt's shape: bench_seq2seq.py.
 SEQ2SEQ_SYSTEMS = ("transformers", "ctranslate2")
@@ -90,10 +91,12 @@ def run_worker(system: str, test_set: str, limit: int, adapter: str | None = Non
         translator = load_gguf_translator(memory=load_memory())
     elif system == "fewshot":
         translator = load_gguf_translator(adapter=False)
-    elif system == "best":
+    elif system in ("best", "best-memory"):
         from align.translate.presets import quality_backend
 
-        translator = get_translator(*quality_backend("best", "gguf", None, len(sources)))
+        backend, best_model = quality_backend("best", "gguf", None, len(sources))
+        translator = (load_gguf_translator(best_model, memory=load_memory()) if system == "best-memory"
+                      else get_translator(backend, best_model))
     elif system in SEQ2SEQ_SYSTEMS:
         translator = get_translator(system, model)
     elif system == "wide":
