@@ -212,6 +212,8 @@ def main() -> None:
     parser.add_argument("--show-false", type=int, default=0, help="print N false flags on originals per flag")
     parser.add_argument("--show-flagged", type=int, default=0,
                         help="print the first N flagged references once each, with their line, for checking by hand")
+    parser.add_argument("--flagged-kind", action="append", choices=FIDELITY_FLAGS,
+                        help="with --show-flagged, only references with a flag of this kind (repeatable: omission, addition …)")
     args = parser.parse_args()
     embedder = None
     if args.embedder == "use":
@@ -238,7 +240,8 @@ def main() -> None:
         for flag, examples in result["false_examples"].items():
             for example in examples[: args.show_false]:
                 print(f"  false {flag}: {example}")
-        flagged = [(s, f) for s, f in zip(samples, flags) if s.kind == "original" and f]
+        flagged = [(s, f) for s, f in zip(samples, flags) if s.kind == "original" and f
+                   and (not args.flagged_kind or _kinds(f) & set(args.flagged_kind))]
         for sample, sample_flags in flagged[: args.show_flagged]:
             print(f"[{args.start + sample.line}] {' '.join(sample_flags)}\n  FR: {sample.source}\n  EN: {sample.target}")
 
