@@ -118,3 +118,13 @@ def test_a_name_the_french_says_twice_is_missing_where_another_name_takes_one_me
     # a pronoun for the second mention adds no name: a rendering
     pronoun = "If you look at the relations between Obama and Prime Minister Netanyahu, he is not quite so enthusiastic."
     assert missing_entities(OBAMA, pronoun) == [] and added_entities(OBAMA, pronoun) == []
+    # a country's name in the English renders no other name
+    source = "Appelez Samaritans au 116 123 (Royaume-Uni), ou visitez le site de Samaritans."
+    assert missing_entities(source, "Call Austin on 116 123 (UK), or visit the Samaritans website.") == ["Samaritans"]
+    assert missing_entities(source, "Call Samaritans on 116 123 (UK), or visit their website.") == []
+
+
+def test_a_country_the_french_says_twice_is_left_to_the_country_checks():
+    source = "L'Allemagne a parlé à Pattloch, et l'Allemagne a gagné."
+    assert missing_entities(source, "Germany spoke to Pattloch, and it won in Texas.") == []
+    assert missing_entities(source, "Pattloch spoke, and it won in Texas.") == ["Germany"]
