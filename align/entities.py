@@ -391,13 +391,11 @@ def _times_referred(mention: Mention, source: str) -> int:
     return sum(any(english_support(m.text)(w) for w in mention.words) for m in french_mentions(source))
 
 
-def missing_entities(source: str, target: str) -> list[str]:
-    """Names in the French ``source`` that the English ``target`` renders in no way, then
-    countries the source names that the target does not."""
+def french_support(target: str) -> Callable[[str], bool]:
+    """Whether a French capitalised word is rendered in the English ``target``."""
     target_keys = _keys(target)
     prefixes = tuple(p.replace("-", "") for key in target_keys for p in renderings(key))
     target_acronyms = _acronyms_in(target)
-
     named = english_countries(target)
 
     def rendered(word: str) -> bool:
@@ -410,6 +408,21 @@ def missing_entities(source: str, target: str) -> list[str]:
             return _acronym_kept(word, target, target_acronyms) or key in target_keys
         return key.startswith(prefixes) or _spelt_alike(key, target_keys)
 
+    return rendered
+
+
+def unrendered_french_part(name: str, target: str) -> str:
+    """The words of the French ``name`` that the English ``target`` renders in no way:
+    "DiCaprio" of "Leonardo DiCaprio" where the English keeps "Leonardo"; empty where it renders
+    every word (a name said twice and rendered once, see :func:`_said_less_often`)."""
+    rendered = french_support(target)
+    return " ".join(w for w in _WORD_RE.findall(name) if w[0].isupper() and not rendered(w))
+
+
+def missing_entities(source: str, target: str) -> list[str]:
+    """Names in the French ``source`` that the English ``target`` renders in no way, then
+    countries the source names that the target does not."""
+    rendered = french_support(target)
     source_text = _ELIDED_RE.sub(r"\1 ", source)
     found = french_mentions(source)
     done = [all(rendered(w) for w in m.words) for m in found]

@@ -21,7 +21,7 @@ from typing import Sequence
 import numpy as np
 
 from align.countries import COUNTRY_NAMES, SWAPPED
-from align.entities import ACRONYM_GLOSSARY, added_entities, missing_entities, unrendered_part
+from align.entities import ACRONYM_GLOSSARY, added_entities, missing_entities, unrendered_french_part, unrendered_part
 from align.negation import negation_lost
 from align.quantities import changed_numbers
 from align.relations import RELATION_PLACE, reversed_relations
@@ -204,7 +204,9 @@ def _renamed(flags: tuple[str, ...], source: str, target: str, vector) -> tuple[
     """``flags`` less the entity-added / entity-missing ones rendered under another name:
     paired with each other, or with a phrase of the other side (``vector``: text → embedding).
     Of a name partly rendered only the rest is compared: "Black" of "Black Friday" is "noir"
-    (0.90), "Head" of "Head of the European Union" is not "haut" (0.50)."""
+    (0.90), "Head" of "Head of the European Union" is not "haut" (0.50), "DiCaprio" of "Leonardo
+    DiCaprio" is not "Leonardo"; a French name whose every word is rendered (said twice, rendered
+    once) has no rest to compare and stays flagged."""
     added, missing = _entity_flags(flags)
     countries = _country_flags(added) | _country_flags(missing)  # from tables: never renamed
     dropped: set[str] = set()
@@ -213,8 +215,11 @@ def _renamed(flags: tuple[str, ...], source: str, target: str, vector) -> tuple[
             french = [vector(_value(m)), vector(_with_word_before(_value(m), source))]
             if max(vector(_value(a)) @ f for f in french) >= RENAMED_SIMILARITY:
                 dropped |= {a, m}
-    for side, other, part in ((added, source, lambda f: unrendered_part(_value(f), source)), (missing, target, _value)):
-        rest = [f for f in side if f not in dropped | countries]
+    for side, other, part in (
+        (added, source, lambda f: unrendered_part(_value(f), source)),
+        (missing, target, lambda f: unrendered_french_part(_value(f), target)),
+    ):
+        rest = [f for f in side if f not in dropped | countries and part(f)]
         if rest and _phrases(other):
             phrases = np.stack([vector(p) for p in _phrases(other)])
             dropped |= {f for f in rest if (phrases @ vector(part(f))).max() >= PHRASE_SIMILARITY}
@@ -240,6 +245,7 @@ def check_pairs(sources: Sequence[str], targets: Sequence[str], embedder=None) -
         added, missing = _entity_flags(flags)
         texts |= {f.split(":", 1)[1] for f in added + missing}
         texts |= {unrendered_part(_value(f), source) for f in added}
+        texts |= {unrendered_french_part(_value(f), target) for f in missing} - {""}
         texts |= {_with_word_before(f.split(":", 1)[1], source) for f in missing} if added else set()
         texts |= set(_phrases(source)) if added else set()
         texts |= set(_phrases(target)) if missing else set()

@@ -1,10 +1,13 @@
 """Entity flags on faithful translations (issue 28 item 5): each rule that keeps a rendering
 unflagged sits next to the error it must still flag, so a rule grown too lenient fails here."""
 
+import hashlib
+
+import numpy as np
 import pytest
 
 from align.entities import added_entities, missing_entities
-from align.fidelity import check_translation
+from align.fidelity import _renamed, check_translation
 
 SEED_COOPERATION = (
     "Nous condamnons la coopération militaire croissante entre la RPDC et la Russie, notamment "
@@ -128,3 +131,37 @@ def test_a_country_the_french_says_twice_is_left_to_the_country_checks():
     source = "L'Allemagne a parlé à Pattloch, et l'Allemagne a gagné."
     assert missing_entities(source, "Germany spoke to Pattloch, and it won in Texas.") == []
     assert missing_entities(source, "Pattloch spoke, and it won in Texas.") == ["Germany"]
+
+
+def _text_vectors(same: dict[str, str]):
+    """A stand-in embedder: each text a random unit vector (unrelated texts near orthogonal),
+    the texts in ``same`` given the vector of another."""
+
+    def vector(text: str) -> np.ndarray:
+        seed = int.from_bytes(hashlib.sha256(same.get(text, text).encode()).digest()[:4], "little")
+        v = np.random.default_rng(seed).standard_normal(256)
+        return v / np.linalg.norm(v)
+
+    return vector
+
+
+def test_a_partly_rendered_french_name_is_compared_by_its_unrendered_words():
+    source = "Leonardo DiCaprio va vous décoiffer dans son rôle."
+    target = "Leonardo Airbus will take your breath away in his role."
+    flags = check_translation(source, target)
+    assert "entity-missing:Leonardo DiCaprio" in flags
+    # "Leonardo" is in the English: the whole name would pass for it, "DiCaprio" does not
+    vector = _text_vectors({"Leonardo DiCaprio": "Leonardo"})
+    assert "entity-missing:Leonardo DiCaprio" in _renamed(flags, source, target, vector)
+    # the unrendered words under another name in the English pass
+    renamed = "Leonardo Caprice will take your breath away in his role."
+    flags = check_translation(source, renamed)
+    assert flags == ("entity-missing:Leonardo DiCaprio",)
+    assert _renamed(flags, source, renamed, _text_vectors({"DiCaprio": "Caprice"})) == ()
+
+
+def test_a_name_said_twice_and_rendered_once_stays_missing_under_renaming():
+    swapped = "If you look at the relations between Wentzler and Prime Minister Netanyahu, Obama is not quite so enthusiastic."
+    flags = check_translation(OBAMA, swapped)
+    assert "entity-missing:Obama" in flags
+    assert "entity-missing:Obama" in _renamed(flags, OBAMA, swapped, _text_vectors({}))
