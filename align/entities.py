@@ -458,20 +458,23 @@ def _said_less_often(found: list[Mention], source: str, target: str) -> list[int
     said: dict[str, list[int]] = {}
     for i, m in enumerate(found):
         said.setdefault(" ".join(map(_key, m.words)), []).append(i)
-    # countries are left to the country checks: English refers back to them freely ("it", "the country")
-    repeated = [places for places in said.values() if len(places) >= 2 and not referred_countries(found[places[0]].text)]
-    if not repeated:
-        return []
-    english = mentions(target)
-    fewer = [places[-1] for places in repeated if _times_rendered(found[places[0]], english) < len(places)]
+    # countries are left to the country checks (English refers back to them with "it"), and
+    # institutions and titles (la Cour … la Cour: "the court") are never required
+    repeated = [
+        places for places in said.values()
+        if len(places) >= 2 and not referred_countries(found[places[0]].text)
+        and not all(fold(w) in _FOLDED_FRENCH_NOT_NAMES for w in found[places[0]].words)
+    ]
+    fewer = [places[-1] for places in repeated if _times_rendered(found[places[0]], target) < len(places)]
     return fewer if fewer and added_entities(source, target) else []
 
 
-def _times_rendered(mention: Mention, english: list[Mention]) -> int:
-    """How many of the ``english`` mentions render the French ``mention``'s words (a country's
-    name, which english_support lets pass for the country checks, renders no name here)."""
-    renders = english_support(mention.text)
-    return sum(any(renders(w) and _key(w) not in _ALL_COUNTRY_KEYS for w in e.words) for e in english)
+def _times_rendered(mention: Mention, target: str) -> int:
+    """How many capitalised words of the English ``target``, wherever they stand, render the
+    last word of the French ``mention`` (Obama of Barack Obama); a country's name, which
+    english_support lets pass for the country checks, renders no name here."""
+    renders = english_support(mention.words[-1])
+    return sum(w[0].isupper() and _key(w) not in _ALL_COUNTRY_KEYS and renders(w) for w in _WORD_RE.findall(target))
 
 
 # English refers back to a country by "the country" where French repeats its name ("la France"
