@@ -3,12 +3,12 @@
 What Xbench or Verifika do for translators, for drafts and human translations alike: a flag
 such as ``number-changed:2270`` or ``entity-added:Indian Ocean`` says what was found, and
 :func:`describe` says it in words for the report and review. The checks are cheap and
-deterministic; omission and addition also take a source–target similarity when an embedder
-gives one (:func:`check_pairs`). Names are compared by :mod:`align.entities`, numbers by
-:mod:`align.quantities`, negations by :mod:`align.negation`, who is where by
-:mod:`align.relations`. Thresholds were set on WMT
-newstest2013 and are measured on perturbed NTREX and newstest2014 references by
-``eval/bench_fidelity.py`` (``eval/results/fidelity.md``).
+deterministic; with an embedder, omission and addition also weigh whether each clause of the
+longer side is rendered (:func:`clause_gains`, :func:`check_pairs`). Names are compared by
+:mod:`align.entities`, numbers by :mod:`align.quantities`, negations by :mod:`align.negation`,
+who is where by :mod:`align.relations`. Thresholds were set on WMT newstest2013 and are
+measured on perturbed NTREX and newstest2014 references by ``eval/bench_fidelity.py``
+(``eval/results/fidelity.md``).
 """
 
 from __future__ import annotations
