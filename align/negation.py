@@ -190,7 +190,7 @@ _RENDERS_A_FRENCH_WORD = tuple(
         (r"disappear", r"\bdispar"),
         (r"disagree", r"\bdésaccord"),
         (r"hardly|barely", r"\bà\s+peine"),
-        (r"un(?!til|less)|non|\w+less", _SANS_WORD),
+        (r"un(?!til|less)|non|\w{3,}less", _SANS_WORD),
     )
 )
 # Litotes: a French negated word that English renders by its opposite ("n'a pas oublié",
