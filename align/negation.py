@@ -191,6 +191,8 @@ _RENDERS_A_FRENCH_WORD = tuple(
         (r"disagree", r"\bdésaccord"),
         (r"hardly|barely", r"\bà\s+peine"),
         (r"un(?!til|less)|non|\w{3,}less", _SANS_WORD),
+        # "sans problème", "sans cesse" … negate nothing (_FRENCH_NOT_NEGATING_RE), nor does their "without"
+        (r"without", r"\bsans\s+(?:probl|d[ée]tour|arr[êe]t|cesse|ambages|suite)"),
     )
 )
 # Litotes: a French negated word that English renders by its opposite ("n'a pas oublié",

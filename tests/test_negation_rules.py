@@ -163,6 +163,10 @@ def test_french_negations_counted_as_english_says_them(source, expected):
         # "sans-abri" is "homeless" or "rough sleepers"
         ("Les entreprises qui ne paient pas d'impôts aideront les sans-abri.",
          "Firms not paying tax will help rough sleepers.", "Firms paying tax will help the homeless."),
+        # "sans problèmes" negates nothing, nor does the "without" that renders it
+        ("Si tout fonctionnait sans problèmes, je ne serais candidat nulle part.",
+         "If everything worked without problems, I would not be running anywhere.",
+         "If everything worked without problems, I would be running anywhere."),
         # "peu charismatique" is "uncharismatic"
         ("Le candidat peu charismatique ne parle pas.", "The uncharismatic candidate does not speak.",
          "The uncharismatic candidate does speak."),
