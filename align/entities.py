@@ -425,7 +425,8 @@ def missing_entities(source: str, target: str) -> list[str]:
     rendered = french_support(target)
     source_text = _ELIDED_RE.sub(r"\1 ", source)
     found = french_mentions(source)
-    done = [all(rendered(w) for w in m.words) for m in found]
+    # a name is rendered by its last word: given names and titles before it may go (Mary Martin / Martin)
+    done = [rendered(m.words[-1]) for m in found]
     # a name and its other form in brackets, "Monts des Géants (Krkonoše)": either one renders both
     for i, m in enumerate(found):
         other = _bracket_words(m, source_text)

@@ -111,6 +111,21 @@ def test_a_french_word_that_starts_a_sentence_is_no_missing_name(source, target)
     assert missing_entities(source, target) == []
 
 
+@pytest.mark.parametrize(
+    ("source", "target", "missing"),
+    [
+        ("Les médecins avaient diagnostiqué une cirrhose à Larry Hagman en 1992.",
+         "Hagman was diagnosed with cirrhosis in 1992.", []),
+        ("« Je suis mes dossiers », ajoutait Gérard de Villiers.", '"I follow my files," added de Villiers.', []),
+        # the last word, the surname, is what must be rendered
+        ("Les médecins avaient diagnostiqué une cirrhose à Larry Hagman en 1992.",
+         "Larry was diagnosed with cirrhosis in 1992.", ["Larry Hagman"]),
+    ],
+)
+def test_a_name_is_rendered_by_its_last_word(source, target, missing):
+    assert missing_entities(source, target) == missing
+
+
 OBAMA = ("Si vous observez les relations entre Obama et le premier ministre Netanyahou, vous remarquerez "
          "qu'Obama est loin de déborder d'enthousiasme.")
 
