@@ -112,8 +112,14 @@ _ENGLISH_CLAUSE_RE = re.compile(
 )
 
 
+MAX_CLAUSES = 16  # a bead of many sentences is cut into at most this many parts, one embedding each
+
+
 def _without_each_clause(text: str, clause_re: re.Pattern[str]) -> list[str]:
     clauses = [c for c in clause_re.split(text) if c and c.strip()]
+    if len(clauses) > MAX_CLAUSES:
+        size = -(-len(clauses) // MAX_CLAUSES)
+        clauses = [" ".join(clauses[i : i + size]) for i in range(0, len(clauses), size)]
     return [" ".join(clauses[:i] + clauses[i + 1 :]) for i in range(len(clauses))] if len(clauses) > 1 else []
 
 

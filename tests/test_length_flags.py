@@ -8,6 +8,7 @@ from align.fidelity import (
     _ENGLISH_CLAUSE_RE,
     _FRENCH_CLAUSE_RE,
     LENGTH_MODEL,
+    MAX_CLAUSES,
     _without_each_clause,
     check_pairs,
     check_translation,
@@ -60,6 +61,13 @@ def test_each_clause_is_left_out_in_turn(text, clause_re, clauses):
     shortened = _without_each_clause(text, clause_re)
     assert len(shortened) == clauses
     assert all(len(s) < len(text) for s in shortened)
+
+
+def test_a_long_bead_is_cut_into_at_most_max_clauses_parts():
+    text = " ".join(f"Sentence number {i} says one thing." for i in range(40))
+    shortened = _without_each_clause(text, _ENGLISH_CLAUSE_RE)
+    assert len(shortened) == 14 <= MAX_CLAUSES  # 40 sentences in parts of 3
+    assert all("Sentence number 39" in s for s in shortened[:-1]) and "Sentence number 39" not in shortened[-1]
 
 
 class CountingEmbedder:
