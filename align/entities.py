@@ -242,8 +242,8 @@ def english_support(source: str) -> Callable[[str], bool]:
             return True
         if _is_acronym(word):  # or written as a word on the other side (UNICEF / Unicef)
             return _acronym_kept(word, source, source_acronyms) or key in source_keys
-        if "-" in word.strip("-") and all(rendered(part) for part in word.split("-") if part):
-            return True  # "Deputy-Prime" for "vice-premier"
+        if "-" in word.strip("-") and all(rendered(part) for part in word.split("-") if part[:1].isupper()):
+            return True  # "Deputy-Prime" for "vice-premier"; "US-based": its lower-case parts are no name
         return _spelt_alike(key, source_keys)
 
     return rendered
@@ -480,7 +480,9 @@ def _times_rendered(mention: Mention, target: str) -> int:
 
 # English refers back to a country by "the country" where French repeats its name ("la France"
 # … "the country", "en Russie" → "in our country"): one country name is then rendered.
-_COUNTRY_REFERENCE_RE = re.compile(r"\b(?:the|this|that|our|their|its|his|her) (?:country|nation)\b", re.IGNORECASE)
+_COUNTRY_REFERENCE_RE = re.compile(
+    r"\b(?:the|this|that|our|their|its|his|her)(?: (?:whole|entire|same|own))? (?:country|nation)\b", re.IGNORECASE
+)
 _FRENCH_COUNTRY_WORD_RE = re.compile(r"\b(?:pays|nation)\b", re.IGNORECASE)
 
 

@@ -68,6 +68,7 @@ ACRONYM_GLOSSARY: dict[str, tuple[str, ...]] = {
 # and the English acronyms of French full names.
 _RENDERINGS_TEXT = """
 january:janv february:fevr march:mars april:avril may:mai june:juin july:juil august:aout
+jan:janv feb:fevr apr:avril jun:juin jul:juil aug:aout sep:sept oct:oct nov:nov dec:dec
 september:sept october:oct november:nov december:dec monday:lundi tuesday:mardi
 wednesday:mercredi thursday:jeudi friday:vendredi saturday:samedi sunday:dimanche
 christmas:noel easter:paques
@@ -104,6 +105,7 @@ state:etat states:etat id:identit attorney:avocat procureur care:soin
 greater:grand director:direct sea:mer holy:saint sacre sainte
 century:siecle summit:sommet ecuador:equat ecuadorian:equat brothers:frere brotherhood:frere confrer westerners:occident jews:juif land:terre earth:terre korea:coree korean:coree bc:av jc ad:apres jc street:rue square:place station:gare station airport:aeroport high:haut head:chef direct dirig deputy:vice adjoint editor:ndlr redact year:annee an
 un:onu nations eu:ue union us:etats-unis americ usa:etats-unis americ uk:royaume-uni britann
+tory:conservat tories:conservat labour:travaill mp:depute parlement mps:depute parlement isis:daech daesh eiil
 unscr:resolution nato:otan imf:fmi who:oms wto:omc ecb:bce gdp:pib ngo:ong aids:sida hiv:vih seropositi vat:tva
 """
 
@@ -150,10 +152,12 @@ FRENCH_NOT_NAMES = frozenset(
     """.split()
 )
 
-# Capitalised English words that name nothing by themselves.
+# Capitalised English words that name nothing by themselves, and the articles of names English
+# keeps from Spanish or French (El Salvador / le Salvador, Le Golf National / le Golf National).
 ENGLISH_NOT_NAMES = frozenset(
     """
     i i'm i've i'd i'll mr mrs ms dr sir madam miss ok okay the a an in on at of for to and or but
+    el la le los las
     if as by with from this that these those it its he she we they you his her our their my your
     there here when while after before since although though however yet so not no
     rev capt sen sens gen col lt sgt cpl maj adm gov rep reps prof hon jr sr messrs

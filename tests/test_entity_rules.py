@@ -65,6 +65,9 @@ def test_ce_pays_rendered_by_the_country_it_stands_for_is_no_addition():
         # one "ce pays" stands for one country, not two
         (SEED_SUPPORT, "China and the DPRK's direct support for Russia's war of aggression against Ukraine would be "
          "a dangerous expansion of the conflict.", ["China", "North Korea"]),
+        # "le pays" the English renders as "the entire country" stands for no name
+        ("La maladie est visible dans tout le pays.", "The illness is visible throughout the entire country, in Japan.",
+         ["Japan"]),
         # "des pays" refers back to no one country
         ("Des pays ont fermé leurs frontières.", "Japan closed its borders.", ["Japan"]),
     ],
@@ -194,3 +197,22 @@ def test_a_name_said_twice_and_rendered_once_stays_missing_under_renaming():
     flags = check_translation(OBAMA, swapped)
     assert "entity-missing:Obama" in flags
     assert "entity-missing:Obama" in _renamed(flags, OBAMA, swapped, _text_vectors({}))
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "added"),
+    [
+        # a Spanish or French article English keeps in a name
+        ("Les sanctions visaient le Salvador.", "Penalties targeted El Salvador.", []),
+        ("Il a gagné au Golf National près de Paris.", "He won at Le Golf National outside Paris.", []),
+        ("Il a gagné au Golf National près de Paris.", "He won at Le Golf Club outside Paris.", ["Golf Club"]),
+        # the lower-case part of a hyphenated word is no name; its capitalised part still is one
+        ("Un fournisseur américain de services.", "A US-based service provider.", []),
+        ("Un fournisseur de services.", "A Boston-based service provider.", ["Boston-based"]),
+        # abbreviated months, as news agencies write them
+        ("Il a été retrouvé le 11 janvier.", "He was found Jan. 11.", []),
+        ("Il a été retrouvé le 11 juin.", "He was found Jan. 11.", ["Jan"]),
+    ],
+)
+def test_articles_lower_case_parts_and_abbreviated_months(source, target, added):
+    assert added_entities(source, target) == added
