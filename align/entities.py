@@ -425,8 +425,7 @@ def missing_entities(source: str, target: str) -> list[str]:
     rendered = french_support(target)
     source_text = _ELIDED_RE.sub(r"\1 ", source)
     found = french_mentions(source)
-    # a name is rendered by its last word: given names and titles before it may go (Mary Martin / Martin)
-    done = [rendered(m.words[-1]) for m in found]
+    done = [_rendered_from_some_word_on(list(map(rendered, m.words))) for m in found]
     # a name and its other form in brackets, "Monts des Géants (Krkonoše)": either one renders both
     for i, m in enumerate(found):
         other = _bracket_words(m, source_text)
@@ -449,6 +448,13 @@ def missing_entities(source: str, target: str) -> list[str]:
         referred = next((n for n in missing if _may_be_a_country(n, source)), None)
         missing = [n for n in missing if n != referred]
     return missing
+
+
+def _rendered_from_some_word_on(rendered: list[bool]) -> bool:
+    """A name whose words are rendered from one on to its last: given names and titles before
+    the surname may go (Mary Martin / Martin, Gérard de Villiers / de Villiers), not a word
+    inside it (Ri Yong Ho / Ri Ho)."""
+    return True in rendered and all(rendered[rendered.index(True) :])
 
 
 def _said_less_often(found: list[Mention], source: str, target: str) -> list[int]:

@@ -153,11 +153,12 @@ FRENCH_NOT_NAMES = frozenset(
 )
 
 # Capitalised English words that name nothing by themselves, and the articles of names English
-# keeps from Spanish or French (El Salvador / le Salvador, Le Golf National / le Golf National).
+# keeps from Spanish or French (El Salvador / le Salvador, Le Golf National / le Golf National),
+# and the particles of surnames, which French and English spell either way (Dave Van Ronk / Von Ronk).
 ENGLISH_NOT_NAMES = frozenset(
     """
     i i'm i've i'd i'll mr mrs ms dr sir madam miss ok okay the a an in on at of for to and or but
-    el la le los las
+    el la le los las van von der den
     if as by with from this that these those it its he she we they you his her our their my your
     there here when while after before since although though however yet so not no
     rev capt sen sens gen col lt sgt cpl maj adm gov rep reps prof hon jr sr messrs

@@ -120,12 +120,13 @@ def test_a_french_word_that_starts_a_sentence_is_no_missing_name(source, target)
         ("Les médecins avaient diagnostiqué une cirrhose à Larry Hagman en 1992.",
          "Hagman was diagnosed with cirrhosis in 1992.", []),
         ("« Je suis mes dossiers », ajoutait Gérard de Villiers.", '"I follow my files," added de Villiers.', []),
-        # the last word, the surname, is what must be rendered
+        # the surname must be rendered, and every word after the first one rendered
+        ("Le diplomate Ri Yong Ho a parlé samedi.", "The diplomat Ri Ho spoke on Saturday.", ["Ri Yong Ho"]),
         ("Les médecins avaient diagnostiqué une cirrhose à Larry Hagman en 1992.",
          "Larry was diagnosed with cirrhosis in 1992.", ["Larry Hagman"]),
     ],
 )
-def test_a_name_is_rendered_by_its_last_word(source, target, missing):
+def test_a_name_is_rendered_from_one_of_its_words_to_its_last(source, target, missing):
     assert missing_entities(source, target) == missing
 
 
@@ -206,6 +207,9 @@ def test_a_name_said_twice_and_rendered_once_stays_missing_under_renaming():
         ("Les sanctions visaient le Salvador.", "Penalties targeted El Salvador.", []),
         ("Il a gagné au Golf National près de Paris.", "He won at Le Golf National outside Paris.", []),
         ("Il a gagné au Golf National près de Paris.", "He won at Le Golf Club outside Paris.", ["Golf Club"]),
+        # a surname's particle, spelt either way
+        ("Il cite le musicien Dave Von Ronk.", "He cites the musician Dave Van Ronk.", []),
+        ("Il cite le musicien Dave Von Ronk.", "He cites the musician Dave Van Rijn.", ["Dave Van Rijn"]),
         # the lower-case part of a hyphenated word is no name; its capitalised part still is one
         ("Un fournisseur américain de services.", "A US-based service provider.", []),
         ("Un fournisseur de services.", "A Boston-based service provider.", ["Boston-based"]),
