@@ -184,10 +184,42 @@ RENAMED_SIMILARITY = 0.5
 PHRASE_SIMILARITY = 0.65
 
 
-def _phrases(text: str, longest: int = 3) -> list[str]:
+# A name of up to SHORT_PHRASE words renders as many content words, which French pads with
+# articles and prepositions ("Fashion Week" / "semaine de la mode", "Fire Protection Service" /
+# "Service de protection contre les incendies"): longer phrases, up to LONGEST_PHRASE words, are
+# those of one clause that start and end on a content word and have no more content words.
+SHORT_PHRASE, LONGEST_PHRASE = 3, 7
+_PHRASE_EDGE_WORDS = frozenset(
+    "le la les l un une de du des d au aux à et ou en dans par pour sur contre avec sans sous entre vers chez que qu qui "
+    "dont où ne n pas se s sa son ses leur leurs ce c cet cette ces il elle ils elles on nous vous est a ont été "
+    "the a an of to in on for and or with by at from as that which who is was are were be been it its their his her".split()
+)
+_EDGE_MARKS = ",.;:!?()«»\"“”"
+_CLAUSE_MARK_RE = re.compile(r"[,;:()«»\"“”]")
+_ELIDED_START_RE = re.compile(r"^(?:[ldjmnstc]|qu)['’]", re.IGNORECASE)
+
+
+def _content_word(word: str) -> bool:
+    bare = _ELIDED_START_RE.sub("", word.strip(_EDGE_MARKS)).lower()
+    return bool(bare) and bare not in _PHRASE_EDGE_WORDS
+
+
+def _phrases(text: str) -> list[str]:
+    """Every run of up to SHORT_PHRASE words, and the longer runs of a clause that start and
+    end on a content word and have at most SHORT_PHRASE of them: what a name of the other side
+    may translate."""
     words = text.split()
-    found = (" ".join(words[i : i + n]).strip(",.;:!?()«»\"“”") for n in range(1, longest + 1) for i in range(len(words) - n + 1))
-    return [p for p in dict.fromkeys(found) if p]
+    found = [" ".join(words[i : i + n]) for n in range(1, SHORT_PHRASE + 1) for i in range(len(words) - n + 1)]
+    for i, first in enumerate(words):
+        if not _content_word(first):
+            continue
+        for n in range(SHORT_PHRASE + 1, LONGEST_PHRASE + 1):
+            run = words[i : i + n]
+            if len(run) < n or _CLAUSE_MARK_RE.search(" ".join(run).strip(_EDGE_MARKS)):
+                break
+            if _content_word(run[-1]) and sum(map(_content_word, run)) <= SHORT_PHRASE:
+                found.append(" ".join(run))
+    return [p for p in dict.fromkeys(f.strip(_EDGE_MARKS) for f in found) if p]
 
 
 def _with_word_before(name: str, text: str) -> str:

@@ -220,3 +220,30 @@ def test_a_name_said_twice_and_rendered_once_stays_missing_under_renaming():
 )
 def test_articles_lower_case_parts_and_abbreviated_months(source, target, added):
     assert added_entities(source, target) == added
+
+
+
+
+FASHION_WEEK = "Elle a défilé pendant la semaine de la mode de Paris."
+
+
+def test_a_name_english_translates_word_by_word_is_compared_with_the_whole_french_phrase():
+    target = "She walked during Paris Fashion Week."
+    flags = check_translation(FASHION_WEEK, target)
+    assert flags == ("entity-added:Paris Fashion Week",)  # "Paris" is in the French: the rest is compared
+    assert _renamed(flags, FASHION_WEEK, target, _text_vectors({"Fashion Week": "semaine de la mode"})) == ()
+    # the reverse: a French name the English renders by a phrase of three content words
+    source = "Le Bundesamt a publié son rapport annuel."
+    english = "The Federal Office for Migration published its annual report."
+    flags = check_translation(source, english)
+    assert "entity-missing:Bundesamt" in flags
+    vector = _text_vectors({"Bundesamt": "Federal Office for Migration"})
+    assert "entity-missing:Bundesamt" not in _renamed(flags, source, english, vector)
+
+
+def test_a_name_swapped_in_stays_added_though_long_phrases_are_compared():
+    target = "She walked during Paris Supreme Audit Office."
+    flags = check_translation(FASHION_WEEK, target)
+    assert flags == ("entity-added:Paris Supreme Audit Office",)
+    vector = _text_vectors({"Fashion Week": "semaine de la mode"})
+    assert _renamed(flags, FASHION_WEEK, target, vector) == flags
