@@ -215,9 +215,10 @@ def _phrases(text: str) -> list[str]:
             continue
         for n in range(SHORT_PHRASE + 1, LONGEST_PHRASE + 1):
             run = words[i : i + n]
-            if len(run) < n or _CLAUSE_MARK_RE.search(" ".join(run).strip(_EDGE_MARKS)):
+            within_clause = not _CLAUSE_MARK_RE.search(" ".join(run).strip(_EDGE_MARKS))
+            if len(run) < n or not within_clause or sum(map(_content_word, run)) > SHORT_PHRASE:
                 break
-            if _content_word(run[-1]) and sum(map(_content_word, run)) <= SHORT_PHRASE:
+            if _content_word(run[-1]):
                 found.append(" ".join(run))
     return [p for p in dict.fromkeys(f.strip(_EDGE_MARKS) for f in found) if p]
 
