@@ -354,20 +354,22 @@ def unrendered_part(name: str, source: str) -> str:
     return " ".join(w for w in words if not rendered(w)) or name
 
 
+def _name_key(mention: Mention) -> str:
+    """One name however it is inflected or spelt: "DPRK's" is "DPRK" said again."""
+    return " ".join(map(_key, mention.words))
+
+
 def repeated_mentions(source: str, target: str) -> list[str]:
     """A name the target says twice a few words apart ("DPRK soldiers of the DPRK") where the
     source says no name twice so, and refers to it fewer times in all than the target names
     it: a model stuck on the name. ("between the DPRK and Russia, including the DPRK's export
     … of DPRK missiles" renders the source's RPDC, RPDC and nord-coréens.)"""
 
-    def name_of(m: Mention) -> str:
-        return " ".join(map(_key, m.words))  # "DPRK's" is "DPRK" said again
-
     def repeats(found: list[Mention], text: str) -> list[Mention]:
         ends: dict[str, int] = {}
         twice = []
         for m in found:
-            name = name_of(m)
+            name = _name_key(m)
             if name in ends and len(text[ends[name] : m.start].split()) <= _REPEAT_GAP:
                 twice.append(m)
             ends[name] = m.start + len(m.text)
@@ -378,7 +380,7 @@ def repeated_mentions(source: str, target: str) -> list[str]:
     found = mentions(target)
     return [
         m.text for m in repeats(found, target)
-        if _times_referred(m, source) < sum(name_of(other) == name_of(m) for other in found)
+        if _times_referred(m, source) < sum(_name_key(other) == _name_key(m) for other in found)
     ]
 
 
@@ -388,7 +390,8 @@ def _times_referred(mention: Mention, source: str) -> int:
     countries = {c for c, _, _ in english_country_spans(mention.text)}
     if countries:
         return sum(c in countries for c, _, _ in french_country_spans(fold(source)))
-    return sum(any(english_support(m.text)(w) for w in mention.words) for m in french_mentions(source))
+    supports = (english_support(m.text) for m in french_mentions(source))
+    return sum(any(map(rendered, mention.words)) for rendered in supports)
 
 
 def french_support(target: str) -> Callable[[str], bool]:
@@ -464,7 +467,7 @@ def _said_less_often(found: list[Mention], source: str, target: str) -> list[int
     for the second mention ("Obama … he") adds no name and is a rendering."""
     said: dict[str, list[int]] = {}
     for i, m in enumerate(found):
-        said.setdefault(" ".join(map(_key, m.words)), []).append(i)
+        said.setdefault(_name_key(m), []).append(i)
     # countries are left to the country checks (English refers back to them with "it"), and
     # institutions and titles (la Cour … la Cour: "the court") are never required
     repeated = [

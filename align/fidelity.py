@@ -258,10 +258,12 @@ def _renamed(flags: tuple[str, ...], source: str, target: str, vector) -> tuple[
         (added, source, lambda f: unrendered_part(_value(f), source)),
         (missing, target, lambda f: unrendered_french_part(_value(f), target)),
     ):
-        rest = [f for f in side if f not in dropped | countries and part(f)]
-        if rest and _phrases(other):
-            phrases = np.stack([vector(p) for p in _phrases(other)])
-            dropped |= {f for f in rest if (phrases @ vector(part(f))).max() >= PHRASE_SIMILARITY}
+        unrendered = {f: part(f) for f in side if f not in dropped | countries}
+        rest = {f: words for f, words in unrendered.items() if words}
+        phrases = _phrases(other) if rest else []
+        if phrases:
+            vectors = np.stack([vector(p) for p in phrases])
+            dropped |= {f for f, words in rest.items() if (vectors @ vector(words)).max() >= PHRASE_SIMILARITY}
     return tuple(f for f in flags if f not in dropped)
 
 
