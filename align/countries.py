@@ -9,6 +9,7 @@ New Guinea", "Niger" in "Nigeria"): the longest name that matches claims its wor
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -109,16 +110,18 @@ COUNTRY_NAMES = frozenset(c.name for c in COUNTRIES)
 _PREFIXES = r"(?:(?:anti|pro|post|pre|ex|pan|neo|ultra)-?)?"
 
 
-def _claimed(text: str, patterns: tuple[tuple[Country, re.Pattern[str]], ...]) -> list[tuple[Country, int, int]]:
+def _claimed(text: str, patterns: tuple[tuple[Country, re.Pattern[str]], ...]) -> tuple[tuple[Country, int, int], ...]:
     """Where ``text`` names countries, each span once: the longest name that matches claims its
     words, so "Democratic People's Republic of Korea" is not also the "Republic of Korea", nor
     "Papua New Guinea" "Guinea", nor "Soudan du Sud" "Soudan"."""
     found = sorted(((c, m.start(), m.end()) for c, p in patterns for m in p.finditer(text)), key=lambda f: (f[1] - f[2], f[1]))
     taken: list[tuple[Country, int, int]] = []
+    claimed = bytearray(len(text))  # 1 where a name already taken stands: no walk over every name taken
     for country, start, end in found:
-        if all(end <= s or start >= e for _, s, e in taken):
+        if claimed.find(1, start, end) == -1:
             taken.append((country, start, end))
-    return sorted(taken, key=lambda f: f[1])
+            claimed[start:end] = b"\x01" * (end - start)
+    return tuple(sorted(taken, key=lambda f: f[1]))
 
 
 def _form_pattern(form: str) -> re.Pattern[str]:
@@ -139,10 +142,11 @@ _FRENCH_NAME_PATTERNS = tuple(
 _ENGLISH_PATTERNS = tuple((c, _form_pattern(form)) for c in COUNTRIES for form in c.english)
 
 
-def referred_countries(source: str) -> list[Country]:
+@functools.lru_cache(maxsize=4096)  # asked of each capitalised word a name check meets
+def referred_countries(source: str) -> tuple[Country, ...]:
     """Countries any French word refers to (Corée du Nord, nord-coréen, Pyongyang, RPDC)."""
     claimed = {c for c, _, _ in french_country_spans(fold(source))}
-    return [c for c in COUNTRIES if c in claimed]
+    return tuple(c for c in COUNTRIES if c in claimed)
 
 
 def english_countries(text: str) -> list[Country]:
@@ -151,12 +155,14 @@ def english_countries(text: str) -> list[Country]:
     return [c for c in COUNTRIES if c in claimed]
 
 
-def english_country_spans(text: str) -> list[tuple[Country, int, int]]:
+@functools.lru_cache(maxsize=8)  # each check of a pair asks again; a long text costs ~200 scans
+def english_country_spans(text: str) -> tuple[tuple[Country, int, int], ...]:
     """Each country name of an English text with where it stands."""
     return _claimed(text, _ENGLISH_PATTERNS)
 
 
-def french_country_spans(folded: str) -> list[tuple[Country, int, int]]:
+@functools.lru_cache(maxsize=8)
+def french_country_spans(folded: str) -> tuple[tuple[Country, int, int], ...]:
     """Each word of a French text (folded by :func:`fold`) that refers to a country, with where
     it stands."""
     return _claimed(folded, _CUE_PATTERNS)

@@ -14,8 +14,11 @@ are entities it lost. A French sentence's first word is a name where it is no Fr
 
 from __future__ import annotations
 
+import bisect
+import functools
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Callable
 
@@ -48,9 +51,10 @@ _ROMAN_NUMERAL_RE = re.compile(rf"(?=[IVX]{{2}}){ROMAN_NUMERAL}{ROMAN_ORDINAL_EN
 _CONNECTORS = frozenset("of the for de du des la le van von der den al el bin ben da di del".split())
 
 _WORD_RE = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_]+(?:[-'’][^\W\d_]+)*")
-_SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;«»\"“”(…—–-]\s*)$")
-# …but not the full stop of an abbreviated title ("Rev. Al Sharpton", "Dr. Watson", "M. Smith")
-# or of an initial ("Michael J. Fox")
+# A word after one of these (and blanks) starts a sentence, a quotation or a bracket…
+_SENTENCE_START_MARKS = ".!?:;«»\"“”(…—–-"
+# …but not after the full stop of an abbreviated title ("Rev. Al Sharpton", "Dr. Watson", "M.
+# Smith") or of an initial ("Michael J. Fox")
 _TITLE_STOP_RE = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Rev|Capt|Sen|Sens|Gen|Col|Lt|Sgt|Cpl|Maj|Adm|Gov|Rep|Reps|Prof|Hon|MM|Mgr|Pr|Ste)\.\s*|(?<![.\w])[A-Z]\.\s+)$"
 )
@@ -67,6 +71,7 @@ _MIN_PREFIX = 4  # or this many leading letters in common, at least half the sho
 _FOLDED_FRENCH_NOT_NAMES = frozenset(map(fold, FRENCH_NOT_NAMES))
 
 
+@functools.lru_cache(maxsize=65536)  # the same words are keyed again for each name checked
 def _key(word: str) -> str:
     """A word compared across languages: folded, without elision, possessive, hyphens, or the
     plural of an acronym ("UNSCRs")."""
@@ -81,22 +86,40 @@ def _is_acronym(word: str) -> bool:
     return len(letters) >= 2 and letters.isupper() and letters.isalpha()
 
 
-def _spelt_alike(word: str, candidates: frozenset[str]) -> bool:
-    """``word`` (a key) is one of ``candidates`` or a near spelling of one (Bruxelles/Brussels)."""
-    if word in candidates:
-        return True
-    if len(word) < 4:
-        return False
-    longer = [c for c in candidates if len(c) >= 4]
-    if len(word) >= 6 and any(word[:5] in c for c in longer):  # Americans / Afro-Américains
-        return True
-    for candidate in longer:
-        shared = len(os.path.commonprefix([word, candidate]))
-        if shared >= _MIN_PREFIX and shared * 2 >= min(len(word), len(candidate)):
+class _Spellings:
+    """The keys of one text's words, indexed so that asking whether a word is spelt like one
+    of them reads a few, not all: a long text (a document on one line) made that quadratic."""
+
+    def __init__(self, keys: frozenset[str]) -> None:
+        self.keys = keys
+        self.longer = [k for k in keys if len(k) >= 4]
+        self._joined = "\n".join(self.longer)
+        self._by_prefix: dict[str, list[str]] = {}
+        for key in self.longer:
+            self._by_prefix.setdefault(key[:_MIN_PREFIX], []).append(key)
+        self._sorted = sorted(keys)
+        self._transliterated = {_transliterated(k) for k in self.longer}
+
+    def starts_with(self, prefix: str) -> bool:
+        """Some key starts with ``prefix``."""
+        i = bisect.bisect_left(self._sorted, prefix)
+        return i < len(self._sorted) and self._sorted[i].startswith(prefix)
+
+    def alike(self, word: str) -> bool:
+        """``word`` (a key) is one of the keys or a near spelling of one (Bruxelles/Brussels)."""
+        if word in self.keys:
             return True
-    if process.extractOne(word, longer, scorer=fuzz.ratio, score_cutoff=_MIN_FUZZY_RATIO) is not None:
-        return True
-    return _transliterated(word) in {_transliterated(c) for c in longer}
+        if len(word) < 4:
+            return False
+        if len(word) >= 6 and word[:5] in self._joined:  # Americans / Afro-Américains
+            return True
+        for candidate in self._by_prefix.get(word[:_MIN_PREFIX], ()):
+            shared = len(os.path.commonprefix([word, candidate]))
+            if shared * 2 >= min(len(word), len(candidate)):
+                return True
+        if process.extractOne(word, self.longer, scorer=fuzz.ratio, score_cutoff=_MIN_FUZZY_RATIO) is not None:
+            return True
+        return _transliterated(word) in self._transliterated
 
 
 # French and English transliterate Russian, Arabic and other names with different letters
@@ -104,6 +127,7 @@ def _spelt_alike(word: str, candidates: frozenset[str]) -> bool:
 _TRANSLITERATIONS = (("tch", "ch"), ("sh", "ch"), ("ou", "u"), ("kh", "h"), ("dj", "j"), ("y", "i"), ("ph", "f"), ("ck", "k"))
 
 
+@functools.lru_cache(maxsize=65536)
 def _transliterated(key: str) -> str:
     for french, english in _TRANSLITERATIONS:
         key = key.replace(french, english)
@@ -137,8 +161,7 @@ def mentions(
 
     def close() -> None:
         names = [t for t in run if t[0][0].isupper()]
-        before = text[: names[0][1]]
-        if _SENTENCE_START_RE.search(before) and not _TITLE_STOP_RE.search(before) and not name_at_start(names[0][0]):
+        if _starts_sentence(text, names[0][1]) and not name_at_start(names[0][0]):
             names = names[1:]  # capitalised because it starts the sentence
         kept = [t for t in names if len(t[0]) > 1 and fold(t[0]) not in ENGLISH_NOT_NAMES and not _ROMAN_NUMERAL_RE.fullmatch(t[0])]
         if kept:
@@ -164,6 +187,18 @@ def mentions(
     return found
 
 
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether the word at ``start`` starts a sentence: only blanks lie between it and the
+    text's start or a sentence's end. Only those few characters are read, not all the text
+    before, which made a long text (a document on one line) quadratic."""
+    end = start
+    while end and text[end - 1].isspace():
+        end -= 1
+    if end and text[end - 1] not in _SENTENCE_START_MARKS:
+        return False
+    return not _TITLE_STOP_RE.search(text, max(end - 6, 0), start)  # "Capt. " is the longest
+
+
 _FRENCH_CONNECTORS = frozenset("de du des la le les l d".split())
 
 
@@ -184,14 +219,17 @@ _ALL_COUNTRY_KEYS = frozenset(
     _key(w) for c in COUNTRIES for form in c.english for w in _WORD_RE.findall(form)
     if w[0].isupper() and (_key(w) not in RENDERINGS or _is_acronym(w))
 )
-def _initials(text: str) -> set[str]:
+
+
+@functools.lru_cache(maxsize=16)  # asked for each acronym of the other side
+def _initials(text: str) -> frozenset[str]:
     """Initials of every run of two or more capitalised words ("European Central Bank" → ECB)."""
     runs = [m.words for m in mentions(text)] + [m.words for m in french_mentions(text)]
     found = set()
     for words in runs:
         letters = "".join(w[0] for w in words)
         found |= {letters[i:j] for i in range(len(letters)) for j in range(i + 2, len(letters) + 1)}
-    return found
+    return frozenset(found)
 
 
 def _acronym_kept(acronym: str, other: str, other_acronyms: set[str]) -> bool:
@@ -224,9 +262,10 @@ def _keys(text: str) -> frozenset[str]:
     return frozenset(_key(w) for w in words) | {_key(part) for w in words if "-" in w for part in w.split("-") if part}
 
 
+@functools.lru_cache(maxsize=64)  # asked again for each flag of a pair, and for each mention
 def english_support(source: str) -> Callable[[str], bool]:
     """Whether an English capitalised word renders something in the French ``source``."""
-    source_keys = _keys(source)
+    source_keys = _Spellings(_keys(source))
     given = {_key(w) for c in referred_countries(source) for form in c.english for w in _WORD_RE.findall(form)}
     source_acronyms = _acronyms_in(source)
     given |= {
@@ -238,13 +277,13 @@ def english_support(source: str) -> Callable[[str], bool]:
         if key in given or key in _ALL_COUNTRY_KEYS:  # countries: see added_countries
             return True
         prefixes = [p.replace("-", "") for p in renderings(key)]
-        if any(k.startswith(p) for p in prefixes for k in source_keys):
+        if any(source_keys.starts_with(p) for p in prefixes):
             return True
         if _is_acronym(word):  # or written as a word on the other side (UNICEF / Unicef)
-            return _acronym_kept(word, source, source_acronyms) or key in source_keys
+            return _acronym_kept(word, source, source_acronyms) or key in source_keys.keys
         if "-" in word.strip("-") and all(rendered(part) for part in word.split("-") if part[:1].isupper()):
             return True  # "Deputy-Prime" for "vice-premier"; "US-based": its lower-case parts are no name
-        return _spelt_alike(key, source_keys)
+        return source_keys.alike(key)
 
     return rendered
 
@@ -341,8 +380,15 @@ def _spelt_out_before(acronym: str, text: str, start: int) -> bool:
     """``acronym`` (at or after ``start`` in ``text``) abbreviates the words just before it,
     capitalised or not: "the Société internationale d'urologie [SIU]"."""
     letters = acronym.replace(".", "").removesuffix("s").lower()
-    before = text[: text.find(acronym, start)]
-    words = [w for w in _WORD_RE.findall(_ELIDED_RE.sub(r"\1 ", before)) if fold(w) not in _FUNCTION_WORDS]
+    end = text.find(acronym, start)
+    reach = 64 * len(letters)  # read back only as far as the words needed, not all the text
+    while True:
+        begin = max(end - reach, 0)
+        before = _ELIDED_RE.sub(r"\1 ", text[begin:end])
+        words = [w for w in _WORD_RE.findall(before) if fold(w) not in _FUNCTION_WORDS]
+        if begin == 0 or len(words) > len(letters):  # more: the first word, maybe cut, is not used
+            break
+        reach *= 4
     return len(words) >= len(letters) and "".join(fold(w)[0] for w in words[-len(letters) :]) == letters
 
 
@@ -394,10 +440,11 @@ def _times_referred(mention: Mention, source: str) -> int:
     return sum(any(map(rendered, mention.words)) for rendered in supports)
 
 
+@functools.lru_cache(maxsize=64)
 def french_support(target: str) -> Callable[[str], bool]:
     """Whether a French capitalised word is rendered in the English ``target``."""
-    target_keys = _keys(target)
-    prefixes = tuple(p.replace("-", "") for key in target_keys for p in renderings(key))
+    target_keys = _Spellings(_keys(target))
+    prefixes = tuple(p.replace("-", "") for key in target_keys.keys for p in renderings(key))
     target_acronyms = _acronyms_in(target)
     named = english_countries(target)
 
@@ -408,8 +455,8 @@ def french_support(target: str) -> Callable[[str], bool]:
         if fold(word) in _FOLDED_FRENCH_NOT_NAMES or any(c in named for c in referred_countries(word)):
             return True  # a country's name, capital or people, rendered by any name of it (Moscou / Russia)
         if _is_acronym(word):
-            return _acronym_kept(word, target, target_acronyms) or key in target_keys
-        return key.startswith(prefixes) or _spelt_alike(key, target_keys)
+            return _acronym_kept(word, target, target_acronyms) or key in target_keys.keys
+        return key.startswith(prefixes) or target_keys.alike(key)
 
     return rendered
 
@@ -484,7 +531,12 @@ def _times_rendered(mention: Mention, target: str) -> int:
     last word of the French ``mention`` (Obama of Barack Obama); a country's name, which
     english_support lets pass for the country checks, renders no name here."""
     renders = english_support(mention.words[-1])
-    return sum(w[0].isupper() and _key(w) not in _ALL_COUNTRY_KEYS and renders(w) for w in _WORD_RE.findall(target))
+    return sum(n for w, n in _capitalised_words(target).items() if _key(w) not in _ALL_COUNTRY_KEYS and renders(w))
+
+
+@functools.lru_cache(maxsize=4)  # asked for each name a long source repeats
+def _capitalised_words(text: str) -> Counter[str]:
+    return Counter(w for w in _WORD_RE.findall(text) if w[0].isupper())
 
 
 # English refers back to a country by "the country" where French repeats its name ("la France"

@@ -9,7 +9,9 @@ would say with a negation, and :func:`negation_lost` compares the counts (used b
 
 from __future__ import annotations
 
+import bisect
 import re
+from typing import Callable
 
 from rapidfuzz import fuzz
 
@@ -111,12 +113,52 @@ _OPEN_NE_RE = re.compile(_NE_ALONE + "$", re.IGNORECASE)
 _NE_ALONE_AFTER_RE = re.compile(r"[^.;:!?]*?" + _NE_ALONE + r"(?:[.;:!?]|$)", re.IGNORECASE)
 
 
+# Patterns anchored where a match starts ("…$" searched before it) are searched from the start of
+# its clause or sentence, which they cannot cross: searched from the text's start, each match
+# read all the text before it, and a long text (a document on one line) took quadratic time.
+_STOP_RE = re.compile(r"[.;:!?]")
+_COMMA_OR_STOP_RE = re.compile(r"[.;:!?,]")
+_SENTENCE_END_RE = re.compile(r"[.!?…]")
+
+
+class _Boundaries:
+    """Where the matches of a boundary pattern are in a text, to find a position's clause."""
+
+    def __init__(self, pattern: re.Pattern[str], text: str) -> None:
+        spans = [m.span() for m in pattern.finditer(text)]
+        self._starts, self._ends, self._length = [s for s, _ in spans], [e for _, e in spans], len(text)
+
+    def before(self, position: int) -> int:
+        """The end of the last boundary at or before ``position`` (0: none)."""
+        i = bisect.bisect_right(self._ends, position)
+        return self._ends[i - 1] if i else 0
+
+    def after(self, position: int) -> int:
+        """The start of the first boundary at or after ``position`` (the text's end: none)."""
+        i = bisect.bisect_left(self._starts, position)
+        return self._starts[i] if i < len(self._starts) else self._length
+
+
+def _skip_back(text: str, position: int, skipped: Callable[[str], bool]) -> int:
+    """``position`` moved back over the characters ``skipped`` accepts."""
+    while position and skipped(text[position - 1]):
+        position -= 1
+    return position
+
+
+def _is_word_character(character: str) -> bool:
+    return character.isalnum() or character == "_"
+
+
 def _without_idioms(source: str) -> str:
     """``source`` less the words of phrases that negate nothing in English."""
     text = _FRENCH_NOT_NEGATING_RE.sub(" ", _SUPERLATIVE_EXPLETIVE_NE_RE.sub(r"\1", source))
     text = _SANS_WORD_RE.sub(" ", text)
     if "?" in text:
-        text = _NEGATIVE_QUESTION_RE.sub(lambda m: m.group(0) if _OPEN_QUESTION_RE.search(text[: m.start()]) else " ", text)
+        sentences = _Boundaries(_SENTENCE_END_RE, text)
+        text = _NEGATIVE_QUESTION_RE.sub(
+            lambda m: m.group(0) if _OPEN_QUESTION_RE.search(text, sentences.before(m.start()), m.start()) else " ", text
+        )
     return text
 
 
@@ -125,22 +167,25 @@ def french_negations(source: str) -> int:
     a second coordinated one), and each negative word no "ne" or "sans" in its clause governs
     ("pas de", "jamais plus"); "ni" only where nothing else negates ("ni lui ni moi")."""
     text = _without_idioms(source)
+    clauses, commas, stops = (_Boundaries(p, text) for p in (_CLAUSE_END_RE, _COMMA_OR_STOP_RE, _STOP_RE))
     count, previous = 0, None
     for m in _FRENCH_NEGATION_RE.finditer(text):
         kind = {"n'": "ne", "n’": "ne", "non-": "non"}.get(m.group(0).lower(), m.group(0).lower())
         coordinated = previous and previous[0] == kind and m.start() - previous[1] < 80
-        count += not (coordinated and _COORDINATED_RE.search(text[: m.start()]))
+        count += not (coordinated and _COORDINATED_RE.search(text, max(_skip_back(text, m.start(), str.isspace) - 2, 0), m.start()))
         previous = (kind, m.end())
-    count -= sum(1 for m in _NE_QUE_RE.finditer(text) if not _NEGATIVE_SUBJECT_RE.search(text[: m.start()]))
+    count -= sum(1 for m in _NE_QUE_RE.finditer(text) if not _NEGATIVE_SUBJECT_RE.search(text, commas.before(m.start()), m.start()))
     for m in _FRENCH_BARE_NEGATION_RE.finditer(text):
-        if m.group(0).lower() == "ni" or _PAS_NOUN_RE.search(text[: m.end()]):
+        word_before = _skip_back(text, _skip_back(text, m.start(), str.isspace), _is_word_character)
+        if m.group(0).lower() == "ni" or _PAS_NOUN_RE.search(text, word_before, m.end()):
             continue
-        before, after = _CLAUSE_END_RE.split(text[: m.start()])[-1], _CLAUSE_END_RE.split(text[m.end() :])[0]
+        before, after = text[clauses.before(m.start()) : m.start()], text[m.end() : clauses.after(m.end())]
         if m.group(0).lower() == "jamais" and _EVER_BEFORE_RE.search(before):
             continue
         if not _FRENCH_NEGATION_RE.search(before + after) and not _FRENCH_BARE_NEGATION_RE.search(before):
             pairs_with_ne = m.group(0).lower() in ("rien", "jamais", "aucun", "aucune", "pas", "nullement")
-            count += not (pairs_with_ne and (_OPEN_NE_RE.search(text[: m.start()]) or _NE_ALONE_AFTER_RE.match(text, m.end())))
+            open_ne = _OPEN_NE_RE.search(text, stops.before(m.start()), m.start())
+            count += not (pairs_with_ne and (open_ne or _NE_ALONE_AFTER_RE.match(text, m.end())))
     if not count and re.search(r"\bni\b", text, re.IGNORECASE):
         count = 1
     return max(count, 0)

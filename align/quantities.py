@@ -41,6 +41,7 @@ _GLUED_RE = re.compile(r"\d[^\W\d_]|\d\s?h\s?\d|[^\W\d_]\d")
 # French times: "15 h" is 3 p.m. in English, and the minutes of "19 h 00" are not required.
 _HOUR_RE = re.compile(r"\s?h(?:eures?)?\b")
 _MINUTES_RE = re.compile(r"\d\s?h\s?$")
+_FOLLOWING_WORD_RE = re.compile(r"\s*([^\W\d_]+)")
 # A decade by its last two digits ("the 80's", "les années 80") is the 1980s.
 _DECADE_RE = re.compile(r"['’]?\d0['’]?s\b|\bann[ée]es\s+\d0\b", re.IGNORECASE)
 _MULTIPLIERS = {"mille": 3, "million": 6, "millions": 6, "milliard": 9, "milliards": 9, "md": 9, "mds": 9,
@@ -78,12 +79,14 @@ def _numbers_in(text: str, glued: bool = True) -> list[tuple[str, set[str]]]:
     """Numbers in digits with their readings, a following "mille"/"million" applied too."""
     found = []
     for m in _NUMBER_RE.finditer(text):
-        if not glued and (_GLUED_RE.search(text[max(m.start() - 1, 0) : m.end() + 2]) or _MINUTES_RE.search(text[: m.start()])):
+        if not glued and (
+            _GLUED_RE.search(text[max(m.start() - 1, 0) : m.end() + 2]) or _MINUTES_RE.search(text, max(m.start() - 4, 0), m.start())
+        ):
             continue
         readings = number_readings(m.group(0))
-        if _HOUR_RE.match(text[m.end() :]) and m.group(0).isdigit() and 12 < int(m.group(0)) < 24:
+        if _HOUR_RE.match(text, m.end()) and m.group(0).isdigit() and 12 < int(m.group(0)) < 24:
             readings.add(str(int(m.group(0)) - 12))  # "15 h" is "3 p.m."
-        following = re.match(r"\s*([^\W\d_]+)", text[m.end() :])
+        following = _FOLLOWING_WORD_RE.match(text, m.end())
         exponent = _MULTIPLIERS.get(following.group(1).lower()) if following else None
         if exponent:
             readings |= {_canonical_number(str(Decimal(r).scaleb(exponent))) or r for r in readings}

@@ -249,3 +249,35 @@ def test_a_flag_without_words_is_described_as_it_is_prefix_included():
     from align.fidelity import describe
 
     assert describe("draft:tm:85") == "draft:tm:85"
+
+
+def _long_pair(sentences: int) -> tuple[list[str], list[str]]:
+    """Sentences that each name someone of their own, a country, a number and a negation."""
+    syllables = ["ba", "ko", "ri", "du", "mel", "sa", "tor", "vin", "lu", "pe"]
+    french, english = [], []
+    for i in range(sentences):
+        name = "".join(syllables[int(d)] for d in f"{i:03d}").capitalize()
+        country_fr, country_en = [("en Allemagne", "Germany"), ("au Japon", "Japan"), ("au Canada", "Canada")][i % 3]
+        french.append(f"Le ministre {name} n'a pas rencontré l'ONU {country_fr} le {i + 1} mai.")
+        english.append(f"Minister {name} did not meet the UN in {country_en} on {i + 1} May.")
+    return french, english
+
+
+def test_a_whole_document_on_one_line_is_checked_in_linear_time():
+    """A pair of 100 kB (a document on one line, `align check --presegmented`) once took minutes:
+    each name, negation and number read all the text before it. What one sentence says wrong
+    is still found among 1,400."""
+    import time
+
+    french, english = _long_pair(1400)
+    english[500] = english[500].replace("501 May", "502 May").replace("did not meet", "met")
+    english[700] = english[700].replace("the UN", "the UN and Mr Zabrowski")
+    source, target = " ".join(french), " ".join(english)
+    assert len(source) > 90_000
+    started = time.perf_counter()
+    flags = check_translation(source, target)
+    elapsed = time.perf_counter() - started
+    assert "number-changed:501" in flags
+    assert "negation-lost" in flags
+    assert any(f.startswith("entity-added:") and "Zabrowski" in f for f in flags)
+    assert elapsed < 60, f"{elapsed:.0f} s for one long pair"
