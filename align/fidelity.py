@@ -58,6 +58,7 @@ class LengthModel:
     clause_gate: float = 1.5
 
     def zscore(self, source: str, target: str) -> float:
+        source, target = without_glosses(source, target), without_glosses(target, source)
         source_chars, target_chars = spelt_out_length(source), spelt_out_length(target)
         shorter = max(min(source_chars, target_chars), 1)
         log_ratio = math.log(max(target_chars, 1) / max(source_chars, 1))
@@ -80,6 +81,39 @@ _ACRONYM_RE = re.compile(r"\b([A-Z]{2,})s?\b")
 def spelt_out_length(text: str) -> int:
     """Characters of ``text`` with the glossary's acronyms spelt out."""
     return len(text) + sum(_SPELT_OUT.get(a, len(a)) - len(a) for a in _ACRONYM_RE.findall(text))
+
+
+# A bracket after a name the other side keeps as it is glosses that name for the reader of one
+# language ("DGSE (Directorate General for External Security)", "Sciences-Po (French Institute of
+# Political Sciences)", "Affordable Care Act (loi sur la protection des malades …)"): no content
+# the other side lacks. A bracket that says more than a name (a clause mark, a pronoun or relative
+# word, over 12 words: "DGSE (who met him in Paris)") is content.
+_GLOSS_RE = re.compile(r"([\w'’.-]*[A-Z][\w'’.-]*)\s*\(([^(),;:]{3,150})\)")
+_GLOSS_WORDS = 12
+_CLAUSE_WORD_RE = re.compile(
+    r"\b(?:who|whom|which|that|he|she|it|we|they|you|I|his|her|their|qui|que|qu|dont|où|il|elle|ils|elles|on|nous|vous|je)\b",
+    re.IGNORECASE,
+)
+_WORD_TOKEN_RE = re.compile(r"[\w'’.-]+")
+
+
+def without_glosses(text: str, other: str) -> str:
+    """``text`` less the brackets that gloss a name ``other`` keeps as it is."""
+    if "(" not in text:
+        return text
+    kept = {_bare_token(t) for t in _WORD_TOKEN_RE.findall(other)}
+    return _GLOSS_RE.sub(
+        lambda m: m.group(1) if _bare_token(m.group(1)) in kept and _is_gloss(m.group(2)) else m.group(0), text
+    )
+
+
+def _is_gloss(bracket: str) -> bool:
+    return len(bracket.split()) <= _GLOSS_WORDS and not _CLAUSE_WORD_RE.search(bracket)
+
+
+def _bare_token(token: str) -> str:
+    """A word less the full stop and possessive after it ("Act's" / "Act", "Etudes." / "Etudes")."""
+    return token.rstrip(".").removesuffix("'s").removesuffix("’s")
 
 
 def length_flags(source: str, target: str, clause_gain: float | None = None, model: LengthModel = LENGTH_MODEL) -> list[str]:

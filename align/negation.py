@@ -70,9 +70,13 @@ _FRENCH_NOT_NEGATING_RE = re.compile(
     re.IGNORECASE,
 )
 # Nouns and adjectives made with "sans" that English often says without a negation ("sans-abri"
-# / "rough sleepers", "sans gravité" / "minor", "sans précédent" / "record"); where English does
-# use one ("homeless", "unprecedented"), it renders them (_RENDERS_A_FRENCH_WORD).
-_SANS_WORD = r"\bsans-(?=\w)|\bsans\s+(?:gravité|bornes?|limites?|précédents?|pareils?|égal|faille|encombre)\b"
+# / "rough sleepers", "sans gravité" / "minor", "sans précédent" / "record", "sans rendez-vous" /
+# "walk-in", "sans tache" / "clean"); where English does use one ("homeless", "unprecedented",
+# "wireless", "unscrupulous"), it renders them (_RENDERS_A_FRENCH_WORD).
+_SANS_WORD = (
+    r"\bsans-(?=\w)|\bsans\s+(?:gravité|bornes?|limites?|précédents?|pareils?|égal|faille|encombre|fils?|plomb|emploi|"
+    r"domicile|taches?|scrupules?|rendez-vous|but\s+lucratif)\b"
+)
 _SANS_WORD_RE = re.compile(_SANS_WORD, re.IGNORECASE)
 # "Jamais" without "ne" after a superlative or a subjunctive is "ever" ("la mission la plus
 # difficile jamais entreprise", "le seul à avoir jamais gagné"), and so is "ne … jamais" after a
@@ -242,14 +246,25 @@ _RENDERS_A_FRENCH_WORD = tuple(
 )
 # Litotes: a French negated word that English renders by its opposite ("n'a pas oublié",
 # "n'oubliez pas" / "remember", "il n'est pas facile" / "it is difficult", "pas grand-chose" /
-# "little", "n'a pas hésité" / "was quick"): the opposite counts as a negation.
+# "little", "n'a pas hésité" / "was quick", "n'a pas survécu" / "succumbed", "ne s'attendait pas"
+# / "was surprised", "non urgent" / "elective", "non négligeable" / "significant"): the opposite
+# counts as a negation. (Not "always" or "still", which also render a lost "never" or "no longer".)
 _LITOTES = tuple(
     (re.compile(rf"\bn(?:e\s+|['’])(?:[^.;:!?]{{0,40}}?\b(?:pas|plus|jamais)\b[^.;:!?]{{0,25}}?\b(?:{french})|"
-                rf"(?:\S+\s+){{0,2}}?(?:{french})\w*\s+(?:pas|plus|jamais)\b)", re.IGNORECASE),
+                rf"(?:\S+\s+){{0,2}}?\S{{0,4}}?(?:{french})\w*\W{{0,2}}\s+(?:pas|plus|jamais)\b)|\b(?:non|pas)[\s-]+(?:{french})",
+                re.IGNORECASE),
      re.compile(rf"\b(?:{english})", re.IGNORECASE))
     for french, english in (
         (r"oubli", r"remember|recall"),
-        (r"facile|aisé", r"difficult|hard\b|tough"),
+        (r"facil|aisé", r"difficult|hard\b|tough"),
+        (r"surv[éeiy]", r"succumb|died\b|dies\b|perished|fatal|dead\b|lost\s+(?:his|her|their)\s+li"),
+        (r"termin|fini[es]?\b|achev", r"continu|ongoing|goes\s+on\b|go\s+on\b|carr(?:y|ies)\s+on\b"),
+        (r"boug", r"stay|remain|motionless|froze"),
+        (r"attend", r"surpris|astonish|startl"),
+        (r"conna[iî]", r"strangers?\b"),
+        (r"dérog", r"kept\b|upheld|followed|observed|honou?red|respected|stuck\s+to\b|true\s+to\b|celebrat"),
+        (r"urgent", r"elective|routine\b"),
+        (r"négligeable", r"significant|considerable|substantial|sizea?ble|notable"),
         (r"déplai", r"like|enjoy|pleas"),
         (r"changé", r"the same\b"),
         (r"grand-chose|beaucoup", r"(?<!\ba\s)(?:little|few)\b"),

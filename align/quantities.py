@@ -24,7 +24,7 @@ _ENGLISH_NUMBER_WORDS = {
     "fourteenth": "14", "fifteenth": "15", "sixteenth": "16", "seventeenth": "17", "eighteenth": "18",
     "nineteenth": "19", "twentieth": "20", "twenties": "20", "thirties": "30", "forties": "40", "fifties": "50",
     "sixties": "60", "seventies": "70", "eighties": "80", "nineties": "90", "half": "0.5",
-    "dozen": "12", "both": "2", "twice": "2", "once": "1", "single": "1", "double": "2", "pair": "2",
+    "dozen": "12", "decade": "10", "both": "2", "twice": "2", "once": "1", "single": "1", "double": "2", "pair": "2",
 }
 _FRENCH_NUMBER_WORDS = {
     "deux": "2", "trois": "3", "quatre": "4", "cinq": "5", "six": "6", "sept": "7", "huit": "8",
@@ -33,8 +33,13 @@ _FRENCH_NUMBER_WORDS = {
 }
 
 _SPACES = "\u0020\u00a0\u202f\u2009"
-# Digit groups separated by spaces (French thousands), dots or commas; one optional decimal part.
-_NUMBER_RE = re.compile(rf"\d{{1,3}}(?:[{_SPACES},.]\d{{3}})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?")
+# Digit groups separated by spaces (French thousands), dots or commas; one optional decimal part
+# (a group of three is a thousands group only where no digit follows it: "June 18 2005"); or a
+# chain of three or more dotted groups, a date or telephone number ("20.12.2012") unless its
+# groups are thousands ("1.000.000").
+_NUMBER_RE = re.compile(
+    rf"\d+(?:\.\d+){{2,}}(?![.,]?\d)|\d{{1,3}}(?:[{_SPACES},.]\d{{3}}(?!\d))+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+)
 # French numbers glued to letters or followed by "h" are ordinals, times and units ("8e", "1h30",
 # "3D") that English writes otherwise: they are not required in the translation.
 _GLUED_RE = re.compile(r"\d[^\W\d_]|\d\s?h\s?\d|[^\W\d_]\d")
@@ -42,10 +47,15 @@ _GLUED_RE = re.compile(r"\d[^\W\d_]|\d\s?h\s?\d|[^\W\d_]\d")
 _HOUR_RE = re.compile(r"\s?h(?:eures?)?\b")
 _MINUTES_RE = re.compile(r"\d\s?h\s?$")
 _FOLLOWING_WORD_RE = re.compile(r"\s*([^\W\d_]+)")
+# An English clock time in dots ("5.30pm") gives its hour, as "17 h 30" does.
+_CLOCK_RE = re.compile(r"\d{1,2}\.\d{2}$")
+_AM_PM_RE = re.compile(r"\s?[ap]\.?m\b", re.IGNORECASE)
+# "deux millions et demi", "12 ans et demi": the number and a half.
+_AND_A_HALF_RE = re.compile(r"\s*(?:[^\W\d_]+\s+)?et\s+demie?\b", re.IGNORECASE)
 # A decade by its last two digits ("the 80's", "les années 80") is the 1980s.
 _DECADE_RE = re.compile(r"['’]?\d0['’]?s\b|\bann[ée]es\s+\d0\b", re.IGNORECASE)
 _MULTIPLIERS = {"mille": 3, "million": 6, "millions": 6, "milliard": 9, "milliards": 9, "md": 9, "mds": 9,
-                "mrd": 9, "mrds": 9, "thousand": 3, "billion": 9}
+                "mrd": 9, "mrds": 9, "thousand": 3, "billion": 9, "trillion": 12}
 _WORD_RE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
 
@@ -83,7 +93,15 @@ def _numbers_in(text: str, glued: bool = True) -> list[tuple[str, set[str]]]:
             _GLUED_RE.search(text[max(m.start() - 1, 0) : m.end() + 2]) or _MINUTES_RE.search(text, max(m.start() - 4, 0), m.start())
         ):
             continue
+        dotted = m.group(0).split(".")
+        if len(dotted) > 2 and not number_readings(m.group(0)):
+            found += [(group, number_readings(group)) for group in dotted]  # a date or telephone number
+            continue
         readings = number_readings(m.group(0))
+        if _CLOCK_RE.match(m.group(0)) and _AM_PM_RE.match(text, m.end()):
+            readings.add(str(int(m.group(0).split(".")[0])))  # "5.30pm" is at 5
+        if _AND_A_HALF_RE.match(text, m.end()):
+            readings |= {_canonical_number(str(Decimal(r) + Decimal("0.5"))) or r for r in readings}
         if _HOUR_RE.match(text, m.end()) and m.group(0).isdigit() and 12 < int(m.group(0)) < 24:
             readings.add(str(int(m.group(0)) - 12))  # "15 h" is "3 p.m."
         following = _FOLLOWING_WORD_RE.match(text, m.end())
@@ -141,8 +159,10 @@ def _values(numbers: list[tuple[str, set[str]]]) -> set[str]:
 
 # A French metric quantity that English gives in imperial units is the same quantity when the
 # English number, converted back by the usual factor, is within _CONVERSION_TOLERANCE of it
-# ("2,5 cm" / "1 inch", "295 kg" / "650 pounds", "6 mètres" / "20 feet").
+# ("2,5 cm" / "1 inch", "295 kg" / "650 pounds", "6 mètres" / "20 feet", "15 m" / "50ft",
+# "272 millions de kg" / "600 million pounds").
 _METRIC_UNITS = {
+    "m³": (r"m3|m³|mètres? cubes?", r"cubic\s+f(?:ee|oo)t", 0.02832),
     "mm": (r"mm|millimètres?", r"inch(?:es)?", 25.4),
     "cm": (r"cm|centimètres?", r"inch(?:es)?", 2.54),
     "m": (r"m|mètres?", r"f(?:ee|oo)t|ft\b", 0.3048),
@@ -154,29 +174,46 @@ _METRIC_UNITS = {
     "ha": (r"ha|hectares?", r"acres?", 0.4047),
 }
 _CELSIUS_RE = re.compile(r"\s*(?:°\s*C\b|degrés?(?:\s+Celsius)?)", re.IGNORECASE)
-_FAHRENHEIT_RE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:°\s*F\b|degrees?\s+Fahrenheit|Fahrenheit)", re.IGNORECASE)
+# American English gives temperatures in Fahrenheit without saying so ("a sunny 80 degrees").
+_FAHRENHEIT_RE = re.compile(
+    r"(\d+(?:[.,]\d+)?)\s*(?:°\s*F\b|degrees?\s+Fahrenheit|Fahrenheit|(?:°|degrees?\b)(?!\s*(?:C\b|Celsius|centigrade)))",
+    re.IGNORECASE,
+)
 _CONVERSION_TOLERANCE = 0.1
 _QUANTITY_NUMBER = r"(\d+(?:[.,]\d+)?|" + "|".join(_ENGLISH_NUMBER_WORDS) + r"|an?)"
+# "millions de kg", "million pounds": a scale between a number and its unit; "50ft" glued.
+_FRENCH_SCALE_RE = re.compile(r"(?:\s*(mille|millions?|milliards?)\s+(?:de\s+|d['’]))?", re.IGNORECASE)
+_METRIC_RES = {unit: re.compile(rf"\s*(?:{metric})(?!\w)", re.IGNORECASE) for unit, (metric, _, _) in _METRIC_UNITS.items()}
+_IMPERIAL_RES = {
+    unit: re.compile(
+        rf"\b{_QUANTITY_NUMBER}(?:[\s-]+(thousand|million|billion|trillion))?(?:[\s-]+|(?<=\d))(?:{imperial})(?!\w)", re.IGNORECASE
+    )
+    for unit, (_, imperial, _) in _METRIC_UNITS.items()
+}
 
 
 def _imperial_in_metric(target: str) -> list[tuple[str, float]]:
     """English imperial quantities as (metric unit, value in it): "20 feet" is ("m", 6.1)."""
     found = []
-    for unit, (_, imperial, factor) in _METRIC_UNITS.items():
-        for m in re.finditer(rf"\b{_QUANTITY_NUMBER}[\s-]+(?:{imperial})(?!\w)", target, re.IGNORECASE):
+    for unit, (_, _, factor) in _METRIC_UNITS.items():
+        for m in _IMPERIAL_RES[unit].finditer(target):
             word = m.group(1).lower()
             value = 1.0 if word in ("a", "an") else float(_ENGLISH_NUMBER_WORDS.get(word, word.replace(",", "")))
-            found.append((unit, value * factor))
+            found.append((unit, value * factor * _scale(m.group(2))))
     found += [("°C", (float(m.group(1).replace(",", ".")) - 32) * 5 / 9) for m in _FAHRENHEIT_RE.finditer(target)]
     return found
 
 
+def _scale(word: str | None) -> float:
+    return 10.0 ** _MULTIPLIERS[word.lower()] if word else 1.0
+
+
 def _converted(source: str, number: re.Match[str], converted: list[tuple[str, float]]) -> bool:
     """The French quantity at ``number`` is one of the target's ``converted`` imperial ones."""
-    after = source[number.end() :]
-    units = [unit for unit, (metric, _, _) in _METRIC_UNITS.items() if re.match(rf"\s*(?:{metric})(?!\w)", after, re.IGNORECASE)]
-    units += ["°C"] if _CELSIUS_RE.match(after) else []
-    values = [float(v) for v in number_readings(number.group(0))]
+    scale = _FRENCH_SCALE_RE.match(source, number.end())
+    units = [unit for unit, metric in _METRIC_RES.items() if metric.match(source, scale.end())]
+    units += ["°C"] if _CELSIUS_RE.match(source, scale.end()) else []
+    values = [float(v) * _scale(scale.group(1)) for v in number_readings(number.group(0))]
     return any(
         unit in units and abs(value - metric) <= _CONVERSION_TOLERANCE * max(abs(value), abs(metric), 10 if unit == "°C" else 0)
         for unit, metric in converted for value in values

@@ -485,3 +485,39 @@ def test_words_of_country_names_the_tables_render_need_rendering_elsewhere():
     assert added_entities(source, "There was a poll in the press, for the People of Our City prize.") == ["People of Our City"]
     # a country's name the country flags report is not reported twice
     assert added_entities("Ils sont allés en Guinée.", "They went to Papua New Guinea.") == ["Papua New Guinea"]
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "changed"),
+    [
+        # a scale between the number and its unit, a unit glued to its number, cubic measures
+        ("Environ 272 millions de kg de bonbons.", "Around 600 million pounds of candy.", []),
+        ("Environ 272 millions de kg de bonbons.", "Around 900 million pounds of candy.", ["272"]),
+        ("Coincé à 15 m au-dessus du sol.", "Stuck 50ft above the ground.", []),
+        ("Coincé à 15 m au-dessus du sol.", "Stuck 80ft above the ground.", ["15"]),
+        ("Il roulait à 210 km/h.", "He was speeding at 130mph.", []),
+        ("Une capacité de 63 milliards de mètres cubes de gaz.", "A capacity of 2.2 trillion cubic feet of gas.", []),
+        ("Une capacité de 63 milliards de mètres cubes de gaz.", "A capacity of 3.2 trillion cubic feet of gas.", ["63"]),
+        # American English gives degrees in Fahrenheit without saying so
+        ("Il faisait 26 degrés chez lui.", "It was a sunny 80 degrees at his home.", []),
+        ("Il faisait 26 degrés chez lui.", "It was a sunny 60 degrees at his home.", ["26"]),
+        ("Il faisait 26 degrés chez lui.", "It was 30 degrees Celsius at his home.", ["26"]),
+        # dates and telephone numbers in dotted groups; a year after a day is no thousands group
+        ("Le jeudi 20 décembre 2012.", "On Thursday 20.12.2012.", []),
+        ("Le jeudi 20 décembre 2012.", "On Thursday 21.12.2012.", ["20"]),
+        ("Appelez le 08.11.00.06.95.", "Call 08 11 00 06 95.", []),
+        ("Appelez le 08.11.00.06.95.", "Call 08 11 00 07 95.", ["06"]),
+        ("Le 18 juin 2005, il a appelé.", "On June 18 2005, he called.", []),
+        ("Le 18 juin 2005, il a appelé.", "On June 18 2006, he called.", ["2005"]),
+        ("Il a payé 1.000.000 d'euros.", "He paid 1,000,000 euros.", []),
+        # an English clock time in dots gives its hour; "et demi" is a half; "a decade" is ten years
+        ("L'heure idéale est 17 h 30.", "The perfect time is 5.30pm.", []),
+        ("L'heure idéale est 17 h 30.", "The perfect time is 6.30pm.", ["17"]),
+        ("J'ai investi 2 millions et demi.", "I have put in 2.5 million.", []),
+        ("J'ai investi 2 millions et demi.", "I have put in 3.5 million.", ["2"]),
+        ("Il a échappé à la police pendant presque 10 ans.", "He avoided capture for almost a decade.", []),
+        ("Il a échappé à la police pendant presque 12 ans.", "He avoided capture for almost a decade.", ["12"]),
+    ],
+)
+def test_scaled_glued_and_cubic_units_dates_times_and_halves(source, target, changed):
+    assert changed_numbers(source, target) == changed

@@ -115,3 +115,27 @@ def test_with_use_a_free_translation_passes_and_a_cut_or_added_clause_is_flagged
     assert LENGTH_MODEL.zscore(*pairs[2]) > LENGTH_MODEL.addition_limit
     assert flags[0] == () and flags[2] == ()
     assert kinds(flags[1]) == {"omission"} and kinds(flags[3]) == {"addition"}
+
+
+DEBRIEFING = "Comment se sont passés les examens médicaux et le debriefing DGSE ?"
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "flagged"),
+    [
+        # a bracket that glosses a name the other side keeps as it is adds nothing…
+        (DEBRIEFING, "How did the medical examinations and the debriefing with the DGSE (Directorate General for External "
+         "Security) go?", False),
+        ("Le défi de la commission scolaire Marguerite-Bourgeoys", "The challenge facing the Commission Scolaire "
+         "Marguerite-Bourgeoys (Marguerite Bourgeoys School Board).", False),
+        ("Les juges ont validé le mandat du Patient Protection and Affordable Care Act (loi sur la protection des malades "
+         "et les soins abordables).", "The justices upheld the Patient Protection and Affordable Care Act's mandate.", False),
+        # …a bracket that says more, or follows a name the other side does not keep, does
+        (DEBRIEFING, "How did the medical examinations and the debriefing with the DGSE (who had flown in from Paris the "
+         "day before) go?", True),
+        (DEBRIEFING, "How did the medical examinations and the debriefing with the French secret service (Directorate "
+         "General for External Security) go?", True),
+    ],
+)
+def test_a_bracket_glossing_a_kept_name_is_no_addition_or_omission(source, target, flagged):
+    assert bool(length_flags(source, target)) is flagged

@@ -205,3 +205,47 @@ def test_english_renderings_of_french_negations(source, faithful, unfaithful):
 )
 def test_faithful_renderings_are_not_flagged(source, faithful):
     assert not negation_lost(source, faithful)
+
+
+@pytest.mark.parametrize(
+    ("source", "faithful", "unfaithful"),
+    [
+        # litotes English says by the opposite word: "n'a pas survécu" / "succumbed", "ne facilite
+        # pas" / "makes difficult", "n'a pas bougé" / "stayed", "ne s'attendait pas" / "surprise",
+        # "qui ne le connaissaient pas" / "strangers", "n'a pas dérogé" / "kept", "pas terminée" /
+        # "continues", "non urgent" / "elective", "non négligeable" / "significant"
+        ("L'homme n'a pas survécu à ses blessures.", "The man succumbed to his injuries.", "The man survived his injuries."),
+        ("Ça ne facilite pas les choses.", "This makes things difficult.", "This makes things easy."),
+        ("Elle n'a pas bougé.", "She stayed there.", "She moved away."),
+        ("Il a dit qu'il « ne [s']attendait pas » à tomber amoureux.", 'He said falling in love "caught me by surprise."',
+         'He said he "expected" to fall in love.'),
+        ("Des gens qui ne le connaissaient pas l'ont applaudi.", "Complete strangers applauded him.",
+         "People who knew him applauded him."),
+        ("Obama n'a pas dérogé à la tradition.", "Obama kept to the tradition.", "Obama broke with the tradition."),
+        ("La lutte pour le pouvoir n'est pas terminée.", "The contest for power will continue.",
+         "The contest for power is over."),
+        ("Il finance les opérations non urgentes.", "It funds elective surgery.", "It funds emergency surgery."),
+        ("Le coût est non négligeable.", "The cost is significant.", "The cost is negligible."),
+    ],
+)
+def test_litotes_rendered_by_an_opposite(source, faithful, unfaithful):
+    assert not negation_lost(source, faithful)
+    assert negation_lost(source, unfaithful)
+
+
+@pytest.mark.parametrize(
+    ("source", "faithful", "unfaithful"),
+    [
+        # adjectives made with "sans" that English says with or without a negation
+        ("Il y a des cliniques sans rendez-vous à Hobart.", "There are walk-in clinics in Hobart.", None),
+        ("Il a été libéralisé sans scrupules.", "It was ruthlessly liberalised.", None),
+        ("Son passé est sans tache.", "His past is clean.", None),
+        ("Il est sans emploi.", "He is unemployed.", None),
+        # …but "sans" before another noun is still a negation
+        ("Il est parti sans argent.", "He left without money.", "He left with money."),
+    ],
+)
+def test_nouns_and_adjectives_made_with_sans(source, faithful, unfaithful):
+    assert not negation_lost(source, faithful)
+    if unfaithful:
+        assert negation_lost(source, unfaithful)
