@@ -200,7 +200,9 @@ _ENGLISH_NEGATION_RE = re.compile(
     r"unable|lack|lacks|lacked|lacking|absence|absent|fail|fails|failed|failures?|refuse|refused|refuses|declin(?:e|es|ed|ing)(?=\s+to\b)|avoid|avoids|avoided|"
     r"until|instead(?=\s+of\b)|exempt|free|unless|prohibits?|prohibited|prohibiting|forbids?|forbidden|forbade|bans?|banned|"
     r"disregards?|disregarded|disregarding|lest|neglect|neglects|neglected|neglecting|ignor(?:e|es|ed|ing|ance|ant)|"
-    r"unbeknownst|little(?=\s+doubt)|yet(?=\s+to\b)|den(?:y|ies|ied|ying|ial))\b|n['’]t\b|\bnon-|"
+    r"unbeknownst|little(?=\s+doubt)|yet(?=\s+to\b)|den(?:y|ies|ied|ying|ial)|oblivious|(?:refrain|abstain)(?:s|ed|ing)?(?=\s+from\b)|"
+    # "stay away from", "keep out of": not to take part
+    r"(?:stay|stays|stayed|staying|keep|keeps|kept|keeping)\s+(?:away|out)(?=\s+(?:of|from)\b))\b|n['’]t\b|\bnon-|"
     # "nonprofit", "nonpartisan"
     r"\bnon(?!e\b|etheless|sense)[a-z]{3,}|"
     r"\bun(?:able|clear|known|likely|aware|certain|sure|necessary|fair|usual|acceptable|lawful|employed|paid|"
@@ -259,12 +261,14 @@ _LITOTES = tuple(
         (r"facil|aisé", r"difficult|hard\b|tough"),
         (r"surv[éeiy]", r"succumb|died\b|dies\b|perished|fatal|dead\b|lost\s+(?:his|her|their)\s+li"),
         (r"termin|fini[es]?\b|achev", r"continu|ongoing|goes\s+on\b|go\s+on\b|carr(?:y|ies)\s+on\b"),
-        (r"boug", r"stay|remain|motionless|froze"),
+        (r"boug", r"stay|remain|motionless|froze\b"),
         (r"attend", r"surpris|astonish|startl"),
         (r"conna[iî]", r"strangers?\b"),
         (r"dérog", r"kept\b|upheld|followed|observed|honou?red|respected|stuck\s+to\b|true\s+to\b|celebrat"),
         (r"urgent", r"elective|routine\b"),
         (r"négligeable", r"significant|considerable|substantial|sizea?ble|notable"),
+        (r"très|aussi\b", r"less\b"),  # "pas très fréquent" / "less common"
+        (r"autrement", r"must\b|ha(?:s|ve)\s+to\b|bound\s+to\b"),  # "il ne peut en être autrement" / "it must be"
         (r"déplai", r"like|enjoy|pleas"),
         (r"changé", r"the same\b"),
         (r"grand-chose|beaucoup", r"(?<!\ba\s)(?:little|few)\b"),

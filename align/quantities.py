@@ -148,6 +148,44 @@ def _english_number_phrases(text: str) -> list[tuple[str, set[str]]]:
     return found
 
 
+# Runs of French number words: "quatre cent mille" is 400000, "quatre-vingt-dix" 90, "vingt et un" 21.
+_FRENCH_SCALES = {"cent": 100, "cents": 100, "mille": 1000, "million": 10**6, "millions": 10**6, "milliard": 10**9,
+                  "milliards": 10**9}
+_FRENCH_PHRASE_WORD = "(?:" + "|".join([*_FRENCH_NUMBER_WORDS, *_FRENCH_SCALES]) + ")"
+_FRENCH_PHRASE_RE = re.compile(
+    rf"\b{_FRENCH_PHRASE_WORD}(?:(?:[\s-]+et[\s-]+(?:un|une|onze)|[\s-]+{_FRENCH_PHRASE_WORD})\b)+", re.IGNORECASE
+)
+
+
+def _french_phrase_value(phrase: str) -> str:
+    total, current, previous = 0, 0, ""
+    for word in re.split(r"[\s-]+", phrase.lower()):
+        if word in _FRENCH_SCALES:
+            scaled = (current or 1) * _FRENCH_SCALES[word]
+            total, current = (total + scaled, 0) if _FRENCH_SCALES[word] >= 1000 else (total, scaled)
+        elif word == "vingt" and previous == "quatre":
+            current += 76  # quatre-vingt: 4 × 20
+        else:
+            current += int(_FRENCH_NUMBER_WORDS.get(word, "1" if word in ("un", "une") else "0"))
+        previous = word
+    return str(total + current)
+
+
+def _french_word_numbers(text: str) -> list[tuple[str, set[str]]]:
+    """French number words, each also read as the run it stands in ("quatre" of "quatre cent
+    mille" is 4 and 400000)."""
+    runs = [(m.start(), m.end(), _french_phrase_value(m.group(0))) for m in _FRENCH_PHRASE_RE.finditer(text)]
+    found, i = [], 0
+    for m in _WORD_RE.finditer(text):
+        value = _FRENCH_NUMBER_WORDS.get(m.group(0).lower())
+        if value is None:
+            continue
+        while i < len(runs) and runs[i][1] <= m.start():
+            i += 1
+        found.append((m.group(0), {value, runs[i][2]} if i < len(runs) and runs[i][0] <= m.start() else {value}))
+    return found
+
+
 def _english_numbers(text: str) -> list[tuple[str, set[str]]]:
     """Every number an English text gives, in digits, words, or runs of words."""
     return _numbers_in(text) + _word_numbers(text, _ENGLISH_NUMBER_WORDS, hyphenated=True) + _english_number_phrases(text)
@@ -160,8 +198,11 @@ def _values(numbers: list[tuple[str, set[str]]]) -> set[str]:
 # A French metric quantity that English gives in imperial units is the same quantity when the
 # English number, converted back by the usual factor, is within _CONVERSION_TOLERANCE of it
 # ("2,5 cm" / "1 inch", "295 kg" / "650 pounds", "6 mètres" / "20 feet", "15 m" / "50ft",
-# "272 millions de kg" / "600 million pounds").
+# "272 millions de kg" / "600 million pounds"); so are days English counts in weeks ("15 jours" /
+# "a fortnight", "8 jours" / "a week": French counts both ends).
 _METRIC_UNITS = {
+    "day": (r"jours?", r"weeks?", 7.0),
+    "days": (r"jours?", r"fortnights?", 14.0),
     "m³": (r"m3|m³|mètres? cubes?", r"cubic\s+f(?:ee|oo)t", 0.02832),
     "mm": (r"mm|millimètres?", r"inch(?:es)?", 25.4),
     "cm": (r"cm|centimètres?", r"inch(?:es)?", 2.54),
@@ -180,7 +221,8 @@ _FAHRENHEIT_RE = re.compile(
     re.IGNORECASE,
 )
 _CONVERSION_TOLERANCE = 0.1
-_QUANTITY_NUMBER = r"(\d+(?:[.,]\d+)?|" + "|".join(_ENGLISH_NUMBER_WORDS) + r"|an?)"
+_TOLERANCE_FLOOR = {"°C": 10.0, "day": 10.0, "days": 10.0}  # 1 degree, 1 day
+_QUANTITY_NUMBER = r"(\d+(?:[.,]\d+)?|" + "|".join(_ENGLISH_NUMBER_WORDS) + r"|an?|the)"  # "the fortnight": one
 # "millions de kg", "million pounds": a scale between a number and its unit; "50ft" glued.
 _FRENCH_SCALE_RE = re.compile(r"(?:\s*(mille|millions?|milliards?)\s+(?:de\s+|d['’]))?", re.IGNORECASE)
 _METRIC_RES = {unit: re.compile(rf"\s*(?:{metric})(?!\w)", re.IGNORECASE) for unit, (metric, _, _) in _METRIC_UNITS.items()}
@@ -198,7 +240,7 @@ def _imperial_in_metric(target: str) -> list[tuple[str, float]]:
     for unit, (_, _, factor) in _METRIC_UNITS.items():
         for m in _IMPERIAL_RES[unit].finditer(target):
             word = m.group(1).lower()
-            value = 1.0 if word in ("a", "an") else float(_ENGLISH_NUMBER_WORDS.get(word, word.replace(",", "")))
+            value = 1.0 if word in ("a", "an", "the") else float(_ENGLISH_NUMBER_WORDS.get(word, word.replace(",", "")))
             found.append((unit, value * factor * _scale(m.group(2))))
     found += [("°C", (float(m.group(1).replace(",", ".")) - 32) * 5 / 9) for m in _FAHRENHEIT_RE.finditer(target)]
     return found
@@ -215,7 +257,7 @@ def _converted(source: str, number: re.Match[str], converted: list[tuple[str, fl
     units += ["°C"] if _CELSIUS_RE.match(source, scale.end()) else []
     values = [float(v) * _scale(scale.group(1)) for v in number_readings(number.group(0))]
     return any(
-        unit in units and abs(value - metric) <= _CONVERSION_TOLERANCE * max(abs(value), abs(metric), 10 if unit == "°C" else 0)
+        unit in units and abs(value - metric) <= _CONVERSION_TOLERANCE * max(abs(value), abs(metric), _TOLERANCE_FLOOR.get(unit, 0))
         for unit, metric in converted for value in values
     )
 
@@ -256,14 +298,14 @@ def changed_numbers(source: str, target: str) -> list[str]:
     target has a number of its own in their place."""
     missing = missing_numbers(source, target)
     target_numbers = _english_numbers(target)
-    source_values = _values(_numbers_in(source) + _word_numbers(source, _FRENCH_NUMBER_WORDS))
+    source_values = _values(_numbers_in(source) + _french_word_numbers(source))
     if any(not readings & source_values for _, readings in _numbers_in(target)):
         found = _values(target_numbers)
-        missing += [w for w, readings in _word_numbers(source, _FRENCH_NUMBER_WORDS) if not readings & found]
+        missing += [w for w, readings in _french_word_numbers(source) if not readings & found]
     return list(dict.fromkeys(missing))
 
 
 def unmatched_target_numbers(source: str, target: str) -> list[str]:
     """Numbers in digits in the target that the source has in no form (for messages)."""
-    source_values = _values(_numbers_in(source) + _word_numbers(source, _FRENCH_NUMBER_WORDS))
+    source_values = _values(_numbers_in(source) + _french_word_numbers(source))
     return [written for written, readings in _numbers_in(target) if not readings & source_values]

@@ -169,7 +169,7 @@ def test_a_title_french_capitalises_is_not_a_name():
 
 def test_a_short_headline_may_be_rephrased_but_a_short_sentence_may_not_be_cut():
     assert length_flags("Le langage des chiffres", "In numbers") == []
-    assert length_flags("Le langage des chiffres et des lettres", "In numbers", clause_gain=0.0)[0].startswith("omission")
+    assert length_flags("Le langage des chiffres et des lettres.", "In numbers.", clause_gain=0.0)[0].startswith("omission")
 
 
 def test_accented_french_titles_and_institutions_are_not_names():
@@ -520,4 +520,45 @@ def test_words_of_country_names_the_tables_render_need_rendering_elsewhere():
     ],
 )
 def test_scaled_glued_and_cubic_units_dates_times_and_halves(source, target, changed):
+    assert changed_numbers(source, target) == changed
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "flags"),
+    [
+        # the Gaza Strip is in the country table (la bande de Gaza), "Royaume Uni" spelt without its
+        # hyphen is the United Kingdom, PNG Papua New Guinea…
+        ("La seule centrale électrique de la bande de Gaza a cessé de fonctionner.",
+         "The only power plant in the Gaza Strip stopped working.", ()),
+        ("Il veut une grande banque pour le Royaume Uni.", "He wants a great bank for the United Kingdom.", ()),
+        ("Les données couvrent les compagnies enregistrées en Papouasie-Nouvelle-Guinée.",
+         "The data covers airlines registered in PNG.", ()),
+        # …and each is still told from another country
+        ("Des tirs ont tué un militant dans le sud d'Israël.", "Tank fire killed a militant in the south of the Gaza Strip.",
+         ("entity-added:Gaza Strip", "entity-missing:Israel")),
+        ("Il veut une grande banque pour la France.", "He wants a great bank for the United Kingdom.",
+         ("entity-added:United Kingdom", "entity-missing:France")),
+        ("Les données couvrent les compagnies enregistrées en Guinée.", "The data covers airlines registered in PNG.",
+         ("entity-added:Papua New Guinea", "entity-missing:Guinea")),
+    ],
+)
+def test_country_table_gaza_strip_royaume_uni_and_png(source, target, flags):
+    assert check_translation(source, target) == flags
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "changed"),
+    [
+        # days English counts in weeks: French counts both ends ("15 jours", "8 jours")
+        ("Elle est contagieuse pendant 15 jours.", "It is contagious for the fortnight.", []),
+        ("Elle est contagieuse pendant 25 jours.", "It is contagious for the fortnight.", ["25"]),
+        ("Il est resté 8 jours.", "He stayed a week.", []),
+        ("Il est resté 10 jours.", "He stayed a week.", ["10"]),
+        # a French number word is also read as the run of words it stands in
+        ("Je gagnais entre deux cent et quatre cent mille.", "I earned two hundred to 400 thousand.", []),
+        ("Je gagnais entre deux cent et quatre cent mille.", "I earned two hundred to 500 thousand.", ["quatre"]),
+        ("Il a vingt et un ans, pas 22.", "He is 21, not 22.", []),
+    ],
+)
+def test_days_in_weeks_and_runs_of_french_number_words(source, target, changed):
     assert changed_numbers(source, target) == changed

@@ -9,6 +9,7 @@ from align.fidelity import (
     _FRENCH_CLAUSE_RE,
     LENGTH_MODEL,
     MAX_CLAUSES,
+    LengthModel,
     _without_each_clause,
     check_pairs,
     check_translation,
@@ -139,3 +140,27 @@ DEBRIEFING = "Comment se sont passés les examens médicaux et le debriefing DGS
 )
 def test_a_bracket_glossing_a_kept_name_is_no_addition_or_omission(source, target, flagged):
     assert bool(length_flags(source, target)) is flagged
+
+
+def test_a_gloss_is_left_out_of_the_clauses_and_of_the_similarity_they_are_weighed_against():
+    embedder = CountingEmbedder()
+    target = ("How did the medical examinations and the debriefing with the DGSE (Directorate General for External Security) "
+              "go, after all those months spent in a cell in the desert?")
+    vectors = embedder.encode([DEBRIEFING]), embedder.encode([target])
+    embedder.texts.clear()
+    clause_gains([DEBRIEFING], [target], *vectors, embedder)
+    stripped = target.replace(" (Directorate General for External Security)", "")
+    assert stripped in embedder.texts  # the similarity the variants are weighed against
+    assert embedder.texts and not any("Directorate" in t for t in embedder.texts)
+
+
+BALI = "Colère provoquée par la peine prononcée à l'encontre d'un des poseurs de bombe de Bali"
+
+
+def test_a_headline_may_be_shorter_in_english_but_not_cut():
+    assert length_flags(BALI, "Anger over Bali bomb plotter's sentence", clause_gain=0.0) == []
+    assert kinds(length_flags(BALI + ".", "Anger over Bali bomb plotter's sentence.", clause_gain=0.0)) == {"omission"}
+    assert kinds(length_flags(BALI, "Anger in Bali", clause_gain=0.0)) == {"omission"}
+    # a headline longer in English is weighed as a sentence is
+    assert LENGTH_MODEL.zscore("Agir coûte cher", "To remedy this is very expensive") == LengthModel(
+        headline_shift=0.0).zscore("Agir coûte cher", "To remedy this is very expensive")

@@ -217,6 +217,7 @@ def test_faithful_renderings_are_not_flagged(source, faithful):
         ("L'homme n'a pas survécu à ses blessures.", "The man succumbed to his injuries.", "The man survived his injuries."),
         ("Ça ne facilite pas les choses.", "This makes things difficult.", "This makes things easy."),
         ("Elle n'a pas bougé.", "She stayed there.", "She moved away."),
+        ("Elle n'a pas bougé, elle était gelée.", "She froze, frozen solid.", "She did move, she was frozen solid."),
         ("Il a dit qu'il « ne [s']attendait pas » à tomber amoureux.", 'He said falling in love "caught me by surprise."',
          'He said he "expected" to fall in love.'),
         ("Des gens qui ne le connaissaient pas l'ont applaudi.", "Complete strangers applauded him.",
@@ -249,3 +250,28 @@ def test_nouns_and_adjectives_made_with_sans(source, faithful, unfaithful):
     assert not negation_lost(source, faithful)
     if unfaithful:
         assert negation_lost(source, unfaithful)
+
+
+@pytest.mark.parametrize(
+    ("source", "faithful", "unfaithful"),
+    [
+        # English words that negate by their meaning: "oblivious" (sans se soucier), "stay away
+        # from" / "refrain from" (ne pas s'impliquer)
+        ("Elle monta dans l'avion, sans se soucier de l'épreuve qu'elle traversait.",
+         "She boarded the plane, oblivious to the ordeal she was going through.",
+         "She boarded the plane, mindful of the ordeal she was going through."),
+        ("Ils ont appelé les États-Unis à ne pas s'impliquer dans la politique énergétique européenne.",
+         "They called on the US to stay away from the EU energy policy.", "They called on the US to stay in the EU energy policy."),
+        ("Ils ont appelé les États-Unis à ne pas s'impliquer dans la politique énergétique européenne.",
+         "They called on the US to refrain from meddling in EU energy policy.",
+         "They called on the US to go on meddling in EU energy policy."),
+        # …but "refrain" the noun negates nothing
+        ("Il ne chante pas le refrain.", "He does not sing the refrain.", "He sings the refrain."),
+        # "pas très" / "less", "ne peut pas en être autrement" / "must"
+        ("Ce n'est pas très fréquent là-bas.", "It is less common there.", "It is very common there."),
+        ("Il est au courant, il ne peut pas en être autrement.", "He knows, he must do.", "He knows, he may do."),
+    ],
+)
+def test_english_words_that_negate_by_meaning_and_more_litotes(source, faithful, unfaithful):
+    assert not negation_lost(source, faithful)
+    assert negation_lost(source, unfaithful)
