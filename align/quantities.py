@@ -158,13 +158,14 @@ _FRENCH_PHRASE_RE = re.compile(
 
 
 def _french_phrase_value(phrase: str) -> str:
+    """The value of a run of French number words (:data:`_FRENCH_PHRASE_RE`)."""
     total, current, previous = 0, 0, ""
     for word in re.split(r"[\s-]+", phrase.lower()):
         if word in _FRENCH_SCALES:
             scaled = (current or 1) * _FRENCH_SCALES[word]
             total, current = (total + scaled, 0) if _FRENCH_SCALES[word] >= 1000 else (total, scaled)
         elif word == "vingt" and previous == "quatre":
-            current += 76  # quatre-vingt: 4 × 20
+            current += 76  # quatre-vingt is 80, its 4 already counted
         else:
             current += int(_FRENCH_NUMBER_WORDS.get(word, "1" if word in ("un", "une") else "0"))
         previous = word
@@ -201,8 +202,8 @@ def _values(numbers: list[tuple[str, set[str]]]) -> set[str]:
 # "272 millions de kg" / "600 million pounds"); so are days English counts in weeks ("15 jours" /
 # "a fortnight", "8 jours" / "a week": French counts both ends).
 _METRIC_UNITS = {
-    "day": (r"jours?", r"weeks?", 7.0),
-    "days": (r"jours?", r"fortnights?", 14.0),
+    "days/week": (r"jours?", r"weeks?", 7.0),
+    "days/fortnight": (r"jours?", r"fortnights?", 14.0),
     "m³": (r"m3|m³|mètres? cubes?", r"cubic\s+f(?:ee|oo)t", 0.02832),
     "mm": (r"mm|millimètres?", r"inch(?:es)?", 25.4),
     "cm": (r"cm|centimètres?", r"inch(?:es)?", 2.54),
@@ -221,7 +222,7 @@ _FAHRENHEIT_RE = re.compile(
     re.IGNORECASE,
 )
 _CONVERSION_TOLERANCE = 0.1
-_TOLERANCE_FLOOR = {"°C": 10.0, "day": 10.0, "days": 10.0}  # 1 degree, 1 day
+_TOLERANCE_FLOOR = {"°C": 10.0, "days/week": 10.0, "days/fortnight": 10.0}  # within 1 degree, 1 day
 _QUANTITY_NUMBER = r"(\d+(?:[.,]\d+)?|" + "|".join(_ENGLISH_NUMBER_WORDS) + r"|an?|the)"  # "the fortnight": one
 # "millions de kg", "million pounds": a scale between a number and its unit; "50ft" glued.
 _FRENCH_SCALE_RE = re.compile(r"(?:\s*(mille|millions?|milliards?)\s+(?:de\s+|d['’]))?", re.IGNORECASE)
@@ -235,7 +236,8 @@ _IMPERIAL_RES = {
 
 
 def _imperial_in_metric(target: str) -> list[tuple[str, float]]:
-    """English imperial quantities as (metric unit, value in it): "20 feet" is ("m", 6.1)."""
+    """English imperial quantities (and weeks) as (unit of _METRIC_UNITS, value in its French
+    unit): "20 feet" is ("m", 6.1), "a fortnight" ("days/fortnight", 14)."""
     found = []
     for unit, (_, _, factor) in _METRIC_UNITS.items():
         for m in _IMPERIAL_RES[unit].finditer(target):
