@@ -200,7 +200,8 @@ _ENGLISH_NEGATION_RE = re.compile(
     r"unable|lack|lacks|lacked|lacking|absence|absent|fail|fails|failed|failures?|refuse|refused|refuses|declin(?:e|es|ed|ing)(?=\s+to\b)|avoid|avoids|avoided|"
     r"until|instead(?=\s+of\b)|exempt|free|unless|prohibits?|prohibited|prohibiting|forbids?|forbidden|forbade|bans?|banned|"
     r"disregards?|disregarded|disregarding|lest|neglect|neglects|neglected|neglecting|ignor(?:e|es|ed|ing|ance|ant)|"
-    r"unbeknownst|little(?=\s+doubt)|yet(?=\s+to\b)|den(?:y|ies|ied|ying|ial)|oblivious|(?:refrain|abstain)(?:s|ed|ing)?(?=\s+from\b)|"
+    r"unbeknownst|little(?=\s+doubt)|yet(?=\s+to\b)|den(?:y|ies|ied|ying|ial)|oblivious|"
+    r"(?:refrain|abstain)(?:s|ed|ing)?(?=\s+from\b)|"
     # "stay away from", "keep out of": not to take part
     r"(?:stay|stays|stayed|staying|keep|keeps|kept|keeping)\s+(?:away|out)(?=\s+(?:of|from)\b))\b|n['’]t\b|\bnon-|"
     # "nonprofit", "nonpartisan"

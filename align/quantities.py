@@ -229,7 +229,8 @@ _FRENCH_SCALE_RE = re.compile(r"(?:\s*(mille|millions?|milliards?)\s+(?:de\s+|d[
 _METRIC_RES = {unit: re.compile(rf"\s*(?:{metric})(?!\w)", re.IGNORECASE) for unit, (metric, _, _) in _METRIC_UNITS.items()}
 _IMPERIAL_RES = {
     unit: re.compile(
-        rf"\b{_QUANTITY_NUMBER}(?:[\s-]+(thousand|million|billion|trillion))?(?:[\s-]+|(?<=\d))(?:{imperial})(?!\w)", re.IGNORECASE
+        rf"\b{_QUANTITY_NUMBER}(?:[\s-]+(thousand|million|billion|trillion))?(?:[\s-]+|(?<=\d))(?:{imperial})(?!\w)",
+        re.IGNORECASE,
     )
     for unit, (_, imperial, _) in _METRIC_UNITS.items()
 }
@@ -259,7 +260,8 @@ def _converted(source: str, number: re.Match[str], converted: list[tuple[str, fl
     units += ["°C"] if _CELSIUS_RE.match(source, scale.end()) else []
     values = [float(v) * _scale(scale.group(1)) for v in number_readings(number.group(0))]
     return any(
-        unit in units and abs(value - metric) <= _CONVERSION_TOLERANCE * max(abs(value), abs(metric), _TOLERANCE_FLOOR.get(unit, 0))
+        unit in units
+        and abs(value - metric) <= _CONVERSION_TOLERANCE * max(abs(value), abs(metric), _TOLERANCE_FLOOR.get(unit, 0))
         for unit, metric in converted for value in values
     )
 
