@@ -22,6 +22,7 @@ import numpy as np
 
 from align.countries import COUNTRY_NAMES, SWAPPED
 from align.entities import ACRONYM_GLOSSARY, added_entities, missing_entities, unrendered_french_part, unrendered_part
+from align.name_words import EDGE_MARKS, content_word, rendered_word_by_word, words_to_embed
 from align.negation import negation_lost
 from align.quantities import changed_numbers
 from align.relations import RELATION_PLACE, reversed_relations
@@ -242,19 +243,7 @@ PHRASE_SIMILARITY = 0.65
 # "Service de protection contre les incendies"): longer phrases, up to LONGEST_PHRASE words, are
 # those of one clause that start and end on a content word and have no more content words.
 SHORT_PHRASE, LONGEST_PHRASE = 3, 7
-_PHRASE_EDGE_WORDS = frozenset(
-    "le la les l un une de du des d au aux à et ou en dans par pour sur contre avec sans sous entre vers chez que qu qui "
-    "dont où ne n pas se s sa son ses leur leurs ce c cet cette ces il elle ils elles on nous vous est a ont été "
-    "the a an of to in on for and or with by at from as that which who is was are were be been it its their his her".split()
-)
-_EDGE_MARKS = ",.;:!?()«»\"“”"
 _CLAUSE_MARK_RE = re.compile(r"[,;:()«»\"“”]")
-_ELIDED_START_RE = re.compile(r"^(?:[ldjmnstc]|qu)['’]", re.IGNORECASE)
-
-
-def _content_word(word: str) -> bool:
-    bare = _ELIDED_START_RE.sub("", word.strip(_EDGE_MARKS)).lower()
-    return bool(bare) and bare not in _PHRASE_EDGE_WORDS
 
 
 def _phrases(text: str) -> list[str]:
@@ -264,16 +253,16 @@ def _phrases(text: str) -> list[str]:
     words = text.split()
     found = [" ".join(words[i : i + n]) for n in range(1, SHORT_PHRASE + 1) for i in range(len(words) - n + 1)]
     for i, first in enumerate(words):
-        if not _content_word(first):
+        if not content_word(first):
             continue
         for n in range(SHORT_PHRASE + 1, LONGEST_PHRASE + 1):
             run = words[i : i + n]
-            within_clause = not _CLAUSE_MARK_RE.search(" ".join(run).strip(_EDGE_MARKS))
-            if len(run) < n or not within_clause or sum(map(_content_word, run)) > SHORT_PHRASE:
+            within_clause = not _CLAUSE_MARK_RE.search(" ".join(run).strip(EDGE_MARKS))
+            if len(run) < n or not within_clause or sum(map(content_word, run)) > SHORT_PHRASE:
                 break
-            if _content_word(run[-1]):
+            if content_word(run[-1]):
                 found.append(" ".join(run))
-    return [p for p in dict.fromkeys(f.strip(_EDGE_MARKS) for f in found) if p]
+    return [p for p in dict.fromkeys(f.strip(EDGE_MARKS) for f in found) if p]
 
 
 def _with_word_before(name: str, text: str) -> str:
@@ -294,7 +283,8 @@ def _entity_flags(flags: tuple[str, ...]) -> tuple[list[str], list[str]]:
 
 def _renamed(flags: tuple[str, ...], source: str, target: str, vector) -> tuple[str, ...]:
     """``flags`` less the entity-added / entity-missing ones rendered under another name:
-    paired with each other, or with a phrase of the other side (``vector``: text → embedding).
+    paired with each other, with a phrase of the other side (``vector``: text → embedding), or
+    word by word (:func:`align.name_words.rendered_word_by_word`: "Elm Grove", *Bosquet des Ormeaux*).
     Of a name partly rendered only the rest is compared: "Black" of "Black Friday" is "noir"
     (0.90), "Head" of "Head of the European Union" is not "haut" (0.50), "DiCaprio" of "Leonardo
     DiCaprio" is not "Leonardo"; a French name whose every word is rendered (said twice, rendered
@@ -307,9 +297,9 @@ def _renamed(flags: tuple[str, ...], source: str, target: str, vector) -> tuple[
             french = [vector(_value(m)), vector(_with_word_before(_value(m), source))]
             if max(vector(_value(a)) @ f for f in french) >= RENAMED_SIMILARITY:
                 dropped |= {a, m}
-    for side, other, part in (
-        (added, source, lambda f: unrendered_part(_value(f), source)),
-        (missing, target, lambda f: unrendered_french_part(_value(f), target)),
+    for side, other, part, language in (
+        (added, source, lambda f: unrendered_part(_value(f), source), "en"),
+        (missing, target, lambda f: unrendered_french_part(_value(f), target), "fr"),
     ):
         unrendered = {f: part(f) for f in side if f not in dropped | countries}
         rest = {f: words for f, words in unrendered.items() if words}
@@ -317,6 +307,7 @@ def _renamed(flags: tuple[str, ...], source: str, target: str, vector) -> tuple[
         if phrases:
             vectors = np.stack([vector(p) for p in phrases])
             dropped |= {f for f, words in rest.items() if (vectors @ vector(words)).max() >= PHRASE_SIMILARITY}
+        dropped |= rendered_word_by_word({f: w for f, w in rest.items() if f not in dropped}, language, other, vector)
     return tuple(f for f in flags if f not in dropped)
 
 
@@ -343,6 +334,8 @@ def check_pairs(sources: Sequence[str], targets: Sequence[str], embedder=None) -
         texts |= {_with_word_before(f.split(":", 1)[1], source) for f in missing} if added else set()
         texts |= set(_phrases(source)) if added else set()
         texts |= set(_phrases(target)) if missing else set()
+        texts |= words_to_embed([unrendered_part(_value(f), source) for f in added], "en", source)
+        texts |= words_to_embed([unrendered_french_part(_value(f), target) for f in missing], "fr", target)
     ordered = sorted(texts)
     vectors = dict(zip(ordered, embedder.encode(ordered))) if ordered else {}
     return [_renamed(flags, s, t, vectors.__getitem__) for flags, s, t in zip(checked, sources, targets)]

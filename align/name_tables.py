@@ -65,7 +65,9 @@ ACRONYM_GLOSSARY: dict[str, tuple[str, ...]] = {
 
 # English capitalised words, each with the accent-free French word prefixes that render it where
 # spelling alone does not show it: calendar words, demonyms, exonyms, titles and institutions,
-# and the English acronyms of French full names.
+# the English acronyms of French full names, and the common words names of institutions and
+# places are made of, which English translates word by word (Fire Protection Service / Service de
+# protection contre les incendies, Baja California / Basse-Californie).
 _RENDERINGS_TEXT = """
 january:janv february:fevr march:mars april:avril may:mai june:juin july:juil august:aout
 jan:janv feb:fevr apr:avril jun:juin jul:juil aug:aout sep:sept oct:oct nov:nov dec:dec
@@ -103,10 +105,23 @@ bishop:eveque king:roi queen:reine emperor:empereur war:guerre sea:mer river:fle
 lake:lac island:ile islands:iles mount:mont mountain:montagn gulf:golfe bay:baie valley:vallee
 state:etat states:etat id:identit attorney:avocat procureur care:soin
 greater:grand director:direct sea:mer holy:saint sacre sainte
-century:siecle summit:sommet ecuador:equat ecuadorian:equat brothers:frere brotherhood:frere confrer westerners:occident jews:juif land:terre earth:terre korea:coree korean:coree bc:av jc ad:apres jc street:rue square:place station:gare station airport:aeroport high:haut head:chef direct dirig deputy:vice adjoint editor:ndlr redact year:annee an
+century:siecle summit:sommet ecuador:equat ecuadorian:equat brothers:frere brotherhood:frere confrer westerners:occident jews:juif land:terre earth:terre korea:coree korean:coree bc:av jc ad:apres jc street:rue square:place station:gare station caserne poste airport:aeroport high:haut head:chef direct dirig deputy:vice adjoint editor:ndlr redact year:annee an
 un:onu nations eu:ue union us:etats-unis americ usa:etats-unis americ uk:royaume-uni britann
 tory:conservat tories:conservat labour:travaill mp:depute parlement mps:depute parlement isis:daech daesh eiil
 unscr:resolution nato:otan imf:fmi who:oms wto:omc ecb:bce gdp:pib ngo:ong aids:sida hiv:vih seropositi vat:tva
+department:service depart minist fire:incendi feu pompier border:frontier frontal food:aliment nourri
+standards:norme prison:penitenti carceral detention facility:centre etabliss install pretrial:provisoir preventi
+rescue:secours sauvet officer:officier agent intelligence:renseign staff:etat-major personnel quartier chief:chef
+headquarters:quartier siege leader:chef dirige board:conseil direct management:direction gestion chairman:presiden
+company:societe compagnie entreprise manager:responsable gestion chef municipality:commune municipal
+commissioner:commissa committee:comite commission subcommittee:comite commission sous-comite justice:juge
+barrister:avocat magistrates:magistrat criminal:penal criminel supreme:suprem superieur haut audit:controle verif
+news:nouvelle info actualit presse media:presse publication:edition entry:entree
+privacy:privee liberties:libert occupational:travail professionn labor:travaill technology:technolog informati
+disaster:catastroph desastr sinistr mitigation:reduct attenu preven wildlife:faune fish:poisson peche
+tide:maree strip:bande choir:chor chœur choeur song:chanson contest:concours highness:altesse mother:mere
+lower:bas inferieur upper:haut superieur baja:bas cross:croix golden:dore dawn:aube eve:veille quarry:carriere
+ring:cercle anneau uplands:plateau hautes-terres trench:fosse galaxy:galax nebula:nebuleuse wheel:roue
 """
 
 

@@ -247,3 +247,67 @@ def test_a_name_swapped_in_stays_added_though_long_phrases_are_compared():
     assert flags == ("entity-added:Paris Supreme Audit Office",)
     vector = _text_vectors({"Fashion Week": "semaine de la mode"})
     assert _renamed(flags, FASHION_WEEK, target, vector) == flags
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "added", "missing"),
+    [
+        # the common words names of institutions and places are made of, which English translates word by word
+        ("Le service de police de Wasilla a arrêté un homme.", "The Wasilla Police Department arrested a man.", [], []),
+        ("Le service de police de Wasilla a arrêté un homme.", "The Wasilla Fire Department arrested a man.",
+         ["Wasilla Fire Department"], []),
+        ("Le Service de protection contre les incendies est intervenu.", "The Fire Protection Service intervened.", [], []),
+        ("Le Service de protection contre les incendies est intervenu.", "The Civil Protection Service intervened.",
+         ["Civil Protection Service"], []),
+        ("L'Agence des normes alimentaires a publié un avis.", "The Food Standards Agency published a notice.", [], []),
+        ("L'Agence des normes alimentaires a publié un avis.", "The Border Standards Agency published a notice.",
+         ["Border Standards Agency"], []),
+        ("Il travaille au Service pénitentiaire.", "He works for the Prison Service.", [], []),
+        ("Il travaille au Service pénitentiaire.", "He works for the Border Service.", ["Border Service"], []),
+        ("La marée rouge a été observée dans le comté de Pasco.", "Red Tide has been observed in Pasco County.", [], []),
+        ("La marée rouge a été observée dans le comté de Pasco.", "Red Cross has been observed in Pasco County.", ["Cross"], []),
+        ("Il est né à Sainte-Croix.", "He was born in Holy Cross.", [], []),
+        ("Il est né à Sainte-Croix.", "He was born in Holy Trinity.", ["Holy Trinity"], []),
+        # and the other way: a French name is rendered by the English words that translate it
+        ("Il vit en Basse-Californie.", "He lives in Baja California.", [], []),
+        ("Il vit en Basse-Californie.", "He lives in Upper California.", ["Upper California"], ["Basse-Californie"]),
+        ("Le Quartier général a donné l'ordre.", "The General Staff gave the order.", [], []),
+        ("Le Quartier général a donné l'ordre.", "The General gave the order.", [], ["Quartier"]),
+    ],
+)
+def test_names_made_of_common_words_are_rendered_by_their_translations(source, target, added, missing):
+    assert (added_entities(source, target), missing_entities(source, target)) == (added, missing)
+
+
+GROVE = "Il a visité le Bosquet des Ormeaux."
+
+
+def test_a_name_english_translates_word_by_word_is_rendered_by_each_word():
+    # neither spelling, the tables nor the whole phrase render "Elm Grove"; each of its words has a counterpart
+    target = "He visited the Elm Grove."
+    flags = check_translation(GROVE, target)
+    assert flags == ("entity-added:Elm Grove", "entity-missing:Bosquet des Ormeaux")
+    vector = _text_vectors({"Elm": "Ormeaux", "Grove": "Bosquet"})
+    assert _renamed(flags, GROVE, target, vector) == ()
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "same", "kept"),
+    [
+        # a word without its counterpart: "Oak" is not "Ormeaux"
+        (GROVE, "He visited the Oak Grove.", {"Grove": "Bosquet"}, "entity-added:Oak Grove"),
+        # a counterpart that is a name (Merkel), not a French word: a swapped name stays added
+        ("Il a rencontré Merkel au Bosquet.", "He met him at the Obama Grove.", {"Obama": "Merkel", "Grove": "Bosquet"},
+         "entity-added:Obama Grove"),
+        # counterparts in two sentences of the source do not render one name
+        ("Le Bosquet brûle. Les Ormeaux aussi.", "The Elm Grove burns, and so does it.", {"Elm": "Ormeaux", "Grove": "Bosquet"},
+         "entity-added:Elm Grove"),
+        # a word the renderings table knows is decided by it, however close its kind (Thursday / mardi)
+        ("Il viendra à la foire du mardi.", "He will come to the Thursday Fair.", {"Thursday": "mardi", "Fair": "foire"},
+         "entity-added:Thursday Fair"),
+    ],
+)
+def test_a_name_stays_flagged_where_a_word_has_no_counterpart_of_its_own(source, target, same, kept):
+    flags = check_translation(source, target)
+    assert kept in flags
+    assert kept in _renamed(flags, source, target, _text_vectors(same))
