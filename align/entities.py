@@ -372,8 +372,8 @@ def _bracket_words(mention: Mention, text: str) -> list[str]:
 
 _FUNCTION_WORDS = _CONNECTORS | frozenset("and et of l d".split())
 # English words that a place's name takes where French names the place alone ("Mexico City" /
-# Mexico, "the Ezulweni River" / l'Ezulweni).
-_GENERIC_PLACE_WORDS = frozenset("city county province district region river valley mountains hills".split())
+# Mexico, "the Ezulweni River" / l'Ezulweni, "Guantanamo Bay" / Guantanamo).
+_GENERIC_PLACE_WORDS = frozenset("city county province district region river valley mountains hills bay".split())
 
 
 def _spelt_out_before(acronym: str, text: str, start: int) -> bool:

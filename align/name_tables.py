@@ -74,7 +74,7 @@ jan:janv feb:fevr apr:avril jun:juin jul:juil aug:aout sep:sept oct:oct nov:nov 
 september:sept october:oct november:nov december:dec monday:lundi tuesday:mardi
 wednesday:mercredi thursday:jeudi friday:vendredi saturday:samedi sunday:dimanche
 christmas:noel easter:paques
-english:anglais angleterre england:angleterre anglais scottish:ecoss scotland:ecoss welsh:gallois
+english:anglais angleterre anglo england:angleterre anglais scottish:ecoss scotland:ecoss welsh:gallois
 wales:galles irish:irland ireland:irland dutch:neerland holland pays-bas netherlands:neerland pays-bas holland
 swiss:suiss switzerland:suiss greek:grec greece:grec swedish:suedo suede sweden:suede suedo danish:danois
 denmark:danemark norwegian:norveg norway:norveg finnish:finland belgian:belg austrian:autrich
@@ -94,7 +94,7 @@ president:presiden minister:ministr ministry:minist prime:premier chancellor:cha
 secretary:secretair ministr general:general foreign:etrang exterieur affairs:affaire
 office:bureau office home:interieur defence:defense defense:defense interior:interieur
 health:sante education:educat enseign treasury:tresor economy:econom senator:senat
-congressman:congres house:maison chambre representatives:represent representative:represent
+congressman:congres depute house:maison chambre representatives:represent representative:represent
 parliament:parlement parliamentary:parlement council:conseil court:cour tribunal
 government:gouvern governor:gouvern mayor:maire city:ville cite hall:mairie hotel army:armee
 navy:marine force:force forces:force world:mond cup:coupe league:ligue championship:championn
@@ -116,12 +116,14 @@ headquarters:quartier siege leader:chef dirige board:conseil direct management:d
 company:societe compagnie entreprise manager:responsable gestion chef municipality:commune municipal
 commissioner:commissa committee:comite commission subcommittee:comite commission sous-comite justice:juge
 barrister:avocat magistrates:magistrat criminal:penal criminel supreme:suprem superieur haut audit:controle verif
-news:nouvelle info actualit presse media:presse publication:edition entry:entree
+news:nouvelle info actualit presse media:presse publication:edition entry:entree administration:agence
+free:libre show:salon spectacle airshow:salon primary:premi primaire intermediate:intermediai two:deux second
+human:homme humain quartet:quatuor
 privacy:privee liberties:libert occupational:travail professionn labor:travaill technology:technolog informati
 disaster:catastroph desastr sinistr mitigation:reduct attenu preven wildlife:faune fish:poisson peche
 tide:maree strip:bande choir:chor chœur choeur song:chanson contest:concours highness:altesse mother:mere
 lower:bas inferieur upper:haut superieur baja:bas cross:croix golden:dore dawn:aube eve:veille quarry:carriere
-ring:cercle anneau uplands:plateau hautes-terres trench:fosse galaxy:galax nebula:nebuleuse wheel:roue
+ring:cercle anneau ray:rayon radio uplands:plateau hautes-terres trench:fosse galaxy:galax nebula:nebuleuse wheel:roue
 """
 
 

@@ -273,6 +273,13 @@ def test_a_name_swapped_in_stays_added_though_long_phrases_are_compared():
         ("Il vit en Basse-Californie.", "He lives in Upper California.", ["Upper California"], ["Basse-Californie"]),
         ("Le Quartier général a donné l'ordre.", "The General Staff gave the order.", [], []),
         ("Le Quartier général a donné l'ordre.", "The General gave the order.", [], ["Quartier"]),
+        ("Il défend les droits de l'Homme.", "He defends human rights.", [], []),
+        ("Il défend les droits de l'Homme.", "He defends civil rights.", [], ["Homme"]),
+        ("Il expose au Salon aéronautique de Dubaï.", "He exhibits at the Dubai Airshow.", [], []),
+        ("Il expose au Salon aéronautique de Dubaï.", "He exhibits at the Dubai Motor Fair.", ["Dubai Motor Fair"], ["Salon"]),
+        # a place's generic word, as "Mexico City" for Mexico
+        ("Il a été détenu à Guantanamo.", "He was held at Guantanamo Bay.", [], []),
+        ("Il a été détenu dans la baie.", "He was held at Guantanamo Bay.", ["Guantanamo Bay"], []),
     ],
 )
 def test_names_made_of_common_words_are_rendered_by_their_translations(source, target, added, missing):
