@@ -318,3 +318,18 @@ def test_a_name_stays_flagged_where_a_word_has_no_counterpart_of_its_own(source,
     flags = check_translation(source, target)
     assert kept in flags
     assert kept in _renamed(flags, source, target, _text_vectors(same))
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "wrong"),
+    [
+        ("L'OIAC a confirmé l'usage de chlore.", "The OPCW confirmed the use of chlorine.", "The WHO confirmed the use of chlorine."),
+        ("Le PAM distribue des vivres.", "The WFP is handing out food.", "The UNHCR is handing out food."),
+        ("Selon l'OIT, le chômage augmente.", "According to the ILO, unemployment is rising.",
+         "According to the IMF, unemployment is rising."),
+    ],
+)
+def test_an_international_body_is_rendered_by_its_english_acronym_not_another(source, target, wrong):
+    assert check_translation(source, target) == ()
+    flags = check_translation(source, wrong)
+    assert any(f.startswith("entity-missing:") for f in flags) and any(f.startswith("entity-added:") for f in flags)
