@@ -43,13 +43,14 @@ def is_french_word(word: str) -> bool:
         lower in _CLOSED_CLASS_WORDS
         or first in _CLOSED_CLASS_WORDS
         or (len(lower) > len(_ADVERB_ENDING) + 2 and lower.endswith(_ADVERB_ENDING))
-        or _in_dictionary(lower)
-        or (first != lower and _in_dictionary(first))
+        or in_dictionary(lower, "fr")
+        or (first != lower and in_dictionary(first, "fr"))
     )
 
 
 @lru_cache(maxsize=65536)
-def _in_dictionary(lower: str) -> bool:
-    from simplemma import is_known  # imported on first use: its French table takes a second to load
+def in_dictionary(lower: str, lang: str) -> bool:
+    """``lower`` is in simplemma's dictionary of ``lang`` ("fr", "en")."""
+    from simplemma import is_known  # imported on first use: a language's table takes a second to load
 
-    return is_known(lower, lang="fr")
+    return is_known(lower, lang=lang)

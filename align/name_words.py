@@ -19,7 +19,7 @@ from typing import Callable, Iterable, Mapping
 import numpy as np
 
 from align.countries import fold
-from align.french_words import is_french_word
+from align.french_words import in_dictionary, is_french_word
 from align.name_tables import renderings
 
 # A word of a name and its counterpart whose cosine under the fidelity embedder (USE) reaches
@@ -58,14 +58,7 @@ def _words(text: str) -> list[str]:
 
 def dictionary_word(word: str, language: str) -> bool:
     """``word`` is in the dictionary of ``language`` ("fr" or "en"), not only a name."""
-    return is_french_word(word) if language == "fr" else _english_word(word.lower())
-
-
-@functools.lru_cache(maxsize=65536)
-def _english_word(lower: str) -> bool:
-    from simplemma import is_known  # as align.french_words: the table loads on first use
-
-    return is_known(lower, lang="en")
+    return is_french_word(word) if language == "fr" else in_dictionary(word.lower(), "en")
 
 
 def name_words(name: str, language: str) -> list[str] | None:

@@ -93,11 +93,11 @@ def _numbers_in(text: str, glued: bool = True) -> list[tuple[str, set[str]]]:
             _GLUED_RE.search(text[max(m.start() - 1, 0) : m.end() + 2]) or _MINUTES_RE.search(text, max(m.start() - 4, 0), m.start())
         ):
             continue
+        readings = number_readings(m.group(0))
         dotted = m.group(0).split(".")
-        if len(dotted) > 2 and not number_readings(m.group(0)):
+        if len(dotted) > 2 and not readings:
             found += [(group, number_readings(group)) for group in dotted]  # a date or telephone number
             continue
-        readings = number_readings(m.group(0))
         if _CLOCK_RE.match(m.group(0)) and _AM_PM_RE.match(text, m.end()):
             readings.add(str(int(m.group(0).split(".")[0])))  # "5.30pm" is at 5
         if _AND_A_HALF_RE.match(text, m.end()):
@@ -302,10 +302,11 @@ def changed_numbers(source: str, target: str) -> list[str]:
     target has a number of its own in their place."""
     missing = missing_numbers(source, target)
     target_numbers = _english_numbers(target)
-    source_values = _values(_numbers_in(source) + _french_word_numbers(source))
+    french_words = _french_word_numbers(source)
+    source_values = _values(_numbers_in(source) + french_words)
     if any(not readings & source_values for _, readings in _numbers_in(target)):
         found = _values(target_numbers)
-        missing += [w for w, readings in _french_word_numbers(source) if not readings & found]
+        missing += [w for w, readings in french_words if not readings & found]
     return list(dict.fromkeys(missing))
 
 
