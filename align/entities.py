@@ -37,7 +37,7 @@ from align.countries import (
     missing_countries,
     referred_countries,
 )
-from align.french_words import is_french_word
+from align.french_words import in_dictionary, is_french_word
 from align.name_tables import ACRONYM_GLOSSARY, ENGLISH_NOT_NAMES, FRENCH_NOT_NAMES, RENDERINGS, renderings
 from align.quantities import ROMAN_NUMERAL, ROMAN_ORDINAL_ENDING
 
@@ -299,7 +299,7 @@ def added_entities(source: str, target: str) -> list[str]:
 
     def supported_name(mention: Mention) -> bool:  # "Mexico City" for "Mexico": a place's generic word
         words = [w for w in mention.words if fold(w) not in _GENERIC_PLACE_WORDS] or mention.words
-        return all(rendered(w) or explained(w, mention) for w in words)
+        return all(rendered(w) or explained(w, mention) for w in words) or _titled_person(mention, rendered)
 
     found = mentions(target)
     supported = [supported_name(m) for m in found]
@@ -318,6 +318,22 @@ def added_entities(source: str, target: str) -> list[str]:
 # French refers back to a country it named before by "ce pays", "le pays" ("Un soutien direct
 # de ce pays", the DPRK of the sentence before) where English may name it again.
 _FRENCH_COUNTRY_BACK_REFERENCE_RE = re.compile(r"\b(?:ce|cet|le|du|au|ledit|dudit)\s+pays\b", re.IGNORECASE)
+
+
+def _titled_person(mention: Mention, rendered: Callable[[str], bool]) -> bool:
+    """A rendered name after an office: "Technical Rescue Officer Andy Clayton" for "le
+    spécialiste des secours techniques Andy Clayton". The name must follow the office's last
+    word directly, and the words before it be common words or rendered, so that an office
+    cannot bring in an organisation ("Xinhua Chairman") or a name of its own."""
+    words = mention.words
+    titles = [i for i, w in enumerate(words[:-1]) if fold(w) in _TITLE_WORDS]
+    if not titles:
+        return False
+    t = titles[-1]
+    name = words[t + 1 :]
+    if not re.search(rf"\b{re.escape(words[t])}\s+{re.escape(name[0])}\b", mention.text) or not all(map(rendered, name)):
+        return False
+    return all(rendered(w) or in_dictionary(w.lower(), "en") for w in words[:t])
 
 
 def _not_referred_back(added: list[str], source: str, target: str) -> list[str]:
@@ -374,6 +390,22 @@ _FUNCTION_WORDS = _CONNECTORS | frozenset("and et of l d".split())
 # English words that a place's name takes where French names the place alone ("Mexico City" /
 # Mexico, "the Ezulweni River" / l'Ezulweni, "Guantanamo Bay" / Guantanamo).
 _GENERIC_PLACE_WORDS = frozenset("city county province district region river valley mountains hills bay".split())
+# Words of office and rank that English puts, capitalised, right before a person's name where
+# French writes the office in lower case or in other words ("Mayor José Paulet" / "le bourgmestre
+# José Paulet", "Gazprom Chairman Alexei Miller" / "le directeur général de Gazprom"). Not
+# "head": "Head of the European Union" is no office before a name.
+_TITLE_WORDS = frozenset(
+    """
+    mayor chairman chairwoman chair chairperson president minister secretary officer commissioner
+    inspector detective constable superintendent sheriff deputy barrister solicitor attorney lawyer
+    judge justice magistrate coroner prosecutor professor doctor dean director manager coach
+    captain skipper general colonel major lieutenant sergeant corporal commander admiral marshal
+    brigadier governor senator congressman congresswoman representative councillor councilman
+    councilwoman alderman speaker chancellor ambassador envoy spokesman spokeswoman spokesperson
+    pm mp mep ceo cfo chief executive founder king queen prince princess duke duchess lord lady
+    dame pope cardinal archbishop bishop reverend pastor imam rabbi sheikh emir premier staff
+    """.split()
+)
 
 
 def _spelt_out_before(acronym: str, text: str, start: int) -> bool:
@@ -394,10 +426,13 @@ def _spelt_out_before(acronym: str, text: str, start: int) -> bool:
 
 def unrendered_part(name: str, source: str) -> str:
     """The words of the English ``name`` that render nothing in the source: all of it for
-    another name, "Head" for "Head of the European Union" (an altered name)."""
+    another name, "Head" for "Head of the European Union" (an altered name), nothing for a
+    name said more often than the source says it ("DPRK soldiers of the DPRK")."""
     rendered = english_support(source)
     words = [w for w in _WORD_RE.findall(name) if w[0].isupper() and fold(w) not in ENGLISH_NOT_NAMES]
-    return " ".join(w for w in words if not rendered(w)) or name
+    if not words:
+        return name
+    return " ".join(w for w in words if not rendered(w))
 
 
 def _name_key(mention: Mention) -> str:

@@ -235,7 +235,9 @@ FIDELITY_EMBEDDER = "use"
 # renamed entity ("mer Morte" / "Dead Sea" 0.79, "Frères musulmans" / "Muslim Brothers" 0.80),
 # not one added and one lost (unrelated names 0.15-0.30; "Indopacifique" / "Indian Ocean" 0.34).
 RENAMED_SIMILARITY = 0.5
-PHRASE_SIMILARITY = 0.65
+# An English name a French phrase renders (entity-added side), a French name an English phrase
+# renders (entity-missing side).
+PHRASE_SIMILARITY = {"en": 0.55, "fr": 0.65}
 
 
 # A name of up to SHORT_PHRASE words renders as many content words, which French pads with
@@ -265,12 +267,29 @@ def _phrases(text: str) -> list[str]:
     return [p for p in dict.fromkeys(f.strip(EDGE_MARKS) for f in found) if p]
 
 
-def _with_word_before(name: str, text: str) -> str:
-    """``name`` with the word before it in ``text``: French names lean on a common noun
-    ("mer Morte", "Frères musulmans" aside) that the English name translates."""
+def _french_forms(name: str, text: str) -> list[str]:
+    """``name`` as the French ``text`` may hold a whole name around it: with the word before
+    it (French names lean on a common noun: "mer Morte") and with the lower-case words after
+    it that end on a content word within its clause, up to LONGEST_PHRASE words in all
+    ("Institution supérieure de contrôle", "Observatoire américain de la sécheresse")."""
     start = text.find(name)
-    before = text[:start].split() if start > 0 else []
-    return f"{before[-1]} {name}" if before else name
+    if start < 0:
+        return [name]
+    before = text[:start].split()
+    forms = [name, f"{before[-1]} {name}" if before else name]
+    run: list[str] = []
+    for word in text[start + len(name) :].split()[: LONGEST_PHRASE - len(name.split())]:
+        bare = word.strip(EDGE_MARKS)
+        if not bare or bare[0].isupper() or _CLAUSE_MARK_RE.match(word):
+            break
+        run.append(bare)
+        if content_word(bare):
+            if sum(map(content_word, run)) > SHORT_PHRASE:
+                break
+            forms.append(f"{name} {' '.join(run)}")
+        if _CLAUSE_MARK_RE.match(word[-1]):  # the clause ends with this word
+            break
+    return list(dict.fromkeys(forms))
 
 
 def _country_flags(flags: list[str]) -> set[str]:
@@ -294,7 +313,7 @@ def _renamed(flags: tuple[str, ...], source: str, target: str, vector) -> tuple[
     dropped: set[str] = set()
     for a in set(added) - countries:
         for m in set(missing) - countries:
-            french = [vector(_value(m)), vector(_with_word_before(_value(m), source))]
+            french = [vector(form) for form in _french_forms(_value(m), source)]
             if max(vector(_value(a)) @ f for f in french) >= RENAMED_SIMILARITY:
                 dropped |= {a, m}
     for side, other, part, language in (
@@ -306,7 +325,7 @@ def _renamed(flags: tuple[str, ...], source: str, target: str, vector) -> tuple[
         phrases = _phrases(other) if rest else []
         if phrases:
             vectors = np.stack([vector(p) for p in phrases])
-            dropped |= {f for f, words in rest.items() if (vectors @ vector(words)).max() >= PHRASE_SIMILARITY}
+            dropped |= {f for f, words in rest.items() if (vectors @ vector(words)).max() >= PHRASE_SIMILARITY[language]}
         dropped |= rendered_word_by_word({f: w for f, w in rest.items() if f not in dropped}, language, other, vector)
     return tuple(f for f in flags if f not in dropped)
 
@@ -329,9 +348,9 @@ def check_pairs(sources: Sequence[str], targets: Sequence[str], embedder=None) -
     for flags, source, target in zip(checked, sources, targets):
         added, missing = _entity_flags(flags)
         texts |= {f.split(":", 1)[1] for f in added + missing}
-        texts |= {unrendered_part(_value(f), source) for f in added}
+        texts |= {unrendered_part(_value(f), source) for f in added} - {""}
         texts |= {unrendered_french_part(_value(f), target) for f in missing} - {""}
-        texts |= {_with_word_before(f.split(":", 1)[1], source) for f in missing} if added else set()
+        texts |= {form for f in missing for form in _french_forms(_value(f), source)} if added else set()
         texts |= set(_phrases(source)) if added else set()
         texts |= set(_phrases(target)) if missing else set()
         texts |= words_to_embed([unrendered_part(_value(f), source) for f in added], "en", source)

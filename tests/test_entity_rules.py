@@ -333,3 +333,32 @@ def test_an_international_body_is_rendered_by_its_english_acronym_not_another(so
     assert check_translation(source, target) == ()
     flags = check_translation(source, wrong)
     assert any(f.startswith("entity-missing:") for f in flags) and any(f.startswith("entity-added:") for f in flags)
+
+
+@pytest.mark.parametrize(
+    ("source", "faithful", "swapped", "added"),
+    [
+        ("Le spécialiste des secours techniques Andy Clayton a déclaré : « Elle était en danger. »",
+         "Specialist Technical Rescue Officer Andy Clayton said: 'She was in danger.'",
+         "Specialist Technical Rescue Officer Peter Lau said: 'She was in danger.'",
+         "Technical Rescue Officer Peter Lau"),
+        ("« Les deux victimes ont été emmenées au CHU », a précisé le bourgmestre José Paulet.",
+         "\"The two victims were taken to the CHU,\" said Mayor José Paulet.",
+         "\"The two victims were taken to the CHU,\" said Mayor Jean Dupont.",
+         "Mayor Jean Dupont"),
+        # the words before the office may be an organisation the source names, not one it lacks
+        ("a expliqué Alexei Miller, le directeur général de Gazprom, jeudi.",
+         "as Gazprom Chairman Alexei Miller said on Thursday.",
+         "as Xinhua Chairman Alexei Miller said on Thursday.",
+         "Xinhua Chairman Alexei Miller"),
+    ],
+)
+def test_an_office_before_a_rendered_name_adds_no_entity(source, faithful, swapped, added):
+    assert added_entities(source, faithful) == []
+    assert added_entities(source, swapped) == [added]
+
+
+def test_an_office_joined_to_a_name_by_of_is_still_an_added_entity():
+    source = "Le président du Conseil européen a rencontré le haut représentant."
+    target = "The President of the European Council met the Head of the European Union."
+    assert "Head of the European Union" in added_entities(source, target)
