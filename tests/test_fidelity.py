@@ -158,6 +158,30 @@ def test_with_the_embedded_use_the_seed_inventions_stay_flagged_and_renames_pass
     assert flags[3] == () and flags[4] == ()
 
 
+@pytest.mark.parametrize(
+    ("source", "renamed", "swapped"),
+    [
+        # an English name a French phrase renders at USE cosine 0.61: over the English side's 0.55
+        ("Selon l'observatoire de la sécheresse, la situation empire.",
+         "According to the Drought Monitor, the situation is getting worse.",
+         "According to the Lancet Review, the situation is getting worse."),
+        # a capitalised French word whose name goes on in lower case: paired in its whole form
+        ("Selon l'Observatoire américain de la sécheresse, la situation empire.",
+         "According to the U.S. Drought Monitor, the situation is getting worse.",
+         "According to the World Bank, the situation is getting worse."),
+        ("L'Institution supérieure de contrôle a publié son rapport.",
+         "The Supreme Audit Office published its report.",
+         "The Lancet Review published its report."),
+    ],
+)
+def test_with_the_embedded_use_a_name_in_other_words_passes_and_a_swapped_one_does_not(source, renamed, swapped):
+    from align.embed import get_embedder
+
+    flags = check_pairs([source, source], [renamed, swapped], get_embedder("use"))
+    assert flags[0] == ()
+    assert any(f.startswith("entity-added:") for f in flags[1])
+
+
 WMT = Path("/work/shared/data/translate/wmt/newstest2013")
 
 
