@@ -221,25 +221,55 @@ _ALL_COUNTRY_KEYS = frozenset(
 )
 
 
+_NAME_TAIL_WORDS = 6
+
+
+def _french_name_tail(text: str, end: int) -> tuple[str, ...]:
+    """The lower-case content words that go on, in its clause, a French name ending at ``end``:
+    French capitalises a name's first word only ("Comité international olympique", CIO)."""
+    tail = []
+    for word in text[end:].split()[:_NAME_TAIL_WORDS]:
+        bare = word.strip(",.;:!?()«»\"“”")
+        if not bare.isalpha() or not bare.islower() or word[0] in "(«\"“":
+            break
+        if bare not in _FUNCTION_WORDS and not _ELISION_RE.match(word):
+            tail.append(bare)
+        if bare != word.rstrip("'’"):  # a mark ends the clause
+            break
+    return tuple(tail)
+
+
 @functools.lru_cache(maxsize=16)  # asked for each acronym of the other side
 def _initials(text: str) -> frozenset[str]:
-    """Initials of every run of two or more capitalised words ("European Central Bank" → ECB)."""
-    runs = [m.words for m in mentions(text)] + [m.words for m in french_mentions(text)]
+    """Initials of every run of two or more capitalised words ("European Central Bank" → ECB),
+    French names with their lower-case words ("Comité international olympique" → CIO)."""
+    spaced = _ELIDED_RE.sub(r"\1 ", text)
+    runs = [m.words for m in mentions(text)]
+    runs += [m.words + _french_name_tail(spaced, m.start + len(m.text)) for m in french_mentions(text)]
     found = set()
     for words in runs:
-        letters = "".join(w[0] for w in words)
+        letters = "".join(w[0] for w in words).upper()
         found |= {letters[i:j] for i in range(len(letters)) for j in range(i + 2, len(letters) + 1)}
     return frozenset(found)
 
 
+@functools.lru_cache(maxsize=16)
+def _initials_reordered(text: str) -> frozenset[str]:
+    """:func:`_initials` with each one's letters sorted: the languages order a name's words
+    differently (Northern Kentucky University, NKU / Université du Nord du Kentucky)."""
+    return frozenset("".join(sorted(i)) for i in _initials(text))
+
+
 def _acronym_kept(acronym: str, other: str, other_acronyms: set[str]) -> bool:
     """``acronym`` survives in ``other`` as is, with its letters reordered (English puts the
-    adjective first: "MS", modèle standard → "SM"), or spelt out there."""
+    adjective first: "MS", modèle standard → "SM"), or spelt out there, in any word order."""
     letters = fold(acronym.replace(".", "").removesuffix("s")).upper()  # ČSSD is CSSD
+    reordered = "".join(sorted(letters))
     return (
         letters in other_acronyms
-        or "".join(sorted(letters)) in {"".join(sorted(a)) for a in other_acronyms}
+        or reordered in {"".join(sorted(a)) for a in other_acronyms}
         or letters in _initials(other)
+        or len(letters) >= 3 and reordered in _initials_reordered(other)
     )
 
 

@@ -362,3 +362,15 @@ def test_an_office_joined_to_a_name_by_of_is_still_an_added_entity():
     source = "Le président du Conseil européen a rencontré le haut représentant."
     target = "The President of the European Council met the Head of the European Union."
     assert "Head of the European Union" in added_entities(source, target)
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "other_acronym"),
+    [
+        ("Les joueurs de l'Université du Nord du Kentucky ont gagné.", "The NKU players won.", "The UCLA players won."),
+        ("Le Comité international olympique a tranché.", "The IOC decided.", "The IMF decided."),
+    ],
+)
+def test_an_acronym_of_the_other_sides_name_in_another_word_order_is_rendered(source, target, other_acronym):
+    assert added_entities(source, target) == []
+    assert added_entities(source, other_acronym) == [other_acronym.split()[1]]
