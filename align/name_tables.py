@@ -68,6 +68,42 @@ ACRONYM_GLOSSARY: dict[str, tuple[str, ...]] = {
     "CEE": ("EEC", "European Economic Community"),
     "TPIY": ("ICTY", "International Criminal Tribunal for the former Yugoslavia"),
     "OUA": ("OAU", "Organisation of African Unity", "Organization of African Unity"),
+    # abbreviations of common nouns, which English writes out or abbreviates its own way
+    "SMS": ("SMS", "text", "texts", "text message", "texting"),
+    "QG": ("HQ", "headquarters", "base"),
+    "OPA": ("takeover", "bid", "tender offer"),
+    "AVC": ("stroke",),
+    "SDF": ("homeless",),
+    "HLM": ("social housing", "council", "public housing", "housing project"),
+    "TGV": ("TGV", "high-speed", "high speed"),
+    "CDI": ("permanent", "CDI"),
+    "CDD": ("fixed-term", "temporary", "CDD"),
+    "IVG": ("abortion", "termination"),
+    "PMA": ("IVF", "assisted reproduction", "fertility", "medically assisted"),
+    "BTP": ("construction", "building", "public works"),
+    "RH": ("HR", "human resources", "personnel"),
+    "DRH": ("HR", "human resources", "personnel"),
+    "OVNI": ("UFO",),
+    "JO": ("Olympics", "Olympic", "Games"),
+    "CV": ("CV", "resume", "résumé"),
+    "IRM": ("MRI", "scan"),
+    "CHU": ("CHU", "university hospital", "teaching hospital", "hospital"),
+    "EHPAD": ("care home", "nursing home", "retirement home"),
+    "IMC": ("BMI", "body mass"),
+    "TOC": ("OCD", "obsessive"),
+    "IST": ("STI", "STD", "sexually transmitted"),
+    "MST": ("STD", "STI", "sexually transmitted"),
+    "DAB": ("ATM", "cash machine", "cash dispenser"),
+    "QI": ("IQ",),
+    "PNB": ("GNP", "gross national product"),
+    "BD": ("comic", "comics", "graphic novel"),
+    "PV": ("minutes", "fine", "ticket", "report"),
+    "TTC": ("including tax", "incl", "inclusive"),
+    "HT": ("excluding tax", "excl", "before tax"),
+    "ADSL": ("ADSL", "broadband"),
+    "VTC": ("ride-hailing", "ride-sharing", "minicab", "chauffeur", "private hire"),
+    "SAMU": ("SAMU", "ambulance", "emergency medical", "paramedics"),
+    "SMUR": ("SMUR", "ambulance", "emergency medical", "mobile emergency", "paramedics"),
     # currency codes, which English gives as the currency's name (25 millions CZK / 25 million crowns)
     "CZK": ("CZK", "crown", "koruna"),
     "EUR": ("EUR", "euro"),
@@ -142,6 +178,8 @@ disaster:catastroph desastr sinistr mitigation:reduct attenu preven wildlife:fau
 tide:maree strip:bande choir:chor chœur choeur song:chanson contest:concours highness:altesse mother:mere
 lower:bas inferieur upper:haut superieur baja:bas cross:croix golden:dore dawn:aube eve:veille quarry:carriere
 ring:cercle anneau ray:rayon radio uplands:plateau hautes-terres trench:fosse galaxy:galax nebula:nebuleuse wheel:roue
+ceo:pdg directeur direct patron dirigeant hq:qg quartier siege mri:irm ufo:ovni atm:distributeur dab iq:qi
+hr:rh drh ressources ivf:fiv pma procreation sme:pme bmi:imc ocd:toc std:mst ist sti:ist mst
 """
 
 

@@ -374,3 +374,28 @@ def test_an_office_joined_to_a_name_by_of_is_still_an_added_entity():
 def test_an_acronym_of_the_other_sides_name_in_another_word_order_is_rendered(source, target, other_acronym):
     assert added_entities(source, target) == []
     assert added_entities(source, other_acronym) == [other_acronym.split()[1]]
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "wrong", "abbreviation"),
+    [
+        ("Il a reçu un SMS de sa mère.", "He got a text from his mother.", "He got a letter from his mother.", "SMS"),
+        ("Le QG de la police a été évacué.", "Police headquarters were evacuated.", "Police cars were evacuated.", "QG"),
+        ("Elle a eu un AVC l'an dernier.", "She had a stroke last year.", "She had a baby last year.", "AVC"),
+    ],
+)
+def test_a_french_abbreviation_of_a_common_noun_is_rendered_by_its_english(source, target, wrong, abbreviation):
+    assert missing_entities(source, target) == []
+    assert missing_entities(source, wrong) == [abbreviation]
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "other", "abbreviation"),
+    [
+        ("Le directeur général de la société a démissionné.", "The company CEO resigned.", "The company CFO resigned.", "CFO"),
+        ("Le quartier général a été évacué.", "The HQ was evacuated.", "The FBI was evacuated.", "FBI"),
+    ],
+)
+def test_an_english_abbreviation_of_a_common_noun_renders_the_french_words(source, target, other, abbreviation):
+    assert added_entities(source, target) == []
+    assert added_entities(source, other) == [abbreviation]
