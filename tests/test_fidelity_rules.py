@@ -388,7 +388,7 @@ def test_converted_units_and_hyphenated_number_words(source, target, changed):
     [
         # French abbreviations: "p.-d.g." is the PDG (CEO), "Md$" billions of dollars
         ("Le p.-d.g. de Bombardier a parlé.", "The CEO of Bombardier spoke.", ()),
-        ("Le patron de Bombardier a parlé.", "The CEO of Bombardier spoke.", ("entity-added:CEO of Bombardier",)),
+        ("Le porte-parole de Bombardier a parlé.", "The CEO of Bombardier spoke.", ("entity-added:CEO of Bombardier",)),
         ("Bombardier a perdu 1,5 Md$ cette année.", "Bombardier lost $1.5 billion this year.", ()),
         ("Bombardier a perdu 1,5 Md$ cette année.", "Bombardier lost $2.5 billion this year.", ("number-changed:1,5",)),
     ],
