@@ -222,21 +222,23 @@ _ALL_COUNTRY_KEYS = frozenset(
 
 
 _NAME_TAIL_WORDS = 6
+_OPENING_MARKS = "(«\"“["
+_CLAUSE_END_MARKS = ",.;:!?)»\"”]"
 
 
-def _french_name_tail(text: str, end: int) -> tuple[str, ...]:
-    """The lower-case content words that go on, in its clause, a French name ending at ``end``:
-    French capitalises a name's first word only ("Comité international olympique", CIO)."""
+def french_name_tail(text: str, end: int, limit: int = _NAME_TAIL_WORDS) -> list[str]:
+    """The lower-case words, marks stripped, that go on within its clause a French name ending
+    at ``end``: French capitalises a name's first word only ("Comité international olympique",
+    "Observatoire américain de la sécheresse")."""
     tail = []
-    for word in text[end:].split()[:_NAME_TAIL_WORDS]:
-        bare = word.strip(",.;:!?()«»\"“”")
-        if not bare.isalpha() or not bare.islower() or word[0] in "(«\"“":
+    for word in text[end:].split()[:limit]:
+        bare = word.strip(_OPENING_MARKS + _CLAUSE_END_MARKS)
+        if not bare or not bare[0].islower() or word[0] in _OPENING_MARKS:
             break
-        if bare not in _FUNCTION_WORDS and not _ELISION_RE.match(word):
-            tail.append(bare)
-        if bare != word.rstrip("'’"):  # a mark ends the clause
+        tail.append(bare)
+        if word[-1] in _CLAUSE_END_MARKS:
             break
-    return tuple(tail)
+    return tail
 
 
 @functools.lru_cache(maxsize=16)  # asked for each acronym of the other side
@@ -245,7 +247,9 @@ def _initials(text: str) -> frozenset[str]:
     French names with their lower-case words ("Comité international olympique" → CIO)."""
     spaced = _ELIDED_RE.sub(r"\1 ", text)
     runs = [m.words for m in mentions(text)]
-    runs += [m.words + _french_name_tail(spaced, m.start + len(m.text)) for m in french_mentions(text)]
+    for m in french_mentions(text):
+        tail = (_ELISION_RE.sub("", w) for w in french_name_tail(spaced, m.start + len(m.text)))
+        runs.append(m.words + tuple(w for w in tail if w.isalpha() and w not in _FUNCTION_WORDS))
     found = set()
     for words in runs:
         letters = "".join(w[0] for w in words).upper()

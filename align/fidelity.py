@@ -21,7 +21,14 @@ from typing import Sequence
 import numpy as np
 
 from align.countries import COUNTRY_NAMES, SWAPPED
-from align.entities import ACRONYM_GLOSSARY, added_entities, missing_entities, unrendered_french_part, unrendered_part
+from align.entities import (
+    ACRONYM_GLOSSARY,
+    added_entities,
+    french_name_tail,
+    missing_entities,
+    unrendered_french_part,
+    unrendered_part,
+)
 from align.name_words import EDGE_MARKS, content_word, rendered_word_by_word, words_to_embed
 from align.negation import negation_lost
 from align.quantities import changed_numbers
@@ -42,8 +49,8 @@ class LengthModel:
 
     With a clause gain (an embedder's) the limit is ``clause_limit`` (``addition_clause_limit``
     for an addition: free renderings run long more often than short; set on the dev slices)
-    less the gain times the side's weight: a pair whose similarity rises when one clause of the longer side is left out
-    lacks that clause's rendering; one whose similarity falls renders it, however freely. The
+    less the gain times the side's weight: a pair whose similarity rises when one clause of the
+    longer side is left out lacks that clause's rendering; one whose similarity falls renders it, however freely. The
     gain is looked for past ``clause_gate`` spreads only (cost). Fitted on newstest2013 lines
     0–999 and 2000–2999: length-flagged references 53 → 11, omission recall 0.85 → 0.86,
     addition 0.92 → 0.95.
@@ -279,18 +286,12 @@ def _french_forms(name: str, text: str) -> list[str]:
         return [name]
     before = text[:start].split()
     forms = [name, f"{before[-1]} {name}" if before else name]
-    run: list[str] = []
-    for word in text[start + len(name) :].split()[: LONGEST_PHRASE - len(name.split())]:
-        bare = word.strip(EDGE_MARKS)
-        if not bare or bare[0].isupper() or _CLAUSE_MARK_RE.match(word):
+    tail = french_name_tail(text, start + len(name), LONGEST_PHRASE - len(name.split()))
+    for n in range(1, len(tail) + 1):
+        if sum(map(content_word, tail[:n])) > SHORT_PHRASE:
             break
-        run.append(bare)
-        if content_word(bare):
-            if sum(map(content_word, run)) > SHORT_PHRASE:
-                break
-            forms.append(f"{name} {' '.join(run)}")
-        if _CLAUSE_MARK_RE.match(word[-1]):  # the clause ends with this word
-            break
+        if content_word(tail[n - 1]):
+            forms.append(f"{name} {' '.join(tail[:n])}")
     return list(dict.fromkeys(forms))
 
 
