@@ -563,10 +563,24 @@ def missing_entities(source: str, target: str) -> list[str]:
     other_forms = {j for _, j in bracketed}  # one name, one flag: not "Krkonoše" of "Monts des Géants (Krkonoše)"
     missing = [m.text for k, (m, ok) in enumerate(zip(found, done)) if not ok and k not in other_forms and not reported(m.text)]
     missing = list(dict.fromkeys(missing + countries))
+    if _ENGLISH_MONEY_RE.search(target):
+        missing = [n for n in missing if not _qualifies_a_currency(n, source)]
     if _COUNTRY_REFERENCE_RE.search(target) and not _FRENCH_COUNTRY_WORD_RE.search(source):
         referred = next((n for n in missing if _may_be_a_country(n, source)), None)
         missing = [n for n in missing if n != referred]
     return missing
+
+
+# "1 300 $ de Singapour", "5 milliards de dollars US": a country that says whose currency it is,
+# which English writes into the sign ("S$1,300", "$5bn") or leaves to the context.
+_CURRENCY_BEFORE_RE = r"(?:[$€£]|\b(?:dollars?|livres?|francs?|couronnes?|pesos?|roupies?|roubles?|dinars?|rands?|yuans?|yens?))"
+_ENGLISH_MONEY_RE = re.compile(
+    r"[$€£¥]|\b(?:dollars?|pounds?|francs?|crowns?|pesos?|rupees?|roubles?|rubles?|dinars?|rands?|yuan|yen)\b", re.IGNORECASE
+)
+
+
+def _qualifies_a_currency(name: str, source: str) -> bool:
+    return re.search(rf"{_CURRENCY_BEFORE_RE}\s+(?:de\s+|d['’]|des\s+)?{re.escape(name)}\b", source, re.IGNORECASE) is not None
 
 
 def _rendered_from_some_word_on(rendered: list[bool]) -> bool:

@@ -50,8 +50,13 @@ _FOLLOWING_WORD_RE = re.compile(r"\s*([^\W\d_]+)")
 # An English clock time in dots ("5.30pm") gives its hour, as "17 h 30" does.
 _CLOCK_RE = re.compile(r"\d{1,2}\.\d{2}$")
 _AM_PM_RE = re.compile(r"\s?[ap]\.?m\b", re.IGNORECASE)
-# "deux millions et demi", "12 ans et demi": the number and a half.
-_AND_A_HALF_RE = re.compile(r"\s*(?:[^\W\d_]+\s+)?et\s+demie?\b", re.IGNORECASE)
+# "deux millions et demi", "12 ans et demi", "12 ans trois quarts", "3 h et quart": the number and
+# a fraction (its "trois" is no number of its own).
+_FRACTION_RE = re.compile(
+    r"\s*(?:[^\W\d_]+\s+)?(?:et\s+(?P<half>demie?)|(?:et\s+)?(?P<three>trois)\s+quarts|et\s+(?P<quarter>quart))\b",
+    re.IGNORECASE,
+)
+_FRACTION_AFTER_NUMBER_RE = re.compile(r"\d" + _FRACTION_RE.pattern, re.IGNORECASE)
 # A decade by its last two digits ("the 80's", "les années 80") is the 1980s.
 _DECADE_RE = re.compile(r"['’]?\d0['’]?s\b|\bann[ée]es\s+\d0\b", re.IGNORECASE)
 _MULTIPLIERS = {"mille": 3, "million": 6, "millions": 6, "milliard": 9, "milliards": 9, "md": 9, "mds": 9,
@@ -100,8 +105,9 @@ def _numbers_in(text: str, glued: bool = True) -> list[tuple[str, set[str]]]:
             continue
         if _CLOCK_RE.match(m.group(0)) and _AM_PM_RE.match(text, m.end()):
             readings.add(str(int(m.group(0).split(".")[0])))  # "5.30pm" is at 5
-        if _AND_A_HALF_RE.match(text, m.end()):
-            readings |= {_canonical_number(str(Decimal(r) + Decimal("0.5"))) or r for r in readings}
+        if fraction := _FRACTION_RE.match(text, m.end()):
+            part = Decimal("0.5") if fraction["half"] else Decimal("0.75") if fraction["three"] else Decimal("0.25")
+            readings |= {_canonical_number(str(Decimal(r) + part)) or r for r in readings}
         if _HOUR_RE.match(text, m.end()) and m.group(0).isdigit() and 12 < int(m.group(0)) < 24:
             readings.add(str(int(m.group(0)) - 12))  # "15 h" is "3 p.m."
         following = _FOLLOWING_WORD_RE.match(text, m.end())
@@ -176,10 +182,11 @@ def _french_word_numbers(text: str) -> list[tuple[str, set[str]]]:
     """French number words, each also read as the run it stands in ("quatre" of "quatre cent
     mille" is 4 and 400000)."""
     runs = [(m.start(), m.end(), _french_phrase_value(m.group(0))) for m in _FRENCH_PHRASE_RE.finditer(text)]
+    fractions = [(m.start("three"), m.end("three")) for m in _FRACTION_AFTER_NUMBER_RE.finditer(text) if m["three"]]
     found, i = [], 0
     for m in _WORD_RE.finditer(text):
         value = _FRENCH_NUMBER_WORDS.get(m.group(0).lower())
-        if value is None:
+        if value is None or (m.start(), m.end()) in fractions:
             continue
         while i < len(runs) and runs[i][1] <= m.start():
             i += 1

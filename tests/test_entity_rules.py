@@ -399,3 +399,20 @@ def test_a_french_abbreviation_of_a_common_noun_is_rendered_by_its_english(sourc
 def test_an_english_abbreviation_of_a_common_noun_renders_the_french_words(source, target, other, abbreviation):
     assert added_entities(source, target) == []
     assert added_entities(source, other) == [abbreviation]
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "dropped"),
+    [
+        ("Elle a payé 1 300 $ de Singapour.", "She paid S$1,300.", "She paid 1,300 in cash."),
+        ("5,3 billions de dollars US changent de main chaque jour.", "$5.3tn changes hands each day.",
+         "5.3tn changes hands each day."),
+    ],
+)
+def test_a_country_that_says_whose_currency_is_rendered_by_the_sign(source, target, dropped):
+    assert missing_entities(source, target) == []
+    assert missing_entities(source, dropped) != []
+
+
+def test_a_country_beside_a_currency_but_not_its_own_is_still_missing():
+    assert missing_entities("Elle a payé 1 300 $ à Singapour.", "She paid $1,300.") == ["Singapour"]

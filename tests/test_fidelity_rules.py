@@ -515,6 +515,11 @@ def test_words_of_country_names_the_tables_render_need_rendering_elsewhere():
         ("L'heure idéale est 17 h 30.", "The perfect time is 6.30pm.", ["17"]),
         ("J'ai investi 2 millions et demi.", "I have put in 2.5 million.", []),
         ("J'ai investi 2 millions et demi.", "I have put in 3.5 million.", ["2"]),
+        # quarters: "12 ans trois quarts" is 12.75 (its "trois" no number of its own), "et quart" .25
+        ("Il avait 12 ans trois quarts en 1970.", "He was 12.75 in 1970.", []),
+        ("Il avait 12 ans trois quarts en 1970.", "He was 13.75 in 1970.", ["12"]),
+        ("Il est arrivé à 3 heures et quart.", "He arrived at 3.25 hours.", []),
+        ("Il est arrivé à 3 heures et quart.", "He arrived at 4.25 hours.", ["3"]),
         ("Il a échappé à la police pendant presque 10 ans.", "He avoided capture for almost a decade.", []),
         ("Il a échappé à la police pendant presque 12 ans.", "He avoided capture for almost a decade.", ["12"]),
     ],
