@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import os
 import re
 from collections import Counter
@@ -223,6 +224,7 @@ _ALL_COUNTRY_KEYS = frozenset(
 
 _NAME_TAIL_WORDS = 6
 _OPENING_MARKS = "(«\"“["
+_NON_BLANK_RE = re.compile(r"\S+")
 _CLAUSE_END_MARKS = ",.;:!?)»\"”]"
 
 
@@ -231,7 +233,8 @@ def french_name_tail(text: str, end: int, limit: int = _NAME_TAIL_WORDS) -> list
     at ``end``: French capitalises a name's first word only ("Comité international olympique",
     "Observatoire américain de la sécheresse")."""
     tail = []
-    for word in text[end:].split()[:limit]:
+    words = itertools.islice(_NON_BLANK_RE.finditer(text, end), max(limit, 0))  # not all the text after it
+    for word in (m.group(0) for m in words):
         bare = word.strip(_OPENING_MARKS + _CLAUSE_END_MARKS)
         if not bare or not bare[0].islower() or word[0] in _OPENING_MARKS:
             break
@@ -564,7 +567,8 @@ def missing_entities(source: str, target: str) -> list[str]:
     missing = [m.text for k, (m, ok) in enumerate(zip(found, done)) if not ok and k not in other_forms and not reported(m.text)]
     missing = list(dict.fromkeys(missing + countries))
     if _ENGLISH_MONEY_RE.search(target):
-        missing = [n for n in missing if not _qualifies_a_currency(n, source)]
+        qualifier_ends = [m.end() for m in _CURRENCY_QUALIFIER_RE.finditer(source)]
+        missing = [n for n in missing if not _qualifies_a_currency(n, source, qualifier_ends)]
     if _COUNTRY_REFERENCE_RE.search(target) and not _FRENCH_COUNTRY_WORD_RE.search(source):
         referred = next((n for n in missing if _may_be_a_country(n, source)), None)
         missing = [n for n in missing if n != referred]
@@ -573,14 +577,24 @@ def missing_entities(source: str, target: str) -> list[str]:
 
 # "1 300 $ de Singapour", "5 milliards de dollars US": a country that says whose currency it is,
 # which English writes into the sign ("S$1,300", "$5bn") or leaves to the context.
-_CURRENCY_BEFORE_RE = r"(?:[$€£]|\b(?:dollars?|livres?|francs?|couronnes?|pesos?|roupies?|roubles?|dinars?|rands?|yuans?|yens?))"
+_CURRENCY_QUALIFIER_RE = re.compile(
+    r"(?:[$€£]|\b(?:dollars?|livres?|francs?|couronnes?|pesos?|roupies?|roubles?|dinars?|rands?|yuans?|yens?))"
+    r"\s+(?:de\s+|d['’]|des\s+)?",
+    re.IGNORECASE,
+)
 _ENGLISH_MONEY_RE = re.compile(
     r"[$€£¥]|\b(?:dollars?|pounds?|francs?|crowns?|pesos?|rupees?|roubles?|rubles?|dinars?|rands?|yuan|yen)\b", re.IGNORECASE
 )
 
 
-def _qualifies_a_currency(name: str, source: str) -> bool:
-    return re.search(rf"{_CURRENCY_BEFORE_RE}\s+(?:de\s+|d['’]|des\s+)?{re.escape(name)}\b", source, re.IGNORECASE) is not None
+def _qualifies_a_currency(name: str, source: str, qualifier_ends: list[int]) -> bool:
+    """``name`` stands right after a currency (``qualifier_ends``: where each currency word
+    and its "de" end, found once per source: a long source has many names to ask about)."""
+    folded = name.lower()
+    return any(
+        source[end : end + len(name)].lower() == folded and not re.match(r"\w", source[end + len(name) : end + len(name) + 1])
+        for end in qualifier_ends
+    )
 
 
 def _rendered_from_some_word_on(rendered: list[bool]) -> bool:

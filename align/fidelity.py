@@ -284,7 +284,7 @@ def _french_forms(name: str, text: str) -> list[str]:
     start = text.find(name)
     if start < 0:
         return [name]
-    before = text[:start].split()
+    before = text[max(start - 100, 0) : start].split()  # a window, not all the text before it
     forms = [name, f"{before[-1]} {name}" if before else name]
     tail = french_name_tail(text, start + len(name), LONGEST_PHRASE - len(name.split()))
     for n in range(1, len(tail) + 1):
