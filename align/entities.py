@@ -401,9 +401,23 @@ def _other_form(mention: Mention, text: str) -> re.Match[str] | None:
     if len(one_acronym) == 1:
         other = outside if one_acronym[0] is inside else inside
         letters = fold(one_acronym[0][0].replace(".", "")).upper()
-        if not "".join(fold(w)[0] for w in other).upper().startswith(letters):
+        if not _initials_of(other).startswith(letters) and not (
+            one_acronym[0] is inside and _abbreviates_the_words_before(letters, text, bracket.start())
+        ):
             return None
     return bracket
+
+
+def _initials_of(words: list[str]) -> str:
+    return "".join(fold(w)[0] for w in words).upper()
+
+
+def _abbreviates_the_words_before(letters: str, text: str, end: int) -> bool:
+    """``letters`` are the initials of the content words just before ``end``, lower-case ones
+    too: a French name capitalises its first word only ("République populaire démocratique de
+    Corée (RPDC)", of which "Corée" alone is the mention before the bracket)."""
+    words = [w for w in _WORD_RE.findall(text[max(end - 200, 0) : end]) if fold(w) not in _FUNCTION_WORDS]
+    return len(words) >= len(letters) and _initials_of(words[-len(letters) :]) == letters
 
 
 def _bracketed_pairs(found: list[Mention], text: str) -> list[tuple[int, int]]:

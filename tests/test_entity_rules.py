@@ -416,3 +416,11 @@ def test_a_country_that_says_whose_currency_is_rendered_by_the_sign(source, targ
 
 def test_a_country_beside_a_currency_but_not_its_own_is_still_missing():
     assert missing_entities("Elle a payé 1 300 $ à Singapour.", "She paid $1,300.") == ["Singapour"]
+
+
+def test_an_acronym_in_brackets_after_a_french_name_in_lower_case_words_is_its_other_form():
+    source = "Déclaration commune sur la République populaire démocratique de Corée (RPDC) et la Russie."
+    assert missing_entities(source, "Joint statement on the DPRK and Russia.") == []
+    assert "Corée" in missing_entities(source, "Joint statement on Iran and Russia.")
+    # a party after a person is still no other form of the person's name
+    assert missing_entities("Jaroslav Palas (ČSSD) a parlé.", "Jaroslav Palas spoke.") == ["ČSSD"]
