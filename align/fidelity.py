@@ -21,14 +21,9 @@ from typing import Sequence
 import numpy as np
 
 from align.countries import COUNTRY_NAMES, SWAPPED
-from align.entities import (
-    ACRONYM_GLOSSARY,
-    added_entities,
-    french_name_tail,
-    missing_entities,
-    unrendered_french_part,
-    unrendered_part,
-)
+from align.entities import added_entities, missing_entities, unrendered_french_part, unrendered_part
+from align.name_mentions import french_name_tail
+from align.name_tables import ACRONYM_GLOSSARY
 from align.name_words import EDGE_MARKS, content_word, rendered_word_by_word, words_to_embed
 from align.negation import negation_lost
 from align.quantities import changed_numbers

@@ -14,8 +14,8 @@ import re
 from collections import Counter
 
 from align.countries import COUNTRIES, Country, fold
-from align.entities import ACRONYM_GLOSSARY
 from align.fidelity import check_translation
+from align.name_tables import ACRONYM_GLOSSARY
 from align.quantities import missing_numbers, number_readings
 
 __all__ = [

@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from align.entities import _key, mentions  # noqa: E402
+from align.name_mentions import mentions, word_key  # noqa: E402
 from align.fidelity import FIDELITY_FLAGS, check_pairs  # noqa: E402
 from align.negation import _ENGLISH_NEGATION_RE  # noqa: E402
 from align.quantities import _numbers_in, number_readings  # noqa: E402
@@ -96,18 +96,18 @@ def drop_clause(english: str, rng: random.Random) -> str | None:
 
 
 def swap_entity(french: str, english: str, pool: list[str], rng: random.Random) -> str | None:
-    french_keys = {_key(w) for w in re.findall(r"\w+", french)}
-    rendered = [m for m in mentions(english) if all(_key(w) in french_keys for w in m.words)]
+    french_keys = {word_key(w) for w in re.findall(r"\w+", french)}
+    rendered = [m for m in mentions(english) if all(word_key(w) in french_keys for w in m.words)]
     if not rendered:
         return None
     old = rng.choice(rendered).text
-    new = rng.choice([p for p in pool if not ({_key(w) for w in p.split()} & french_keys)])
+    new = rng.choice([p for p in pool if not ({word_key(w) for w in p.split()} & french_keys)])
     return english.replace(old, new, 1)
 
 
 def invent_entity(french: str, english: str, pool: list[str], rng: random.Random) -> str:
-    french_keys = {_key(w) for w in re.findall(r"\w+", french)}
-    new = rng.choice([p for p in pool if not ({_key(w) for w in p.split()} & french_keys)])
+    french_keys = {word_key(w) for w in re.findall(r"\w+", french)}
+    new = rng.choice([p for p in pool if not ({word_key(w) for w in p.split()} & french_keys)])
     body = english.rstrip(" .!?\"”")
     end = english[len(body):] or "."
     return body + (f", according to {new}" if rng.random() < 0.5 else f" in {new}") + end

@@ -1,0 +1,142 @@
+"""Acronyms and the names they stand for: a name's initials (in another word order too), an
+acronym kept or spelt out on the other side, and a name's other form in brackets after it
+("République populaire démocratique de Corée (RPDC)", "the Fed (Federal Reserve)").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from align.countries import fold
+from align.name_mentions import (
+    CONNECTORS,
+    ELIDED_RE,
+    ELISION_RE,
+    WORD_RE,
+    Mention,
+    french_mentions,
+    french_name_tail,
+    is_acronym,
+    mentions,
+)
+
+# Words an acronym leaves out of the name it abbreviates ("Organisation du traité de l'Atlantique Nord").
+FUNCTION_WORDS = CONNECTORS | frozenset("and et of l d".split())
+
+
+@functools.lru_cache(maxsize=16)  # asked for each acronym of the other side
+def name_initials(text: str) -> frozenset[str]:
+    """Initials of every run of two or more capitalised words ("European Central Bank" → ECB),
+    French names with their lower-case words ("Comité international olympique" → CIO)."""
+    spaced = ELIDED_RE.sub(r"\1 ", text)
+    runs = [m.words for m in mentions(text)]
+    for m in french_mentions(text):
+        tail = (ELISION_RE.sub("", w) for w in french_name_tail(spaced, m.start + len(m.text)))
+        runs.append(m.words + tuple(w for w in tail if w.isalpha() and w not in FUNCTION_WORDS))
+    found = set()
+    for words in runs:
+        letters = "".join(w[0] for w in words).upper()
+        found |= {letters[i:j] for i in range(len(letters)) for j in range(i + 2, len(letters) + 1)}
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=16)
+def _initials_reordered(text: str) -> frozenset[str]:
+    """:func:`name_initials` with each one's letters sorted: the languages order a name's words
+    differently (Northern Kentucky University, NKU / Université du Nord du Kentucky)."""
+    return frozenset("".join(sorted(i)) for i in name_initials(text))
+
+
+def acronym_kept(acronym: str, other: str, other_acronyms: set[str]) -> bool:
+    """``acronym`` survives in ``other`` as is, with its letters reordered (English puts the
+    adjective first: "MS", modèle standard → "SM"), or spelt out there, in any word order."""
+    letters = fold(acronym.replace(".", "").removesuffix("s")).upper()  # ČSSD is CSSD
+    reordered = "".join(sorted(letters))
+    return (
+        letters in other_acronyms
+        or reordered in {"".join(sorted(a)) for a in other_acronyms}
+        or letters in name_initials(other)
+        or len(letters) >= 3 and reordered in _initials_reordered(other)
+    )
+
+
+# Lower-case abbreviations written letter by letter: "p.-d.g." is the acronym PDG (CEO).
+_DOTTED_ABBREVIATION_RE = re.compile(r"(?<!\w)(?:[a-z]\.-?){2,}")
+
+
+def acronyms_in(text: str) -> set[str]:
+    """Acronyms of ``text``, an elided article taken off ("le test d'APS"), and its
+    abbreviations written letter by letter ("p.-d.g.")."""
+    words = (ELISION_RE.sub("", w) for w in WORD_RE.findall(text))
+    dotted = {re.sub(r"[.-]", "", a).upper() for a in _DOTTED_ABBREVIATION_RE.findall(text)}
+    return {fold(w.replace(".", "").removesuffix("s")).upper() for w in words if is_acronym(w)} | dotted
+
+
+_BRACKET_RE = re.compile(r"\s*[(\[]([^()\[\]]{1,80})[)\]]")
+
+
+def _other_form(mention: Mention, text: str) -> re.Match[str] | None:
+    """The brackets right after ``mention`` where they hold another form of the same name:
+    "Monts des Géants (Krkonoše)", "the Fed (Federal Reserve)", "RM (Rakieta Meteorologiczna)";
+    not a party after a person ("Jaroslav Palas (ČSSD)"): an acronym on one side only must
+    abbreviate the other; nor a list."""
+    bracket = _BRACKET_RE.match(text, mention.start + len(mention.text))
+    if not bracket or re.search(r"[,;]|\b(?:and|et|or|ou)\b", bracket.group(1)):
+        return None  # a list of places ("Afghanistan (Kapisa and Surobi)") is no other form
+    inside = [w for w in WORD_RE.findall(bracket.group(1)) if fold(w) not in FUNCTION_WORDS]
+    outside = list(mention.words)
+    one_acronym = [side for side in (inside, outside) if len(side) == 1 and is_acronym(side[0])]
+    if len(one_acronym) == 1:
+        other = outside if one_acronym[0] is inside else inside
+        letters = fold(one_acronym[0][0].replace(".", "")).upper()
+        if not _initials_of(other).startswith(letters) and not (
+            one_acronym[0] is inside and _abbreviates_the_words_before(letters, text, bracket.start())
+        ):
+            return None
+    return bracket
+
+
+def _initials_of(words: list[str]) -> str:
+    return "".join(fold(w)[0] for w in words).upper()
+
+
+def _abbreviates_the_words_before(letters: str, text: str, end: int) -> bool:
+    """``letters`` are the initials of the content words just before ``end``, lower-case ones
+    too: a French name capitalises its first word only ("République populaire démocratique de
+    Corée (RPDC)", of which "Corée" alone is the mention before the bracket)."""
+    words = [w for w in WORD_RE.findall(text[max(end - 200, 0) : end]) if fold(w) not in FUNCTION_WORDS]
+    return len(words) >= len(letters) and _initials_of(words[-len(letters) :]) == letters
+
+
+def bracketed_pairs(found: list[Mention], text: str) -> list[tuple[int, int]]:
+    """(i, j) where mention j is inside the brackets right after mention i, as its other form."""
+    pairs = []
+    for i, first in enumerate(found):
+        bracket = _other_form(first, text)
+        if bracket:
+            pairs += [(i, j) for j, m in enumerate(found) if bracket.start(1) <= m.start < bracket.end(1)]
+    return pairs
+
+
+def bracket_words(mention: Mention, text: str) -> list[str]:
+    """The capitalised words of the other form in brackets right after ``mention`` (where a
+    bracket's first word is no mention of its own, being taken for a sentence's start)."""
+    bracket = _other_form(mention, text)
+    return [w for w in WORD_RE.findall(bracket.group(1)) if w[0].isupper()] if bracket else []
+
+
+def spelt_out_before(acronym: str, text: str, start: int) -> bool:
+    """``acronym`` (at or after ``start`` in ``text``) abbreviates the words just before it,
+    capitalised or not: "the Société internationale d'urologie [SIU]"."""
+    letters = acronym.replace(".", "").removesuffix("s").lower()
+    end = text.find(acronym, start)
+    reach = 64 * len(letters)  # read back only as far as the words needed, not all the text
+    while True:
+        begin = max(end - reach, 0)
+        before = ELIDED_RE.sub(r"\1 ", text[begin:end])
+        words = [w for w in WORD_RE.findall(before) if fold(w) not in FUNCTION_WORDS]
+        if begin == 0 or len(words) > len(letters):  # more: the first word, maybe cut, is not used
+            break
+        reach *= 4
+    return len(words) >= len(letters) and "".join(fold(w)[0] for w in words[-len(letters) :]) == letters
