@@ -127,11 +127,13 @@ def _claimed(text: str, patterns: tuple[tuple[Country, re.Pattern[str]], ...]) -
 
 def _form_pattern(form: str) -> re.Pattern[str]:
     """Whole-word, plural-tolerant pattern; case-insensitive unless ``form`` is an acronym,
-    which may be written with dots ("USA", "U.S.A.")."""
+    which may be written with dots ("USA", "U.S.A."); an apostrophe may be typographic
+    ("Democratic People’s Republic of Korea")."""
     if form.isupper() and form.isalpha():
         dotted = r"\.?".join(form)
         return re.compile(rf"(?<!\w){dotted}\.?(?:s|'s|’s)?(?!\w)")
-    return re.compile(rf"(?<!\w){re.escape(form)}(?:s|'s|’s)?(?!\w)", 0 if form.isupper() else re.IGNORECASE)
+    escaped = re.escape(form).replace("'", "['’]")
+    return re.compile(rf"(?<!\w){escaped}(?:s|'s|’s)?(?!\w)", 0 if form.isupper() else re.IGNORECASE)
 
 
 # French cues (word prefixes, in folded text), French names (whole words, folded) and English

@@ -34,15 +34,18 @@ from align.countries import (
 )
 from align.french_words import in_dictionary
 from align.name_acronyms import (
+    GLOSSARY_NAMES,
     acronym_kept,
     acronyms_in,
     bracket_words,
     bracketed_pairs,
+    glossary_names,
     name_initials,
     spelt_out_before,
 )
 from align.name_mentions import ELIDED_RE, WORD_RE, Mention, Spellings, french_mentions, is_acronym, mentions, word_key
 from align.name_tables import ACRONYM_GLOSSARY, ENGLISH_NOT_NAMES, FRENCH_NOT_NAMES, RENDERINGS, renderings
+from align.quantities import numeric_date_months
 
 # Compared without accents, as words are ("Académie", "Sécurité").
 _FOLDED_FRENCH_NOT_NAMES = frozenset(map(fold, FRENCH_NOT_NAMES))
@@ -67,10 +70,16 @@ def _keys(text: str) -> frozenset[str]:
 def english_support(source: str) -> Callable[[str], bool]:
     """Whether an English capitalised word renders something in the French ``source``."""
     source_keys = Spellings(_keys(source))
-    given = {word_key(w) for c in referred_countries(source) for form in c.english for w in WORD_RE.findall(form)}
+    countries = {*referred_countries(source), *english_countries(source)}  # "DPRK" kept in a French text
+    given = {word_key(w) for c in countries for form in c.english for w in WORD_RE.findall(form)}
     source_acronyms = acronyms_in(source)
     given |= {
         word_key(w) for acronym in source_acronyms for form in ACRONYM_GLOSSARY.get(acronym, ()) for w in WORD_RE.findall(form)
+    }
+    # "05/11/2024": November, Nov., Sept.
+    given |= {word_key(month[:n]) for month, _, _ in numeric_date_months(source) for n in (3, 4, None)}
+    given |= {  # "NATO" for "Organisation du traité de l'Atlantique Nord"
+        word_key(w) for acronym, _, _ in glossary_names(source) for form in GLOSSARY_NAMES[acronym] for w in WORD_RE.findall(form)
     }
 
     def rendered(word: str) -> bool:
@@ -263,6 +272,9 @@ def missing_entities(source: str, target: str) -> list[str]:
     bracketed = bracketed_pairs(found, source_text)
     for i, j in bracketed:
         done[i] = done[j] = done[i] or done[j]
+    for acronym, start, end in glossary_names(source_text):  # "République populaire démocratique de Corée" as "DPRK"
+        if any(_contains(target, name) for name in GLOSSARY_NAMES[acronym]):
+            done = [ok or start <= m.start < end for m, ok in zip(found, done)]
     for i in _said_less_often(found, source, target):
         done[i] = False
     countries = missing_countries(source, target)

@@ -20,6 +20,7 @@ from align.name_mentions import (
     is_acronym,
     mentions,
 )
+from align.name_tables import ACRONYM_GLOSSARY
 
 # Words an acronym leaves out of the name it abbreviates ("Organisation du traité de l'Atlantique Nord").
 FUNCTION_WORDS = CONNECTORS | frozenset("and et of l d".split())
@@ -90,11 +91,26 @@ def _other_form(mention: Mention, text: str) -> re.Match[str] | None:
     if len(one_acronym) == 1:
         other = outside if one_acronym[0] is inside else inside
         letters = fold(one_acronym[0][0].replace(".", "")).upper()
-        if not _initials_of(other).startswith(letters) and not (
+        if not _abbreviates(letters, other) and not (
             one_acronym[0] is inside and _abbreviates_the_words_before(letters, text, bracket.start())
         ):
             return None
     return bracket
+
+
+def _abbreviates(letters: str, words: list[str]) -> bool:
+    """``letters`` abbreviate the first words of ``words``, each giving its initial and maybe
+    more of its letters in order: "ICBM", InterContinental Ballistic Missile."""
+    if not letters:
+        return True
+    if not words or fold(words[0])[:1].upper() != letters[0]:
+        return False
+    word, taken, at = fold(words[0]).upper(), 1, 1
+    ends = [1]
+    while taken < len(letters) and (at := word.find(letters[taken], at) + 1):
+        taken += 1
+        ends.append(taken)
+    return any(_abbreviates(letters[end:], words[1:]) for end in ends)
 
 
 def _initials_of(words: list[str]) -> str:
@@ -140,3 +156,35 @@ def spelt_out_before(acronym: str, text: str, start: int) -> bool:
             break
         reach *= 4
     return len(words) >= len(letters) and "".join(fold(w)[0] for w in words[-len(letters) :]) == letters
+
+
+
+# The English forms of the glossary's acronyms that are names ("DPRK", "North Korea"), not the
+# common words some render ("text" for SMS): only a name can render a French name.
+GLOSSARY_NAMES = {a: names for a, forms in ACRONYM_GLOSSARY.items() if (names := tuple(f for f in forms if f[0].isupper()))}
+_LONGEST_GLOSSARY_ACRONYM = max(map(len, GLOSSARY_NAMES))
+_NAME_BREAK_RE = re.compile(r"[,;:.!?()\[\]«»\"“”]")
+
+
+def glossary_names(text: str) -> list[tuple[str, int, int]]:
+    """French names written out whose initials are an acronym of GLOSSARY_NAMES, with where they
+    are in ``text``: "République populaire démocratique de Corée" is the RPDC (English DPRK),
+    "Organisation du traité de l'Atlantique Nord" the OTAN (NATO). A name starts with a
+    capitalised word and ends before a mark; one of two words ("Union européenne", UE) ends in
+    lower case, so that two names side by side are not taken for one."""
+    words = [(ELISION_RE.sub("", m.group(0)), m.start(), m.end()) for m in WORD_RE.finditer(text)]
+    found = []
+    for i, (first, start, _) in enumerate(words):
+        if not first[0].isupper() or fold(first) in FUNCTION_WORDS:
+            continue
+        letters, end = "", start
+        for word, word_start, word_end in words[i:]:
+            if _NAME_BREAK_RE.search(text, end, word_start) or len(letters) == _LONGEST_GLOSSARY_ACRONYM:
+                break
+            end = word_end
+            if fold(word) in FUNCTION_WORDS:
+                continue
+            letters += fold(word)[0].upper()
+            if letters in GLOSSARY_NAMES and len(letters) >= 2 and (len(letters) > 2 or word[0].islower()):
+                found.append((letters, start, end))
+    return found

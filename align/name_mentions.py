@@ -97,8 +97,11 @@ class Spellings:
 
 
 # French and English transliterate Russian, Arabic and other names with different letters
-# (Chnour/Shnur, Oumed/Umed, Tchaïkovski/Tchaikovsky): each pair is brought to one spelling.
-_TRANSLITERATIONS = (("tch", "ch"), ("sh", "ch"), ("ou", "u"), ("kh", "h"), ("dj", "j"), ("y", "i"), ("ph", "f"), ("ck", "k"))
+# (Chnour/Shnur, Oumed/Umed, Tchaïkovski/Tchaikovsky), and end adjectives differently
+# (balistique/Ballistic): each pair is brought to one spelling.
+_TRANSLITERATIONS = (
+    ("ique", "ic"), ("tch", "ch"), ("sh", "ch"), ("ou", "u"), ("kh", "h"), ("dj", "j"), ("y", "i"), ("ph", "f"), ("ck", "k"),
+)
 
 
 @functools.lru_cache(maxsize=65536)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 # French acronyms that change in English, with the English forms that count as kept.
 ACRONYM_GLOSSARY: dict[str, tuple[str, ...]] = {
-    "RPDC": ("DPRK", "North Korea", "North Korean"),
+    "RPDC": ("DPRK", "North Korea", "North Korean", "Democratic People's Republic of Korea"),
     "ONU": ("UN", "U.N.", "United Nations"),
     "UE": ("EU", "European Union"),
-    "OTAN": ("NATO",),
+    "OTAN": ("NATO", "North Atlantic Treaty Organization", "North Atlantic Treaty Organisation"),
     "FMI": ("IMF", "International Monetary Fund"),
     "OMS": ("WHO", "World Health Organization", "World Health Organisation"),
     "OMC": ("WTO", "World Trade Organization", "World Trade Organisation"),
@@ -168,7 +168,7 @@ standards:norme prison:penitenti carceral detention facility:centre etabliss ins
 rescue:secours sauvet officer:officier agent intelligence:renseign staff:etat-major personnel quartier chief:chef
 headquarters:quartier siege leader:chef dirige board:conseil direct management:direction gestion chairman:presiden
 company:societe compagnie entreprise manager:responsable gestion chef municipality:commune municipal
-commissioner:commissa committee:comite commission subcommittee:comite commission sous-comite justice:juge
+commissioner:commissa committee:comite commission subcommittee:comite commission sous-comite panel:groupe comite jury justice:juge
 barrister:avocat magistrates:magistrat criminal:penal criminel supreme:suprem superieur haut audit:controle verif
 news:nouvelle info actualit presse media:presse publication:edition entry:entree administration:agence
 free:libre show:salon spectacle airshow:salon primary:premi primaire intermediate:intermediai two:deux second

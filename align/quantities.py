@@ -64,6 +64,31 @@ _MULTIPLIERS = {"mille": 3, "million": 6, "millions": 6, "milliard": 9, "milliar
 _WORD_RE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
 
+# A date in figures, day or year first ("05/11/2024", "2024/11/5", "20.12.2012"): its middle
+# group is the month, which English may write as a name ("November 5, 2024").
+_NUMERIC_DATE_RE = re.compile(r"(?<![\d/.-])(?:\d{1,2}|\d{4})([/.-])(0?[1-9]|1[0-2])\1\d{1,4}(?![\d/-]|\.\d)")
+ENGLISH_MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+)
+
+
+def numeric_date_months(text: str) -> list[tuple[str, int, int]]:
+    """The English names of the months of ``text``'s dates in figures, with where each month is."""
+    return [(ENGLISH_MONTHS[int(m.group(2)) - 1], m.start(2), m.end(2)) for m in _NUMERIC_DATE_RE.finditer(text)]
+
+
+def _month_named(month: str, text: str) -> bool:
+    return re.search(rf"\b(?:{month}|{month[:3]}\.?|{month[:4]}\.)(?!\w)", text) is not None  # "Nov.", "Sept."
+
+
+def _without_named_months(source: str, target: str) -> str:
+    """``source`` with the month of each date in figures blanked where ``target`` names it."""
+    for month, start, end in reversed(numeric_date_months(source)):
+        if _month_named(month, target):
+            source = source[:start] + " " * (end - start) + source[end:]
+    return source
+
+
 def _canonical_number(text: str) -> str | None:
     try:
         value = Decimal(text)
@@ -296,6 +321,7 @@ def missing_numbers(source: str, target: str) -> list[str]:
     """Source numbers in digits or Roman ordinals (as written in the source) with no matching
     value in the target, a metric quantity matching its imperial conversion."""
     found = _values(_english_numbers(target))
+    source = _without_named_months(source, target)
     required = _numbers_in(source, glued=False) + _roman_ordinals(source)
     missing = [written for written, readings in required if not readings & found]
     if missing and (converted := _imperial_in_metric(target)):

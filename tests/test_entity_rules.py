@@ -424,3 +424,45 @@ def test_an_acronym_in_brackets_after_a_french_name_in_lower_case_words_is_its_o
     assert "Corée" in missing_entities(source, "Joint statement on Iran and Russia.")
     # a party after a person is still no other form of the person's name
     assert missing_entities("Jaroslav Palas (ČSSD) a parlé.", "Jaroslav Palas spoke.") == ["ČSSD"]
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "other", "added"),
+    [
+        # seen running align check on the G7 statement of 5 November 2024 in ../shared/data/statements
+        ("La République populaire démocratique de Corée continue de renforcer ses capacités.",
+         "The DPRK continues to advance its capabilities.", "The ROK continues to advance its capabilities.", "ROK"),
+        ("L'Organisation du traité de l'Atlantique Nord se réunit à Bruxelles.", "NATO meets in Brussels.",
+         "The OSCE meets in Brussels.", "OSCE"),
+    ],
+)
+def test_a_french_name_written_out_is_rendered_by_its_english_acronym(source, target, other, added):
+    assert check_translation(source, target) == ()
+    assert added_entities(source, other) == [added]
+
+
+def test_a_two_word_name_must_end_in_lower_case_to_be_a_glossary_acronym():
+    # "Union européenne" is the UE; two capitalised words are two names, not the PS (Socialist)
+    assert missing_entities("L'Union européenne a tranché.", "The EU decided.") == []
+    assert missing_entities("Paul Smith a parlé.", "The Socialist spoke.") == ["Paul Smith"]
+
+
+def test_a_typographic_apostrophe_keeps_the_dprk_whole():
+    source = "Nous condamnons l’exportation de missiles par la République populaire démocratique de Corée (RPDC)."
+    assert added_entities(source, "We condemn the Democratic People’s Republic of Korea’s (DPRK) export of missiles.") == []
+    assert added_entities(source, "We condemn the Republic of Korea’s export of missiles.") != []
+
+
+def test_an_acronym_in_brackets_may_take_more_than_a_words_initial():
+    source = "le lancement d’un missile balistique intercontinental le 31 octobre"
+    assert added_entities(source, "the October 31 launch of an Intercontinental Ballistic Missile (ICBM)") == []
+    # an acronym the bracketed name does not spell, and a name the source lacks, are still added
+    assert added_entities(source, "the October 31 launch of a Ballistic Missile (SLBM)") == ["SLBM"]
+    assert added_entities("le lancement d’un missile balistique", "the launch of an Intercontinental Ballistic Missile (ICBM)") != []
+
+
+def test_a_panel_is_a_groupe_and_a_month_in_figures_its_name():
+    assert added_entities("le mandat du groupe d’experts du comité", "the mandate of the Committee Panel of Experts") == []
+    assert added_entities("le mandat du comité", "the mandate of the Committee Panel of Experts") == ["Committee Panel of Experts"]
+    assert added_entities("Le 05/11/2024, il est parti.", "On 5 November 2024, he left.") == []
+    assert added_entities("Le 05/11/2024, il est parti.", "On 5 December 2024, he left.") == ["December"]

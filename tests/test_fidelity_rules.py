@@ -510,6 +510,11 @@ def test_words_of_country_names_the_tables_render_need_rendering_elsewhere():
         ("Le 18 juin 2005, il a appelé.", "On June 18 2005, he called.", []),
         ("Le 18 juin 2005, il a appelé.", "On June 18 2006, he called.", ["2005"]),
         ("Il a payé 1.000.000 d'euros.", "He paid 1,000,000 euros.", []),
+        # a date in figures, day or year first, whose month English names
+        ("2024/11/5", "November 5, 2024", []),
+        ("2024/11/5", "December 5, 2024", ["11"]),
+        ("Le 05/09/2024, il est parti.", "On 5 Sept. 2024, he left.", []),
+        ("Le 05/09/2024, il est parti.", "On 9 May 2024, he left.", ["05"]),
         # an English clock time in dots gives its hour; "et demi" is a half; "a decade" is ten years
         ("L'heure idéale est 17 h 30.", "The perfect time is 5.30pm.", []),
         ("L'heure idéale est 17 h 30.", "The perfect time is 6.30pm.", ["17"]),
