@@ -41,6 +41,7 @@ from align.name_acronyms import (
     bracketed_pairs,
     glossary_names,
     name_initials,
+    spells_out,
     spelt_out_before,
 )
 from align.name_mentions import ELIDED_RE, WORD_RE, Mention, Spellings, french_mentions, is_acronym, mentions, word_key
@@ -103,13 +104,18 @@ def added_entities(source: str, target: str) -> list[str]:
     names said twice in a row and countries the source does not refer to."""
     rendered = english_support(source)
     target_initials = name_initials(target)
+    source_acronyms = acronyms_in(source)
 
     def explained(word: str, mention: Mention) -> bool:  # an acronym the target spells out
         return is_acronym(word) and (word.replace(".", "") in target_initials or spelt_out_before(word, target, mention.start))
 
     def supported_name(mention: Mention) -> bool:  # "Mexico City" for "Mexico": a place's generic word
         words = [w for w in mention.words if fold(w) not in _GENERIC_PLACE_WORDS] or mention.words
-        return all(rendered(w) or explained(w, mention) for w in words) or _titled_person(mention, rendered)
+        return (
+            all(rendered(w) or explained(w, mention) for w in words)
+            or _titled_person(mention, rendered)
+            or spells_out(mention, source_acronyms)  # "Force Ouvrière" for "FO"
+        )
 
     found = mentions(target)
     supported = [supported_name(m) for m in found]
@@ -158,7 +164,8 @@ def _not_referred_back(added: list[str], source: str, target: str) -> list[str]:
 
 
 # English words that a place's name takes where French names the place alone ("Mexico City" /
-# Mexico, "the Ezulweni River" / l'Ezulweni, "Guantanamo Bay" / Guantanamo).
+# Mexico, "the Ezulweni River" / l'Ezulweni, "Guantanamo Bay" / Guantanamo). Not "sea" or
+# "ocean": "Indian Ocean" for Indopacifique, "North Sea" for a person, are inventions.
 _GENERIC_PLACE_WORDS = frozenset("city county province district region river valley mountains hills bay".split())
 # Words of office and rank that English puts, capitalised, right before a person's name where
 # French writes the office in lower case or in other words ("Mayor José Paulet" / "le bourgmestre

@@ -33,6 +33,10 @@ _CLOSED_CLASS_WORDS = frozenset(
 _ADVERB_ENDING = "ment"  # actuellement, récemment, conformément
 
 
+# Accents French typography may leave off a capital ("Etant donné", "Etats-Unis", "A l'époque").
+_ACCENTS_DROPPED_ON_CAPITALS = {"E": ("é", "è", "ê"), "A": ("à", "â"), "I": ("î",), "O": ("ô",)}
+
+
 def is_french_word(word: str) -> bool:
     """``word`` is a French word (any case), not a name: in the dictionary or the closed
     classes, an adverb in -ment, or a hyphenated word whose first part is one ("Estimez-vous",
@@ -45,6 +49,7 @@ def is_french_word(word: str) -> bool:
         or (len(lower) > len(_ADVERB_ENDING) + 2 and lower.endswith(_ADVERB_ENDING))
         or in_dictionary(lower, "fr")
         or (first != lower and in_dictionary(first, "fr"))
+        or any(in_dictionary(accented + lower[1:], "fr") for accented in _ACCENTS_DROPPED_ON_CAPITALS.get(word[:1], ()))
     )
 
 

@@ -113,6 +113,13 @@ def _abbreviates(letters: str, words: list[str]) -> bool:
     return any(_abbreviates(letters[end:], words[1:]) for end in ends)
 
 
+def spells_out(mention: Mention, acronyms: set[str]) -> bool:
+    """The initials of ``mention``'s words, less their function words, are one of ``acronyms``:
+    "Force Ouvrière" for FO. Only initials: "North Sea" is no NSA."""
+    words = [w for w in mention.words if fold(w) not in FUNCTION_WORDS]
+    return len(words) >= 2 and _initials_of(words) in acronyms
+
+
 def _initials_of(words: list[str]) -> str:
     return "".join(fold(w)[0] for w in words).upper()
 

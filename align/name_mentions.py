@@ -23,8 +23,8 @@ from align.quantities import ROMAN_NUMERAL, ROMAN_ORDINAL_ENDING
 # Lower-case words that an English headline in Title Case leaves small ("Journalists Urged to
 # Shun Google for the Holidays"): a headline has no other lower-case word.
 _TITLE_CASE_SMALL_WORDS = frozenset("a an the and but or nor for so yet at by in of on to up as from into onto over with than via per vs".split())
-# Roman numerals in names ("World War II", "XIXe siècle") are numbers, not names.
-_ROMAN_NUMERAL_RE = re.compile(rf"(?=[IVX]{{2}}){ROMAN_NUMERAL}{ROMAN_ORDINAL_ENDING}?")
+# Roman numerals in names ("World War II", "XIXe siècle", "Henri Ier") are numbers, not names.
+_ROMAN_NUMERAL_RE = re.compile(rf"(?=[IVX]{{2}}){ROMAN_NUMERAL}{ROMAN_ORDINAL_ENDING}?|I(?:er|re|ère)")
 
 # Lower-case words that join the capitalised words of one name ("Head of the European Union").
 CONNECTORS = frozenset("of the for de du des la le van von der den al el bin ben da di del".split())
@@ -43,6 +43,8 @@ ELISION_RE = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu|quoiqu)['’](?=
 ELIDED_RE = re.compile(r"\b((?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu|quoiqu)['’])(?=\w)", re.IGNORECASE)
 _MIN_FUZZY_RATIO = 75  # rapidfuzz ratio (0-100) for two spellings of one name
 _MIN_PREFIX = 4  # or this many leading letters in common, at least half the shorter word
+_SHORT_PREFIX = 3  # a rendering's prefix this short must be a whole word but for an inflection
+_INFLECTIONS = frozenset(("", "s", "x", "e", "es", "se", "ses"))
 
 
 @functools.lru_cache(maxsize=65536)  # the same words are keyed again for each name checked
@@ -75,9 +77,13 @@ class Spellings:
         self._transliterated = {_transliterated(k) for k in self.longer}
 
     def starts_with(self, prefix: str) -> bool:
-        """Some key starts with ``prefix``."""
+        """Some key starts with ``prefix``; a prefix of three letters or fewer ends the key
+        but for an inflection ("mer", "mers"; "bas", "basse"), or "mer" would render "Merah"."""
         i = bisect.bisect_left(self._sorted, prefix)
-        return i < len(self._sorted) and self._sorted[i].startswith(prefix)
+        if len(prefix) > _SHORT_PREFIX:
+            return i < len(self._sorted) and self._sorted[i].startswith(prefix)
+        keys = itertools.takewhile(lambda k: k.startswith(prefix), self._sorted[i:])
+        return any(key[len(prefix) :] in _INFLECTIONS for key in keys)
 
     def alike(self, word: str) -> bool:
         """``word`` (a key) is one of the keys or a near spelling of one (Bruxelles/Brussels)."""

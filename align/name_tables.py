@@ -121,11 +121,12 @@ ACRONYM_GLOSSARY: dict[str, tuple[str, ...]] = {
 # spelling alone does not show it: calendar words, demonyms, exonyms, titles and institutions,
 # the English acronyms of French full names, and the common words names of institutions and
 # places are made of, which English translates word by word (Fire Protection Service / Service de
-# protection contre les incendies, Baja California / Basse-Californie).
+# protection contre les incendies, Baja California / Basse-Californie). A prefix of three letters
+# or fewer matches a whole word or its inflections (:meth:`align.name_mentions.Spellings.starts_with`).
 _RENDERINGS_TEXT = """
 january:janv february:fevr march:mars april:avril may:mai june:juin july:juil august:aout
-jan:janv feb:fevr apr:avril jun:juin jul:juil aug:aout sep:sept oct:oct nov:nov dec:dec
-september:sept october:oct november:nov december:dec monday:lundi tuesday:mardi
+jan:janv feb:fevr apr:avril jun:juin jul:juil aug:aout sep:sept oct:octob oct nov:novemb nov dec:decemb dec
+september:sept october:octob oct november:novemb nov december:decemb dec monday:lundi tuesday:mardi
 wednesday:mercredi thursday:jeudi friday:vendredi saturday:samedi sunday:dimanche
 christmas:noel easter:paques
 english:anglais angleterre anglo england:angleterre anglais scottish:ecoss scotland:ecoss welsh:gallois
@@ -142,14 +143,14 @@ lisbon:lisbonne mecca:mecque cornwall:cornouaill dover:douvres venice:venise gen
 vienna:vienne hague:haye cairo:caire algiers:alger mediterranean:mediterran
 north:nord northern:nord south:sud austral southern:sud austral east:est orient west:ouest occident
 black:noir white:blanc red:rouge green:vert blue:bleu peace:paix prize:prix award:prix
-new:nouve neuf saint:saint st:saint peters great:grand united:uni unis etats states:etat union:union
+new:nouve neuf saint:saint st:saint peters santa:saint san:saint great:grand united:uni unis etats states:etat union:union
 kingdom:royaume republic:republi people:peupl populaire democratic:democrat
 president:presiden minister:ministr ministry:minist prime:premier chancellor:chancel
 secretary:secretair ministr general:general foreign:etrang exterieur affairs:affaire
 office:bureau office home:interieur defence:defense defense:defense interior:interieur
 health:sante education:educat enseign treasury:tresor economy:econom senator:senat
 congressman:congres depute house:maison chambre representatives:represent representative:represent
-parliament:parlement parliamentary:parlement council:conseil court:cour tribunal
+parliament:parlement parliamentary:parlement council:conseil court:cour tribunal plaza:place
 government:gouvern governor:gouvern mayor:maire city:ville cite hall:mairie hotel army:armee
 navy:marine force:force forces:force world:mond cup:coupe league:ligue championship:championn
 games:jeux university:universit school:ecole hospital:hopital museum:musee agency:agence
@@ -159,7 +160,7 @@ bishop:eveque king:roi queen:reine emperor:empereur war:guerre sea:mer river:fle
 lake:lac island:ile islands:iles mount:mont mountain:montagn gulf:golfe bay:baie valley:vallee
 state:etat states:etat id:identit attorney:avocat procureur care:soin
 greater:grand director:direct sea:mer holy:saint sacre sainte
-century:siecle summit:sommet ecuador:equat ecuadorian:equat brothers:frere brotherhood:frere confrer westerners:occident jews:juif land:terre earth:terre korea:coree korean:coree bc:av jc ad:apres jc street:rue square:place station:gare station caserne poste airport:aeroport high:haut head:chef direct dirig deputy:vice adjoint editor:ndlr redact year:annee an
+century:siecle summit:sommet ecuador:equat ecuadorian:equat brothers:frere brotherhood:frere confrer westerners:occident jews:juif land:terre earth:terre korea:coree korean:coree bc:avant av bce:avant av ad:apres street:rue square:place station:gare station caserne poste airport:aeroport high:haut head:chef direct dirig deputy:vice adjoint editor:ndlr redact year:annee an
 un:onu nations eu:ue union us:etats-unis americ usa:etats-unis americ uk:royaume-uni britann
 tory:conservat tories:conservat labour:travaill mp:depute parlement mps:depute parlement isis:daech daesh eiil
 unscr:resolution nato:otan imf:fmi who:oms wto:omc ecb:bce gdp:pib ngo:ong aids:sida hiv:vih seropositi vat:tva

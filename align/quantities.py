@@ -306,10 +306,10 @@ _ROMAN_ORDINAL_RE = re.compile(rf"\b({ROMAN_NUMERAL}){ROMAN_ORDINAL_ENDING}\b")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 
 
-def _roman_ordinals(text: str) -> list[tuple[str, set[str]]]:
-    """French Roman ordinals with their value: "XIXe" (siècle) is 19."""
+def _roman_numbers(text: str, numeral_re: re.Pattern[str] = _ROMAN_ORDINAL_RE) -> list[tuple[str, set[str]]]:
+    """Roman numerals (``numeral_re``'s first group) with their value: "XIXe" (siècle) is 19."""
     found = []
-    for m in _ROMAN_ORDINAL_RE.finditer(text):
+    for m in numeral_re.finditer(text):
         digits = [_ROMAN_VALUES[c] for c in m.group(1)]
         if digits:
             value = sum(-d if i + 1 < len(digits) and d < digits[i + 1] else d for i, d in enumerate(digits))
@@ -317,13 +317,26 @@ def _roman_ordinals(text: str) -> list[tuple[str, set[str]]]:
     return found
 
 
+# A time with its minutes, French and English ("23 h 45", "23.45"): the English one's hour is the
+# number the French hour must find, read so only where the source gives such a time.
+_FRENCH_CLOCK_RE = re.compile(r"\b(?:[01]?\d|2[0-3])\s?h\s?[0-5]\d\b")
+_ENGLISH_CLOCK_RE = re.compile(r"\b([01]?\d|2[0-3])[.:][0-5]\d\b")
+# A Roman numeral after an English name ("Henry I", "Pope John XXIII"), where French writes the
+# ordinal ("Henri Ier"); "I" alone is read so only there, and not after a sentence's first word
+# ("Then I"), being the English pronoun elsewhere.
+_REGNAL_RE = re.compile(rf"(?<=[\w,] )[A-Z][a-z]+ (?=[IVX])({ROMAN_NUMERAL})\b(?!['’])")
+
+
 def missing_numbers(source: str, target: str) -> list[str]:
     """Source numbers in digits or Roman ordinals (as written in the source) with no matching
     value in the target, a metric quantity matching its imperial conversion."""
     found = _values(_english_numbers(target))
     source = _without_named_months(source, target)
-    required = _numbers_in(source, glued=False) + _roman_ordinals(source)
-    missing = [written for written, readings in required if not readings & found]
+    if _FRENCH_CLOCK_RE.search(source):  # "23 h 45" is "23.45"
+        found |= {str(int(hour)) for hour in _ENGLISH_CLOCK_RE.findall(target)}
+    regnal = found | _values(_roman_numbers(target, _REGNAL_RE))  # "Henri Ier" is "Henry I"
+    missing = [written for written, readings in _numbers_in(source, glued=False) if not readings & found]
+    missing += [written for written, readings in _roman_numbers(source) if not readings & regnal]
     if missing and (converted := _imperial_in_metric(target)):
         kept = {re.sub(f"[{_SPACES}]", "", m.group(0)) for m in _NUMBER_RE.finditer(source) if _converted(source, m, converted)}
         missing = [written for written in missing if written not in kept]

@@ -466,3 +466,39 @@ def test_a_panel_is_a_groupe_and_a_month_in_figures_its_name():
     assert added_entities("le mandat du comité", "the mandate of the Committee Panel of Experts") == ["Committee Panel of Experts"]
     assert added_entities("Le 05/11/2024, il est parti.", "On 5 November 2024, he left.") == []
     assert added_entities("Le 05/11/2024, il est parti.", "On 5 December 2024, he left.") == ["December"]
+
+
+def test_an_english_name_whose_initials_are_the_sources_acronym_renders_it():
+    # seen on UD PUD (../shared/data/segment/ud-pud-fr-en), line 815
+    source = "FO regrette que ses remarques n'aient pas été intégrées, dit Mme Gillard."
+    assert added_entities(source, "The Force Ouvrière union regrets that its remarks were not included, said Ms. Gillard.") == []
+    assert added_entities(source, "The Force Nationale union regrets that its remarks were not included, said Ms. Gillard.") == [
+        "Force Nationale"
+    ]
+    # initials only: "North Sea" does not spell the NSA
+    assert added_entities("Il a été repéré grâce à la NSA.", "He was spotted in the North Sea thanks to the NSA.") == ["North Sea"]
+
+
+@pytest.mark.parametrize(
+    ("source", "faithful", "wrong", "flag"),
+    [
+        # a rendering's short prefix ("mer") is no part of a longer word ("Merah")
+        ("Mohammed Merah a été vu dans le nord.", "Mohammed Merah was seen in the north.",
+         "Mohammed Merah was seen in the North Sea.", "entity-added:North Sea"),
+        ("Il a traversé la mer Baltique.", "He crossed the Baltic Sea.", "He crossed the Baltic Ocean.", "entity-added:Baltic Ocean"),
+        # "Plaza", "Santa": renderings of "place", "sainte"; an unaccented capital starts a sentence
+        ("Ils crient victoire à la Place des Victoires.", "They celebrate in the Plaza de las Victorias.",
+         "They celebrate in the Plaza de Mayo.", "entity-added:Plaza de Mayo"),
+        ("Ils se sont rencontrés au conservatoire Sainte-Cécile.", "They met at the Santa Cecilia conservatory.",
+         "They met at the Santa Monica conservatory.", "entity-added:Santa Monica"),
+        ("Etant donné qu'Hérode se trouvait à Jérusalem, Pilate y envoya Jésus.",
+         "Given that Herod was in Jerusalem, Pilate sent Jesus there.", "Given that Herod was in Jerusalem, he sent Jesus there.",
+         "entity-missing:Pilate"),
+        # a regnal ordinal is a number, not a name's word
+        ("Un comté avait existé sous Henri Ier.", "An earldom had existed under Henry I.",
+         "An earldom had existed under Henry II.", "number-changed:Ier"),
+    ],
+)
+def test_short_renderings_unaccented_capitals_and_regnal_numbers(source, faithful, wrong, flag):
+    assert check_translation(source, faithful) == ()
+    assert flag in check_translation(source, wrong)

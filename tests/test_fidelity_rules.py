@@ -518,6 +518,11 @@ def test_words_of_country_names_the_tables_render_need_rendering_elsewhere():
         # an English clock time in dots gives its hour; "et demi" is a half; "a decade" is ten years
         ("L'heure idéale est 17 h 30.", "The perfect time is 5.30pm.", []),
         ("L'heure idéale est 17 h 30.", "The perfect time is 6.30pm.", ["17"]),
+        ("Elle prendra la parole à 23 h 45.", "She will speak at 23.45.", []),
+        ("Elle prendra la parole à 23 h 45.", "She will speak at 22.45.", ["23"]),
+        # "I" is a regnal number after a name, the pronoun after a sentence's first word
+        ("Il est mort sous Henri Ier.", "He died under Henry I.", []),
+        ("Il est mort sous Henri Ier.", "Then I died under Henry.", ["Ier"]),
         ("J'ai investi 2 millions et demi.", "I have put in 2.5 million.", []),
         ("J'ai investi 2 millions et demi.", "I have put in 3.5 million.", ["2"]),
         # quarters: "12 ans trois quarts" is 12.75 (its "trois" no number of its own), "et quart" .25
