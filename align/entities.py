@@ -44,13 +44,24 @@ from align.name_acronyms import (
     spells_out,
     spelt_out_before,
 )
-from align.name_mentions import ELIDED_RE, WORD_RE, Mention, Spellings, french_mentions, is_acronym, mentions, word_key
+from align.name_mentions import (
+    ELIDED_RE,
+    WORD_RE,
+    Mention,
+    Spellings,
+    french_mentions,
+    is_acronym,
+    mentions,
+    rendering_matches,
+    word_key,
+)
 from align.name_tables import ACRONYM_GLOSSARY, ENGLISH_NOT_NAMES, FRENCH_NOT_NAMES, RENDERINGS, renderings
 from align.quantities import numeric_date_months
 
 # Compared without accents, as words are ("Académie", "Sécurité").
 _FOLDED_FRENCH_NOT_NAMES = frozenset(map(fold, FRENCH_NOT_NAMES))
 _REPEAT_GAP = 4  # words between two mentions of one name that make it said twice
+_CLAUSE_MARK_RE = re.compile(r"[,;:()\[\]—–]|\s-\s")  # a name said again past one is no loop
 # The distinctive words of countries' English names, left to the country checks; the words the
 # tables render ("People", "Republic", "United", "New") must be rendered like any other word, or
 # "People of Our City" would pass for a piece of "Democratic People's Republic of Korea".
@@ -202,17 +213,19 @@ def _name_key(mention: Mention) -> str:
 
 
 def repeated_mentions(source: str, target: str) -> list[str]:
-    """A name the target says twice a few words apart ("DPRK soldiers of the DPRK") where the
-    source says no name twice so, and refers to it fewer times in all than the target names
-    it: a model stuck on the name. ("between the DPRK and Russia, including the DPRK's export
-    … of DPRK missiles" renders the source's RPDC, RPDC and nord-coréens.)"""
+    """A name the target says twice a few words apart within a clause ("DPRK soldiers of the
+    DPRK") where the source says no name twice so, and refers to it fewer times in all than the
+    target names it: a model stuck on the name. ("between the DPRK and Russia, including the
+    DPRK's export … of DPRK missiles" renders the source's RPDC, RPDC and nord-coréens; "when
+    Kesha was 16, Kesha then …" is a translator's style for "elle".)"""
 
     def repeats(found: list[Mention], text: str) -> list[Mention]:
         ends: dict[str, int] = {}
         twice = []
         for m in found:
             name = _name_key(m)
-            if name in ends and len(text[ends[name] : m.start].split()) <= _REPEAT_GAP:
+            between = text[ends.get(name, 0) : m.start]
+            if name in ends and len(between.split()) <= _REPEAT_GAP and not _CLAUSE_MARK_RE.search(between):
                 twice.append(m)
             ends[name] = m.start + len(m.text)
         return twice
@@ -228,12 +241,16 @@ def repeated_mentions(source: str, target: str) -> list[str]:
 
 def _times_referred(mention: Mention, source: str) -> int:
     """How many times the French ``source`` refers to what the English ``mention`` names: any
-    word for its country (RPDC, nord-coréens), else the French names that render it."""
+    word for its country (RPDC, nord-coréens), else the French names that render it and the
+    common words its table gives (an "Emperor" for each "empereur")."""
     countries = {c for c, _, _ in english_country_spans(mention.text)}
     if countries:
         return sum(c in countries for c, _, _ in french_country_spans(fold(source)))
     supports = (english_support(m.text) for m in french_mentions(source))
-    return sum(any(map(rendered, mention.words)) for rendered in supports)
+    named = sum(any(map(rendered, mention.words)) for rendered in supports)
+    prefixes = [p for w in mention.words for p in renderings(word_key(w))]
+    common = [word_key(w) for w in WORD_RE.findall(source) if w[0].islower()] if prefixes else []
+    return named + sum(any(rendering_matches(p, key) for p in prefixes) for key in common)
 
 
 @functools.lru_cache(maxsize=64)

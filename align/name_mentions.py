@@ -62,6 +62,12 @@ def is_acronym(word: str) -> bool:
     return len(letters) >= 2 and letters.isupper() and letters.isalpha()
 
 
+def rendering_matches(prefix: str, key: str) -> bool:
+    """The word ``key`` starts with a rendering's ``prefix``, which if short is the whole word
+    but for an inflection."""
+    return key.startswith(prefix) and (len(prefix) > _SHORT_PREFIX or key[len(prefix) :] in _INFLECTIONS)
+
+
 class Spellings:
     """The keys of one text's words, indexed so that asking whether a word is spelt like one
     of them reads a few, not all: a long text (a document on one line) made that quadratic."""
@@ -80,10 +86,8 @@ class Spellings:
         """Some key starts with ``prefix``; a prefix of three letters or fewer ends the key
         but for an inflection ("mer", "mers"; "bas", "basse"), or "mer" would render "Merah"."""
         i = bisect.bisect_left(self._sorted, prefix)
-        if len(prefix) > _SHORT_PREFIX:
-            return i < len(self._sorted) and self._sorted[i].startswith(prefix)
         keys = itertools.takewhile(lambda k: k.startswith(prefix), self._sorted[i:])
-        return any(key[len(prefix) :] in _INFLECTIONS for key in keys)
+        return any(rendering_matches(prefix, key) for key in keys)
 
     def alike(self, word: str) -> bool:
         """``word`` (a key) is one of the keys or a near spelling of one (Bruxelles/Brussels)."""

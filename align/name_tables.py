@@ -160,7 +160,7 @@ bishop:eveque king:roi queen:reine emperor:empereur war:guerre sea:mer river:fle
 lake:lac island:ile islands:iles mount:mont mountain:montagn gulf:golfe bay:baie valley:vallee
 state:etat states:etat id:identit attorney:avocat procureur care:soin
 greater:grand director:direct sea:mer holy:saint sacre sainte
-century:siecle summit:sommet ecuador:equat ecuadorian:equat brothers:frere brotherhood:frere confrer westerners:occident jews:juif land:terre earth:terre korea:coree korean:coree bc:avant av bce:avant av ad:apres street:rue square:place station:gare station caserne poste airport:aeroport high:haut head:chef direct dirig deputy:vice adjoint editor:ndlr redact year:annee an
+century:siecle summit:sommet ecuador:equat ecuadorian:equat brothers:frere brotherhood:frere confrer westerners:occident jews:juif land:terre earth:terre korea:coree korean:coree bc:avant av jc bce:avant av jc ad:apres jc street:rue square:place station:gare station caserne poste airport:aeroport high:haut head:chef direct dirig deputy:vice adjoint editor:ndlr redact year:annee an
 un:onu nations eu:ue union us:etats-unis americ usa:etats-unis americ uk:royaume-uni britann
 tory:conservat tories:conservat labour:travaill mp:depute parlement mps:depute parlement isis:daech daesh eiil
 unscr:resolution nato:otan imf:fmi who:oms wto:omc ecb:bce gdp:pib ngo:ong aids:sida hiv:vih seropositi vat:tva

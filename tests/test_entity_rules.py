@@ -502,3 +502,22 @@ def test_an_english_name_whose_initials_are_the_sources_acronym_renders_it():
 def test_short_renderings_unaccented_capitals_and_regnal_numbers(source, faithful, wrong, flag):
     assert check_translation(source, faithful) == ()
     assert flag in check_translation(source, wrong)
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "looping"),
+    [
+        # a translator names again, past a comma, whom the French calls "elle" (UD PUD line 740)
+        ("Kesha a co-écrit la chanson quand elle n'avait que 16 ans, puis elle a contacté David Gamson.",
+         "Kesha co-wrote the song when Kesha was 16, Kesha then tracked down David Gamson.",
+         "Kesha co-wrote the song when Kesha and Kesha was 16 and then tracked down David Gamson."),
+        # a common noun English capitalises, said as often as the French says it (UD PUD line 612)
+        ("Depuis l'empereur Meiji, il est coutume d'avoir une époque par empereur et de renommer chaque empereur après sa mort.",
+         "Since Emperor Meiji, it has been customary to have one era per Emperor and to rename each Emperor after his death.",
+         "Since Emperor Meiji, it has been customary to have one era per Emperor and Emperor and to rename each Emperor and "
+         "Emperor after his death."),
+    ],
+)
+def test_a_name_said_again_past_a_clause_mark_or_as_often_as_the_source_is_no_loop(source, target, looping):
+    assert added_entities(source, target) == []
+    assert added_entities(source, looping) != []
