@@ -13,7 +13,8 @@ after one perturbation of its English at a time, each meant to trip one flag:
 Only flags the perturbation adds are scored (a flag the original already has was counted once,
 as a false flag on the original): the expected flag is a true positive; flags the cut or added
 text may rightly cause (a number dropped with its clause) are left out; any other is a false
-positive. Tune on newstest2013, report on newstest2014 and NTREX.
+positive. Tune on newstest2013, report on newstest2014 and NTREX; UD PUD (`--set pud`) is a
+Wikipedia domain besides the news, lines 501+ to tune, 1–500 to report.
 
     .venv/bin/python eval/bench_fidelity.py --set newstest2013 --limit 1000 [--embedder use]
 """
@@ -31,16 +32,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from align.name_mentions import mentions, word_key  # noqa: E402
 from align.fidelity import FIDELITY_FLAGS, check_pairs  # noqa: E402
+from align.name_mentions import mentions, word_key  # noqa: E402
 from align.negation import _ENGLISH_NEGATION_RE  # noqa: E402
 from align.quantities import _numbers_in, number_readings  # noqa: E402
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "translate"
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = SHARED / "translate"
+PUD = SHARED / "segment" / "ud-pud-fr-en"
 SETS = {
     "newstest2013": (DATA / "wmt" / "newstest2013.fra", DATA / "wmt" / "newstest2013.eng"),
     "newstest2014": (DATA / "wmt" / "newstest2014.fra", DATA / "wmt" / "newstest2014.eng"),
     "ntrex": (DATA / "ntrex128" / "newstest2019-ref.fra.txt", DATA / "ntrex128" / "newstest2019-src.eng.txt"),
+    # UD PUD: news and Wikipedia, 1,000 pairs; lines 501+ were read to tune, 1–500 are held out
+    "pud": (PUD / "pud.fr", PUD / "pud.en"),
 }
 
 EXPECTED = {
