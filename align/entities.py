@@ -82,9 +82,9 @@ def _keys(text: str) -> frozenset[str]:
 def english_support(source: str) -> Callable[[str], bool]:
     """Whether an English capitalised word renders something in the French ``source``."""
     source_keys = Spellings(_keys(source))
-    countries = {*referred_countries(source), *english_countries(source)}  # "DPRK" kept in a French text
-    given = {word_key(w) for c in countries for form in c.english for w in WORD_RE.findall(form)}
     source_acronyms = acronyms_in(source)
+    kept = {c for c in COUNTRIES if any(form in source_acronyms for form in c.english)}  # "DPRK" in a French text
+    given = {word_key(w) for c in {*referred_countries(source), *kept} for form in c.english for w in WORD_RE.findall(form)}
     given |= {
         word_key(w) for acronym in source_acronyms for form in ACRONYM_GLOSSARY.get(acronym, ()) for w in WORD_RE.findall(form)
     }
@@ -296,8 +296,10 @@ def missing_entities(source: str, target: str) -> list[str]:
     bracketed = bracketed_pairs(found, source_text)
     for i, j in bracketed:
         done[i] = done[j] = done[i] or done[j]
-    for acronym, start, end in glossary_names(source_text):  # "République populaire démocratique de Corée" as "DPRK"
-        if any(_contains(target, name) for name in GLOSSARY_NAMES[acronym]):
+    written_out = glossary_names(source_text)  # "République populaire démocratique de Corée" as "DPRK"
+    rendered_acronyms = {a for a in {a for a, _, _ in written_out} if any(_contains(target, n) for n in GLOSSARY_NAMES[a])}
+    for acronym, start, end in written_out:
+        if acronym in rendered_acronyms:
             done = [ok or start <= m.start < end for m, ok in zip(found, done)]
     for i in _said_less_often(found, source, target):
         done[i] = False

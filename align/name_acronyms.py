@@ -6,6 +6,7 @@ acronym kept or spelt out on the other side, and a name's other form in brackets
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 from align.countries import fold
@@ -49,7 +50,7 @@ def _initials_reordered(text: str) -> frozenset[str]:
     return frozenset("".join(sorted(i)) for i in name_initials(text))
 
 
-def acronym_kept(acronym: str, other: str, other_acronyms: set[str]) -> bool:
+def acronym_kept(acronym: str, other: str, other_acronyms: frozenset[str]) -> bool:
     """``acronym`` survives in ``other`` as is, with its letters reordered (English puts the
     adjective first: "MS", modèle standard → "SM"), or spelt out there, in any word order."""
     letters = fold(acronym.replace(".", "").removesuffix("s")).upper()  # ČSSD is CSSD
@@ -66,12 +67,13 @@ def acronym_kept(acronym: str, other: str, other_acronyms: set[str]) -> bool:
 _DOTTED_ABBREVIATION_RE = re.compile(r"(?<!\w)(?:[a-z]\.-?){2,}")
 
 
-def acronyms_in(text: str) -> set[str]:
+@functools.lru_cache(maxsize=16)  # asked by both checks of a pair
+def acronyms_in(text: str) -> frozenset[str]:
     """Acronyms of ``text``, an elided article taken off ("le test d'APS"), and its
     abbreviations written letter by letter ("p.-d.g.")."""
     words = (ELISION_RE.sub("", w) for w in WORD_RE.findall(text))
     dotted = {re.sub(r"[.-]", "", a).upper() for a in _DOTTED_ABBREVIATION_RE.findall(text)}
-    return {fold(w.replace(".", "").removesuffix("s")).upper() for w in words if is_acronym(w)} | dotted
+    return frozenset({fold(w.replace(".", "").removesuffix("s")).upper() for w in words if is_acronym(w)} | dotted)
 
 
 _BRACKET_RE = re.compile(r"\s*[(\[]([^()\[\]]{1,80})[)\]]")
@@ -113,7 +115,7 @@ def _abbreviates(letters: str, words: list[str]) -> bool:
     return any(_abbreviates(letters[end:], words[1:]) for end in ends)
 
 
-def spells_out(mention: Mention, acronyms: set[str]) -> bool:
+def spells_out(mention: Mention, acronyms: frozenset[str]) -> bool:
     """The initials of ``mention``'s words, less their function words, are one of ``acronyms``:
     "Force Ouvrière" for FO. Only initials: "North Sea" is no NSA."""
     words = [w for w in mention.words if fold(w) not in FUNCTION_WORDS]
@@ -169,7 +171,7 @@ def spelt_out_before(acronym: str, text: str, start: int) -> bool:
 # The English forms of the glossary's acronyms that are names ("DPRK", "North Korea"), not the
 # common words some render ("text" for SMS): only a name can render a French name.
 GLOSSARY_NAMES = {a: names for a, forms in ACRONYM_GLOSSARY.items() if (names := tuple(f for f in forms if f[0].isupper()))}
-_LONGEST_GLOSSARY_ACRONYM = max(map(len, GLOSSARY_NAMES))
+_GLOSSARY_PREFIXES = frozenset(a[:n] for a in GLOSSARY_NAMES for n in range(1, len(a) + 1))
 _NAME_BREAK_RE = re.compile(r"[,;:.!?()\[\]«»\"“”]")
 
 
@@ -185,13 +187,16 @@ def glossary_names(text: str) -> list[tuple[str, int, int]]:
         if not first[0].isupper() or fold(first) in FUNCTION_WORDS:
             continue
         letters, end = "", start
-        for word, word_start, word_end in words[i:]:
-            if _NAME_BREAK_RE.search(text, end, word_start) or len(letters) == _LONGEST_GLOSSARY_ACRONYM:
+        for word, word_start, word_end in itertools.islice(words, i, None):
+            if _NAME_BREAK_RE.search(text, end, word_start):
                 break
             end = word_end
-            if fold(word) in FUNCTION_WORDS:
+            folded = fold(word)
+            if folded in FUNCTION_WORDS:
                 continue
-            letters += fold(word)[0].upper()
+            letters += folded[0].upper()
+            if letters not in _GLOSSARY_PREFIXES:
+                break
             if letters in GLOSSARY_NAMES and len(letters) >= 2 and (len(letters) > 2 or word[0].islower()):
                 found.append((letters, start, end))
     return found
