@@ -201,6 +201,9 @@ _ENGLISH_NEGATION_RE = re.compile(
     r"until|instead(?=\s+of\b)|exempt|free|unless|prohibits?|prohibited|prohibiting|forbids?|forbidden|forbade|bans?|banned|"
     r"disregards?|disregarded|disregarding|lest|neglect|neglects|neglected|neglecting|ignor(?:e|es|ed|ing|ance|ant)|"
     r"unbeknownst|little(?=\s+doubt)|yet(?=\s+to\b)|den(?:y|ies|ied|ying|ial)|oblivious|"
+    # "regardless of" / "sans considérer" (not "…, regardless."), "a carefree playboy" / "qui ne se
+    # soucie de rien". Not "prevent": it renders "empêcher", no negation of the French count.
+    r"regardless(?=\s+[a-z])|[a-z]{3,}free|"
     r"(?:refrain|abstain)(?:s|ed|ing)?(?=\s+from\b)|"
     # "stay away from", "keep out of": not to take part
     r"(?:stay|stays|stayed|staying|keep|keeps|kept|keeping)\s+(?:away|out)(?=\s+(?:of|from)\b))\b|n['’]t\b|\bnon-|"

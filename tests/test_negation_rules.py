@@ -268,6 +268,13 @@ def test_nouns_and_adjectives_made_with_sans(source, faithful, unfaithful):
          "They called on the US to go on meddling in EU energy policy."),
         # …but "refrain" the noun negates nothing
         ("Il ne chante pas le refrain.", "He does not sing the refrain.", "He sings the refrain."),
+        # "regardless of" / "sans considérer" (UD PUD line 750), "carefree" / "ne se soucie de rien"
+        ("Le traité a divisé le territoire, sans considérer sa composition ethnique.",
+         "The treaty partitioned the territory, regardless of its ethnic composition.",
+         "The treaty partitioned the territory, in view of its ethnic composition."),
+        ("Il joue un jeune garçon qui ne se soucie de rien.", "He plays a carefree young man.", "He plays a careful young man."),
+        # …but "regardless" at a clause's end is "anyway"
+        ("Il n'a pas payé, mais il est parti.", "He did not pay, but left regardless.", "He paid, but left regardless."),
         # "pas très" / "less", "ne peut pas en être autrement" / "must"
         ("Ce n'est pas très fréquent là-bas.", "It is less common there.", "It is very common there."),
         ("Il est au courant, il ne peut pas en être autrement.", "He knows, he must do.", "He knows, he may do."),
