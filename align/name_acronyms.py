@@ -6,7 +6,6 @@ acronym kept or spelt out on the other side, and a name's other form in brackets
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 
 from align.countries import fold
@@ -167,7 +166,6 @@ def spelt_out_before(acronym: str, text: str, start: int) -> bool:
     return len(words) >= len(letters) and "".join(fold(w)[0] for w in words[-len(letters) :]) == letters
 
 
-
 # The English forms of the glossary's acronyms that are names ("DPRK", "North Korea"), not the
 # common words some render ("text" for SMS): only a name can render a French name.
 GLOSSARY_NAMES = {a: names for a, forms in ACRONYM_GLOSSARY.items() if (names := tuple(f for f in forms if f[0].isupper()))}
@@ -187,7 +185,7 @@ def glossary_names(text: str) -> list[tuple[str, int, int]]:
         if not first[0].isupper() or fold(first) in FUNCTION_WORDS:
             continue
         letters, end = "", start
-        for word, word_start, word_end in itertools.islice(words, i, None):
+        for word, word_start, word_end in (words[j] for j in range(i, len(words))):
             if _NAME_BREAK_RE.search(text, end, word_start):
                 break
             end = word_end
