@@ -49,7 +49,8 @@ _NEGATIVE_SUBJECT_RE = re.compile(r"\b(?:rien|personne|aucune?|jamais|nul|nulle)
 # (constantly), "sans compter" (not to mention), "sans ambages" (frankly), "sans problème"
 # (smoothly), "plus que jamais" (than ever), "plus qu'aucun" (more than any), "à jamais"
 # (forever), "si jamais" (if ever), "pas mal" (quite a lot), "rien que" (just), "ne (pas) cesser
-# de" and "ne (pas) arrêter de" (keep on), "sans détour" (bluntly), "sans arrêt" (constantly),
+# de" and "ne (pas) arrêter de" (keep on), "ne pas manquer de" and a verb (be sure to, make a
+# point of), "sans détour" (bluntly), "sans arrêt" (constantly),
 # "sans oublier" (as well as), "n'en déplaise à" (with all due respect to), "sans suite"
 # (dropped), "ou non" (whether), "il n'empêche" (even so); "Non," answering a question or "…, non
 # ?" closing one, which English often leaves out or says otherwise ("right?"); the "ne"
@@ -66,7 +67,9 @@ _FRENCH_NOT_NEGATING_RE = re.compile(
     rf"{_NE}{_NO_NEGATIVE_WORD_AFTER}|(?<=\bsans\s)qu(?:e\s+|['’])[^,;:.!?]*?{_NE}|"
     rf"{_NE}(?:(?!\b(?:{_NEGATIVE_WORD_LIST}|que?)\b)[^.;:!?])*?\bpas\s+(?:sans|impossibles?|incapables?|interdite?s?|ne\s+pas)\b|"
     r"\bnon\s+sans\b|"
-    r"\bn(?:e\s+|['’])(?:\w+\s+){0,2}?(?:pas\s+)?(?:cess|arr[êe]t)\w*\s+d|\bn(?:e\s+|['’])(?:cess|arr[êe]t)\w*\s+pas\s+d",
+    r"\bn(?:e\s+|['’])(?:\w+\s+){0,2}?(?:pas\s+)?(?:cess|arr[êe]t)\w*\s+d|\bn(?:e\s+|['’])(?:cess|arr[êe]t)\w*\s+pas\s+d|"
+    r"\bn(?:e\s+|['’])(?:\w+\s+){0,2}?(?:pas\s+|point\s+)?manqu\w*\s+(?:pas\s+|point\s+)?d(?:e\s+|['’])"
+    r"(?:(?:le|la|les|leur|lui|y|en|se|me|te|nous|vous)\s+|[lsmt]['’])*\w+(?:er|ir|re)\b",
     re.IGNORECASE,
 )
 # Nouns and adjectives made with "sans" that English often says without a negation ("sans-abri"

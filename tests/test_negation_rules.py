@@ -275,6 +275,13 @@ def test_nouns_and_adjectives_made_with_sans(source, faithful, unfaithful):
         ("Il joue un jeune garçon qui ne se soucie de rien.", "He plays a carefree young man.", "He plays a careful young man."),
         # …but "regardless" at a clause's end is "anyway"
         ("Il n'a pas payé, mais il est parti.", "He did not pay, but left regardless.", "He paid, but left regardless."),
+        # "ne pas manquer de" and a verb is "be sure to", "make a point of" (Candide: "Les voyageurs
+        # ne manquèrent pas de ramasser l'or"); the sentence's other negation still counts…
+        ("Il n'a pas manqué de souligner le problème, mais il n'a rien proposé.",
+         "He made a point of stressing the problem, but proposed nothing.",
+         "He made a point of stressing the problem, and proposed something."),
+        # …and "ne pas manquer de" and a noun is "not lack"
+        ("Il ne manque pas de courage.", "He does not lack courage.", "He has courage."),
         # "pas très" / "less", "ne peut pas en être autrement" / "must"
         ("Ce n'est pas très fréquent là-bas.", "It is less common there.", "It is very common there."),
         ("Il est au courant, il ne peut pas en être autrement.", "He knows, he must do.", "He knows, he may do."),
