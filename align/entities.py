@@ -298,9 +298,8 @@ def missing_entities(source: str, target: str) -> list[str]:
         done[i] = done[j] = done[i] or done[j]
     written_out = glossary_names(source_text)  # "République populaire démocratique de Corée" as "DPRK"
     rendered_acronyms = {a for a in {a for a, _, _ in written_out} if any(_contains(target, n) for n in GLOSSARY_NAMES[a])}
-    for acronym, start, end in written_out:
-        if acronym in rendered_acronyms:
-            done = [ok or start <= m.start < end for m, ok in zip(found, done)]
+    spans = [(start, end) for acronym, start, end in written_out if acronym in rendered_acronyms]
+    done = [ok or any(start <= m.start < end for start, end in spans) for m, ok in zip(found, done)]
     for i in _said_less_often(found, source, target):
         done[i] = False
     countries = missing_countries(source, target)

@@ -126,10 +126,17 @@ def _initials_of(words: list[str]) -> str:
 
 
 def _abbreviates_the_words_before(letters: str, text: str, end: int) -> bool:
-    """``letters`` are the initials of the content words just before ``end``, lower-case ones
-    too: a French name capitalises its first word only ("République populaire démocratique de
-    Corée (RPDC)", of which "Corée" alone is the mention before the bracket)."""
-    words = [w for w in WORD_RE.findall(text[max(end - 200, 0) : end]) if fold(w) not in FUNCTION_WORDS]
+    """``letters`` (upper case) are the initials of the content words just before ``end``,
+    lower-case ones too: a French name capitalises its first word only ("République populaire
+    démocratique de Corée (RPDC)", of which "Corée" alone is the mention before the bracket)."""
+    reach = 64 * len(letters)  # read back only as far as the words needed, not all the text
+    while True:
+        begin = max(end - reach, 0)
+        before = ELIDED_RE.sub(r"\1 ", text[begin:end])
+        words = [w for w in WORD_RE.findall(before) if fold(w) not in FUNCTION_WORDS]
+        if begin == 0 or len(words) > len(letters):  # more: the first word, maybe cut, is not used
+            break
+        reach *= 4
     return len(words) >= len(letters) and _initials_of(words[-len(letters) :]) == letters
 
 
@@ -153,17 +160,8 @@ def bracket_words(mention: Mention, text: str) -> list[str]:
 def spelt_out_before(acronym: str, text: str, start: int) -> bool:
     """``acronym`` (at or after ``start`` in ``text``) abbreviates the words just before it,
     capitalised or not: "the Société internationale d'urologie [SIU]"."""
-    letters = acronym.replace(".", "").removesuffix("s").lower()
-    end = text.find(acronym, start)
-    reach = 64 * len(letters)  # read back only as far as the words needed, not all the text
-    while True:
-        begin = max(end - reach, 0)
-        before = ELIDED_RE.sub(r"\1 ", text[begin:end])
-        words = [w for w in WORD_RE.findall(before) if fold(w) not in FUNCTION_WORDS]
-        if begin == 0 or len(words) > len(letters):  # more: the first word, maybe cut, is not used
-            break
-        reach *= 4
-    return len(words) >= len(letters) and "".join(fold(w)[0] for w in words[-len(letters) :]) == letters
+    letters = acronym.replace(".", "").removesuffix("s").upper()
+    return _abbreviates_the_words_before(letters, text, text.find(acronym, start))
 
 
 # The English forms of the glossary's acronyms that are names ("DPRK", "North Korea"), not the
