@@ -188,7 +188,7 @@ def glossary_names(text: str) -> list[tuple[str, int, int]]:
                 break
             end = word_end
             folded = fold(word)
-            if folded in FUNCTION_WORDS:
+            if folded in FUNCTION_WORDS or len(folded) == 1:  # "s" of "s' applique", split off its verb
                 continue
             letters += folded[0].upper()
             if letters not in _GLOSSARY_PREFIXES:

@@ -8,6 +8,7 @@ import pytest
 
 from align.entities import added_entities, missing_entities
 from align.fidelity import _renamed, check_translation
+from align.name_acronyms import glossary_names
 
 SEED_COOPERATION = (
     "Nous condamnons la coopération militaire croissante entre la RPDC et la Russie, notamment "
@@ -521,3 +522,10 @@ def test_short_renderings_unaccented_capitals_and_regnal_numbers(source, faithfu
 def test_a_name_said_again_past_a_clause_mark_or_as_often_as_the_source_is_no_loop(source, target, looping):
     assert added_entities(source, target) == []
     assert added_entities(source, looping) != []
+
+
+def test_an_elided_letter_split_off_its_word_is_no_initial_of_a_written_out_name():
+    # missing_entities reads the source with its elisions split: "s' applique" must not make
+    # "Une restriction similaire s'" the URSS (Soviet Union)
+    assert glossary_names("Une restriction similaire s' applique aux enfants.") == []
+    assert [a for a, _, _ in glossary_names("l' Union des républiques socialistes soviétiques")] == ["URSS"]
