@@ -162,10 +162,23 @@ def test_a_sentence_without_clause_marks_is_split_between_words_and_flagged():
 def test_pieces_that_continue_a_sentence_do_not_start_with_a_capital_function_word():
     from align.translate.drafts import join_pieces
 
-    assert join_pieces(["Peace is at risk in Europe,", "With grave consequences.", "Russia agrees."]) == (
+    pieces = ["La paix est menacée en Europe,", "avec de graves conséquences.", "La Russie approuve."]
+    assert join_pieces(pieces, ["Peace is at risk in Europe,", "With grave consequences.", "Russia agrees."]) == (
         "Peace is at risk in Europe, with grave consequences. Russia agrees."
     )
-    assert join_pieces(["One", " ", "The"]) == "One the"
+    assert join_pieces(["Un", "deux", "Le"], ["One", " ", "The"]) == "One the"
+
+
+def test_a_piece_cut_at_a_clause_mark_keeps_the_mark_for_the_full_stop_the_model_ends_it_with():
+    from align.translate.drafts import join_pieces
+
+    pieces = ["Cela montre l'extension du conflit,", "avec de graves répercussions ;", "la Russie a ainsi tiré.", "Fin"]
+    drafts = ["This shows the extension of the conflict.", "With grave repercussions.", "As such, Russia fired.", "End."]
+    assert join_pieces(pieces, drafts) == (
+        "This shows the extension of the conflict, with grave repercussions; as such, Russia fired. End."
+    )
+    # an ellipsis, or a piece cut between words, keeps what the model wrote
+    assert join_pieces(["Il attendit,", "puis", "partit."], ["He waited...", "then.", "Left."]) == "He waited... then. Left."
 
 
 def test_a_word_longer_than_a_piece_is_cut_inside():

@@ -65,7 +65,7 @@ _CLAUSE_MARKS = (";", ":", ",")
 
 def _sentence_flags(source: str, pieces: Sequence[str], piece_drafts: Sequence[str], check: Check) -> tuple[str, ...]:
     """Flags of the joined draft, plus piece failures a whole-sentence check would dilute."""
-    flags = list(check(source, join_pieces(piece_drafts)))
+    flags = list(check(source, join_pieces(pieces, piece_drafts)))
     if len(pieces) > 1:
         if any(not piece.rstrip().endswith(_CLAUSE_MARKS) for piece in pieces[:-1]):
             flags.append(SPLIT_FLAG)  # cut between words: the joins need a reader's eye
@@ -82,10 +82,16 @@ _CONTINUATION_WORDS = frozenset(
 )
 
 
-def join_pieces(piece_drafts: Sequence[str]) -> str:
-    """The drafts of a split sentence as one: a piece that continues it starts in lower case
-    when its first word is a function word ("…, With grave repercussions" → "…, with grave …")."""
+def join_pieces(pieces: Sequence[str], piece_drafts: Sequence[str]) -> str:
+    """The drafts of a split sentence as one. The model ends each piece as a sentence: a piece
+    cut at a clause mark keeps that mark rather than the full stop it was given ("…conflict. with
+    grave" → "…conflict, with grave"), and a piece that continues the sentence starts in lower
+    case when its first word is a function word ("…, With grave" → "…, with grave")."""
     texts = [text.strip() for text in piece_drafts]
+    for i in range(len(texts) - 1):
+        mark = pieces[i].rstrip()[-1:]
+        if mark in _CLAUSE_MARKS and texts[i].endswith(".") and not texts[i].endswith(".."):
+            texts[i] = texts[i][:-1] + mark
     for i in range(1, len(texts)):
         first = texts[i].split(" ", 1)[0]
         if first[:1].isupper() and first[1:].islower() and first.lower() in _CONTINUATION_WORDS:
@@ -175,5 +181,5 @@ def translate_sentences(
         piece_drafts = [done_text.get(p, "") for p in pieces]
         flags = _sentence_flags(source, pieces, piece_drafts, check)
         fuzzy = matches.get(source)
-        results.append(Draft(source, join_pieces(piece_drafts), flags + ((fuzzy[0].flag,) if fuzzy else ())))
+        results.append(Draft(source, join_pieces(pieces, piece_drafts), flags + ((fuzzy[0].flag,) if fuzzy else ())))
     return results
