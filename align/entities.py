@@ -40,8 +40,10 @@ from align.name_acronyms import (
     bracket_words,
     bracketed_pairs,
     glossary_names,
+    glossed_by_the_same_acronym,
     name_initials,
     spells_out,
+    spelt_out_in,
     spelt_out_before,
 )
 from align.name_mentions import (
@@ -102,7 +104,7 @@ def english_support(source: str) -> Callable[[str], bool]:
         if any(source_keys.starts_with(p) for p in prefixes):
             return True
         if is_acronym(word):  # or written as a word on the other side (UNICEF / Unicef)
-            return acronym_kept(word, source, source_acronyms) or key in source_keys.keys
+            return acronym_kept(word, source, source_acronyms) or key in source_keys.keys or spelt_out_in(word, source)
         if "-" in word.strip("-") and all(rendered(part) for part in word.split("-") if part[:1].isupper()):
             return True  # "Deputy-Prime" for "vice-premier"; "US-based": its lower-case parts are no name
         return source_keys.alike(key)
@@ -126,6 +128,7 @@ def added_entities(source: str, target: str) -> list[str]:
             all(rendered(w) or explained(w, mention) for w in words)
             or _titled_person(mention, rendered)
             or spells_out(mention, source_acronyms)  # "Force Ouvrière" for "FO"
+            or glossed_by_the_same_acronym(mention, target, source)
         )
 
     found = mentions(target)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 
 from align.countries import fold
 from align.name_mentions import (
@@ -92,7 +93,7 @@ def _other_form(mention: Mention, text: str) -> re.Match[str] | None:
     if len(one_acronym) == 1:
         other = outside if one_acronym[0] is inside else inside
         letters = fold(one_acronym[0][0].replace(".", "")).upper()
-        if not _abbreviates(letters, other) and not (
+        if not _abbreviates(letters, other) and not _initials_reordered_of(letters, other) and not (
             one_acronym[0] is inside and _abbreviates_the_words_before(letters, text, bracket.start())
         ):
             return None
@@ -112,6 +113,12 @@ def _abbreviates(letters: str, words: list[str]) -> bool:
         taken += 1
         ends.append(taken)
     return any(_abbreviates(letters[end:], words[1:]) for end in ends)
+
+
+def _initials_reordered_of(letters: str, words: list[str]) -> bool:
+    """``letters`` (three or more) are the initials of ``words`` in another order: an acronym
+    kept from the other language, "DGSE (Directorate General for External Security)"."""
+    return len(letters) >= 3 and len(words) == len(letters) and sorted(_initials_of(words)) == sorted(letters)
 
 
 def spells_out(mention: Mention, acronyms: frozenset[str]) -> bool:
@@ -150,6 +157,17 @@ def bracketed_pairs(found: list[Mention], text: str) -> list[tuple[int, int]]:
     return pairs
 
 
+def glossed_by_the_same_acronym(mention: Mention, text: str, other: str) -> bool:
+    """``mention``, a name of three content words or more, stands before an acronym in brackets
+    that ``other`` also puts in brackets: each text glosses its own name for the same acronym,
+    "World Organisation for Animal Health (OIE)" / "Office international des épizooties (OIE)"."""
+    bracket = _BRACKET_RE.match(text, mention.start + len(mention.text))
+    if not bracket or not is_acronym(inside := bracket.group(1).strip()):
+        return False
+    content = [w for w in mention.words if fold(w) not in FUNCTION_WORDS]
+    return len(content) >= 3 and re.search(rf"[(\[]\s*{re.escape(inside)}\s*[)\]]", other) is not None
+
+
 def bracket_words(mention: Mention, text: str) -> list[str]:
     """The capitalised words of the other form in brackets right after ``mention`` (where a
     bracket's first word is no mention of its own, being taken for a sentence's start)."""
@@ -174,13 +192,29 @@ _NAME_BREAK_RE = re.compile(r"[,;:.!?()\[\]«»\"“”]")
 def glossary_names(text: str) -> list[tuple[str, int, int]]:
     """French names written out whose initials are an acronym of GLOSSARY_NAMES, with where they
     are in ``text``: "République populaire démocratique de Corée" is the RPDC (English DPRK),
-    "Organisation du traité de l'Atlantique Nord" the OTAN (NATO). A name starts with a
-    capitalised word and ends before a mark; one of two words ("Union européenne", UE) ends in
-    lower case, so that two names side by side are not taken for one."""
+    "Organisation du traité de l'Atlantique Nord" the OTAN (NATO). One of two words ("Union
+    européenne", UE) ends in lower case, so that two names side by side are not taken for one."""
+    return [
+        (letters, start, end) for letters, start, end, last in _initial_runs(text, _GLOSSARY_PREFIXES)
+        if letters in GLOSSARY_NAMES and len(letters) >= 2 and (len(letters) > 2 or last[0].islower())
+    ]
+
+
+def spelt_out_in(acronym: str, text: str) -> bool:
+    """``text`` writes out the name that ``acronym`` (three letters or more) abbreviates, lower-case
+    words included: "FARDC" for "les Forces armées de la République démocratique du Congo"."""
+    letters = fold(acronym.replace(".", "").removesuffix("s")).upper()
+    prefixes = frozenset(letters[:n] for n in range(1, len(letters) + 1))
+    return len(letters) >= 3 and any(found == letters for found, _, _, _ in _initial_runs(text, prefixes))
+
+
+def _initial_runs(text: str, prefixes: frozenset[str]) -> Iterator[tuple[str, int, int, str]]:
+    """(initials, start, end, last word) of each run of words in ``text`` that starts with a
+    capitalised word, stays within a clause and whose content words' initials are one of
+    ``prefixes``, each run as long as they stay one."""
     words = [(ELISION_RE.sub("", m.group(0)), m.start(), m.end()) for m in WORD_RE.finditer(text)]
-    found = []
     for i, (first, start, _) in enumerate(words):
-        if not first[0].isupper() or fold(first) in FUNCTION_WORDS:
+        if not first[0].isupper() or fold(first) in FUNCTION_WORDS or fold(first)[0].upper() not in prefixes:
             continue
         letters, end = "", start
         for word, word_start, word_end in (words[j] for j in range(i, len(words))):
@@ -191,8 +225,6 @@ def glossary_names(text: str) -> list[tuple[str, int, int]]:
             if folded in FUNCTION_WORDS or len(folded) == 1:  # "s" of "s' applique", split off its verb
                 continue
             letters += folded[0].upper()
-            if letters not in _GLOSSARY_PREFIXES:
+            if letters not in prefixes:
                 break
-            if letters in GLOSSARY_NAMES and len(letters) >= 2 and (len(letters) > 2 or word[0].islower()):
-                found.append((letters, start, end))
-    return found
+            yield letters, start, end, word

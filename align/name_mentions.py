@@ -130,6 +130,11 @@ class Mention:
     start: int = 0  # where the first word is in the text
 
 
+# What may stand between two words of one name: spaces, no-break spaces included (French
+# typography's "Katie\u00a0O'Malley"), and an apostrophe.
+_NAME_JOINERS = " \u00a0\u202f\u2009'’"
+
+
 def mentions(
     text: str, connectors: frozenset[str] = CONNECTORS, name_at_start: Callable[[str], bool] = is_acronym
 ) -> list[Mention]:
@@ -156,7 +161,7 @@ def mentions(
 
     for token in tokens:
         word, start, _ = token
-        joined = bool(run) and text[(pending or run)[-1][2] : start].strip(" '’") == ""
+        joined = bool(run) and text[(pending or run)[-1][2] : start].strip(_NAME_JOINERS) == ""
         if word[0].isupper():
             if not joined and run:
                 close()

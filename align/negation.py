@@ -44,7 +44,9 @@ _NE_QUE_RE = re.compile(
 )
 # …but the "que" after a "ne" that a negative word before it governs is a conjunction: "rien
 # n'indique que", "personne ne pense que".
-_NEGATIVE_SUBJECT_RE = re.compile(r"\b(?:rien|personne|aucune?|jamais|nul|nulle)\b[^.;:!?,]*$", re.IGNORECASE)
+_NEGATIVE_SUBJECT_RE = re.compile(
+    r"\b(?:rien|(?<!toute\s)(?<!une\s)(?<!la\s)(?<!cette\s)(?<!chaque\s)personne|aucune?|jamais|nul|nulle)\b[^.;:!?,]*$", re.IGNORECASE
+)
 # Negative words in phrases that do not negate: "sans (aucun) doute" (certainly), "sans cesse"
 # (constantly), "sans compter" (not to mention), "sans ambages" (frankly), "sans problème"
 # (smoothly), "plus que jamais" (than ever), "plus qu'aucun" (more than any), "à jamais"
@@ -60,13 +62,14 @@ _NEGATIVE_SUBJECT_RE = re.compile(r"\b(?:rien|personne|aucune?|jamais|nul|nulle)
 # pas être optimiste", "il n'est pas impossible").
 _FRENCH_NOT_NEGATING_RE = re.compile(
     r"\bsans\s+(?:(?:aucun\s+)?doute|cesse|compter|ambages|probl[èe]mes?|d[ée]tours?|arr[êe]t|oublier|suite)\b|\bn['’]en\s+d[ée]plaise\b|"
-    rf"\b(?:plus|moins|mieux|pire|autre|autrement|davantage)\b[^,;:.!?]*?\bqu(?:e\s+|['’])\S+\s+{_NE}{_NO_NEGATIVE_WORD_AFTER}|"
-    r"\b(?:que|qu['’]|à|si)\s*jamais\b|\b(?:plus|moins|mieux|autant|davantage)\b[^,;:.!?]*?\bqu(?:e\s+|['’])aucune?\b|\bpas\s+mal\b|\brien\s+qu(?:e\b|['’])|(?:^|[.!?…:])[\s«\"“'(]*non\s*[»\"”]?\s*[,.!]|,\s*non\s*\?|"
+    rf"\b(?:plus|moins|mieux|pire|autre|autrement|davantage)\b[^,;:.!?]*?\bqu(?:e\s+|['’])(?:\S+\s+)?{_NE}{_NO_NEGATIVE_WORD_AFTER}|"
+    r"\b(?:que|qu['’]|à|si)\s*jamais\b|\b(?:plus|moins|mieux|autant|davantage)\b[^,;:.!?]*?\bqu(?:e\s+|['’])aucune?\b|\bpas\s+mal\b|\brien\s+qu(?:e\b|['’])|(?:^|[.!?…:])[\s«»\"“”'(]*non\s*[»\"”]?\s*[,.!]|,\s*(?:non|pas\s+vrai)\s*\?|"
     r"\bou\s+non\b|\bou\s+pas\b(?!\s+d[e'’])|\bil\s+n['’]empêche\b(?!\s+pas)|^\W*n['’]empêche\b(?!\s+pas)|"
-    r"\b(?:avant|moins|peur|crainte|craint\w*|craign\w*|craindre|redout\w*|empêch\w*|évit\w*)\s+qu(?:e\s+|['’])[^,;:.!?]*?"
+    r"\b(?:avant|moins|peur|crainte|crain\w*|craign\w*|redout\w*|empêch\w*|évit\w*)\s+qu(?:e\s+|['’])[^,;:.!?]*?"
     rf"{_NE}{_NO_NEGATIVE_WORD_AFTER}|(?<=\bsans\s)qu(?:e\s+|['’])[^,;:.!?]*?{_NE}|"
     rf"{_NE}(?:(?!\b(?:{_NEGATIVE_WORD_LIST}|que?)\b)[^.;:!?])*?\bpas\s+(?:sans|impossibles?|incapables?|interdite?s?|ne\s+pas)\b|"
-    r"\bnon\s+sans\b|"
+    r"\bnon\s+sans\b|\bne\s+voilà-t-(?:il|elle)\s+pas\b|\bne\s+(?:te|vous)\s+dérange\s+pas\s+(?:si|que|qu['’])|"
+    r"\bne\s+fait\s+(?:pas\s+de|aucun)\s+doute\b|\bau\s+grand\s+jamais\b|\bpas\s+à\s+pas\b|\bpas\s+plus\s+tard\s+qu|"
     r"\bn(?:e\s+|['’])(?:\w+\s+){0,2}?(?:pas\s+)?(?:cess|arr[êe]t)\w*\s+d|\bn(?:e\s+|['’])(?:cess|arr[êe]t)\w*\s+pas\s+d|"
     r"\bn(?:e\s+|['’])(?:\w+\s+){0,2}?(?:pas\s+|point\s+)?manqu\w*\s+(?:pas\s+|point\s+)?d(?:e\s+|['’])"
     r"(?:(?:le|la|les|leur|lui|y|en|se|me|te|nous|vous)\s+|[lsmt]['’])*\w+(?:er|ir|re)\b",
@@ -78,7 +81,7 @@ _FRENCH_NOT_NEGATING_RE = re.compile(
 # "wireless", "unscrupulous"), it renders them (_RENDERS_A_FRENCH_WORD).
 _SANS_WORD = (
     r"\bsans-(?=\w)|\bsans\s+(?:gravité|bornes?|limites?|précédents?|pareils?|égal|faille|encombre|fils?|plomb|emploi|"
-    r"domicile|taches?|scrupules?|rendez-vous|but\s+lucratif)\b"
+    r"domicile|taches?|scrupules?|rendez-vous|but\s+lucratif|risques?|délai|issue)\b"
 )
 _SANS_WORD_RE = re.compile(_SANS_WORD, re.IGNORECASE)
 # "Jamais" without "ne" after a superlative or a subjunctive is "ever" ("la mission la plus
@@ -86,7 +89,11 @@ _SANS_WORD_RE = re.compile(_SANS_WORD, re.IGNORECASE)
 # superlative and its "que" ("le pire langage que j'aie jamais vu", "… que je n'ai jamais connu").
 _EVER_BEFORE_RE = re.compile(
     r"(?:\b(?:aie|aies|ait|aient|ayons|ayez|avoir|eût|eussent|soit|soient|fût|fussent|être)\s+$|"
-    r"\b(?:l[ea]s?|l['’]|des|du)\s*(?:plus|moins)\b|\b(?:meilleure?s?|pires?|premi[eè]re?s?|seule?s?|derni[eè]re?s?|unique)\b)",
+    r"\b(?:l[ea]s?|l['’]|des|du)\s*(?:plus|moins)\b|\b(?:meilleure?s?|pires?|premi[eè]re?s?|seule?s?|derni[eè]re?s?|unique)\b|"
+    # a question ("Avez-vous jamais été…"), a condition ("s'il voyait jamais"), a comparison
+    # ("plus malin que je ne l'ai jamais été"): "ever"
+    r"-(?:t-)?(?:je|tu|il|elle|on|nous|vous|ils|elles)\s+$|\bs(?:i\s|['’]\s*(?:il|ils)\b)[^,;:.!?]*$|"
+    r"\b(?:plus|moins|mieux|pire|davantage)\b[^,;:.!?]*?\bqu(?:e\s+|['’])[^,;:.!?]{0,30}$)",
     re.IGNORECASE,
 )
 _SUPERLATIVE_EXPLETIVE_NE_RE = re.compile(
@@ -226,7 +233,7 @@ _ENGLISH_NEGATION_RE = re.compile(
 )
 # "Whether or not", "appropriate or not": "or not" negates nothing, as "ou non" does not; nor
 # does "No," answering a question, which French "Non," does not count either.
-_NOT_NEGATING_RE = re.compile(r"\bor\s+not\b|(?:^|[.!?…:])[\s\"“'(]*no\s*[\"”]?\s*[,.!]", re.IGNORECASE)
+_NOT_NEGATING_RE = re.compile(r"\bor\s+not\b|(?:^|[.!?…:])[\s\"“”'(]*no\s*[\"”]?\s*[,.!]", re.IGNORECASE)
 
 
 # English negative words that also translate French words that do not negate ("avoid" renders
@@ -264,7 +271,7 @@ _LITOTES = tuple(
                 re.IGNORECASE),
      re.compile(rf"\b(?:{english})", re.IGNORECASE))
     for french, english in (
-        (r"oubli", r"remember|recall"),
+        (r"oubli", r"remember|recall|be\s+sure|make\s+sure"),
         (r"facil|aisé", r"difficult|hard\b|tough"),
         (r"surv[éeiy]", r"succumb|died\b|dies\b|perished|fatal|dead\b|lost\s+(?:his|her|their)\s+li"),
         (r"termin|fini[es]?\b|achev", r"continu|ongoing|goes\s+on\b|go\s+on\b|carr(?:y|ies)\s+on\b"),
@@ -293,7 +300,7 @@ _ADDITIVE_RE = re.compile(
 )
 _ONLY_BUT_RE = re.compile(r"\b(?:only|just|merely|simply|solely)\b[^.;:!?]*\b(?:but|also|as well|too)\b", re.IGNORECASE)
 # "Sans doute" (probably) is no negation, but rendered with "doubt" it needs English's "no".
-_SANS_DOUTE_RE = re.compile(r"\bsans\s+(?:aucun\s+)?doute", re.IGNORECASE)
+_SANS_DOUTE_RE = re.compile(r"\bsans\s+(?:aucun\s+)?doute|\bne\s+fait\s+(?:pas\s+de|aucun)\s+doute", re.IGNORECASE)
 _DOUBT_RE = re.compile(r"doubt", re.IGNORECASE)
 # A French word with a negative prefix ("inconfortable", "illégal") is rendered by the English
 # one ("uncomfortable", "illegal"), which is no negation of the French.

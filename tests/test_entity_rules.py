@@ -529,3 +529,33 @@ def test_an_elided_letter_split_off_its_word_is_no_initial_of_a_written_out_name
     # "Une restriction similaire s'" the URSS (Soviet Union)
     assert glossary_names("Une restriction similaire s' applique aux enfants.") == []
     assert [a for a, _, _ in glossary_names("l' Union des républiques socialistes soviétiques")] == ["URSS"]
+
+
+def test_a_no_break_space_inside_a_name_keeps_it_one_name():
+    # French typography's "Katie\u00a0O'Malley": the English may drop the given name, not the surname
+    assert missing_entities("« C'est un héros », a déclaré Katie\u00a0O'Malley.", '"He\'s a hero," O\'Malley said.') == []
+    assert missing_entities("« C'est un héros », a déclaré Katie\u00a0O'Malley.", '"He\'s a hero," Katie said.') != []
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "added"),
+    [
+        # an English acronym of the French name written out, lower-case words included
+        ("Elle a été reprise par les Forces armées de la République démocratique du Congo.",
+         "It was recaptured by the Armed Forces of the Democratic Republic of Congo (FARDC).", []),
+        ("Elle a été reprise par l'armée.", "It was recaptured by the FARDC.", ["FARDC"]),
+        # the name an acronym kept from French stands for, in English word order
+        ("Comment s'est passé le debriefing DGSE ?",
+         "How did the debriefing with the DGSE (Directorate General for External Security) go?", []),
+        ("Comment s'est passé le debriefing DGSE ?",
+         "How did the debriefing with the DGSE (Directorate General for Internal Security) go?", ["General for Internal Security"]),
+        # each side glosses its own name for the same acronym in brackets
+        ("La France a été déclarée indemne par l'Office international des épizooties (OIE).",
+         "France was declared free by the World Organisation for Animal Health (OIE).", []),
+        ("La France a été déclarée indemne par l'Office international des épizooties.",
+         "France was declared free by the World Organisation for Animal Health (OIE).",
+         ["World Organisation for Animal Health"]),
+    ],
+)
+def test_acronyms_spelt_out_reordered_or_glossed_on_both_sides(source, target, added):
+    assert added_entities(source, target) == added
