@@ -78,7 +78,7 @@ COUNTRIES: tuple[Country, ...] = (
             ("royaume-uni", "royaume uni", "britan", "bretagne", "londres", "angleterre", "anglais", "ecoss", "gallois"),
             ("United Kingdom", "UK", "Britain", "British", "London")),
     Country("United States", (("États-Unis", "United States"),),
-            ("etats-unis", "americ", "ameriq", "washington", "maison blanche", "new york", "e.-u", "usa"),
+            ("etats-unis", "etasun", "americ", "ameriq", "washington", "maison blanche", "new york", "e.-u", "usa"),
             ("United States", "US", "U.S.", "USA", "America", "American", "Washington")),
     Country("Czech Republic", (("République tchèque", "Czech Republic"), ("Tchéquie", "Czechia")), ("tchequ", "tcheco", "prague"),
             ("Czech Republic", "Czechia", "Czech", "Prague")),

@@ -17,11 +17,12 @@ from functools import lru_cache
 _CLOSED_CLASS_WORDS = frozenset(
     """
     au aux du auquel auxquels auxquelles duquel desquels desquelles dont où quant quiconque soi
-    ah oh eh ha hé hein bah ben allô hélas bravo ouf hum hmm
+    ah oh eh ha hé hein bah ben allô allo hélas bravo ouf hum hmm aïe zut bof ouais oups ohé holà hop pouah euh beurk chut motus
     oui non pas certes peut-être pourtant néanmoins toutefois cependant voire sinon surtout donc
     souvent toujours jamais parfois auparavant ailleurs autrefois dorénavant désormais jadis
     naguère entre-temps longtemps aussitôt bientôt déjà tard tôt vite encore enfin ensuite puis
-    tant trop très peu beaucoup plusieurs assez davantage plutôt tellement autant presque
+    tant trop très peu beaucoup plusieurs assez davantage plutôt tellement autant presque mieux quasi
+    quelquefois volontiers debout nonobstant
     combien comment pourquoi quand
     dessus dessous dedans dehors devant derrière près loin partout là là-bas ici au-delà
     au-dessus au-dessous ci ci-dessous ci-dessus ci-joint hormis via malgré selon parmi durant

@@ -181,6 +181,11 @@ lower:bas inferieur upper:haut superieur baja:bas cross:croix golden:dore dawn:a
 ring:cercle anneau ray:rayon radio uplands:plateau hautes-terres trench:fosse galaxy:galax nebula:nebuleuse wheel:roue
 ceo:pdg directeur direct patron dirigeant hq:qg quartier siege mri:irm ufo:ovni atm:distributeur dab iq:qi
 hr:rh drh ressources ivf:fiv pma procreation sme:pme bmi:imc ocd:toc std:mst ist sti:ist mst
+sun:soleil moon:lune man:homme mankind:homme humanit tv:tele master:maitr masters:maitr
+mum:maman mom:maman mother:maman dad:papa father:papa pere lent:careme american:etasun
+mary:marie peter:pierre jack:jacques james:jacques john:jean william:guillaum christopher:christoph
+columbus:colomb stephen:etienne joan:jeann lucy:luci ann:anne mainz:mayence ghent:gand gaunt:gand
+capua:capoue cinderella:cendrill
 """
 
 

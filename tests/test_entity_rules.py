@@ -559,3 +559,29 @@ def test_a_no_break_space_inside_a_name_keeps_it_one_name():
 )
 def test_acronyms_spelt_out_reordered_or_glossed_on_both_sides(source, target, added):
     assert added_entities(source, target) == added
+
+
+@pytest.mark.parametrize(
+    ("source", "faithful", "wrong"),
+    [
+        # given names and places English spells its own way, and celestial bodies French capitalises
+        ("Tom et Marie sont en train de te chercher.", "Tom and Mary are looking for you.", "Tom and Jane are looking for you."),
+        ("Le cottage de Pierre est très grand.", "Peter's cottage is very big.", "Paul's cottage is very big."),
+        ("Jean de Gand mourut en 1399.", "John of Gaunt died in 1399.", "John of Kent died in 1399."),
+        ("La Terre tourne autour du Soleil.", "The Earth rotates round the Sun.", "The Earth rotates round Mars."),
+        ("Je regardais la télé lorsque Yumi arriva.", "I was watching TV when Yumi came.", "I was watching CNN when Yumi came."),
+        ("Les Étasuniens noirs continuaient à endurer le racisme.", "Black Americans continued to suffer from racism.",
+         "Black Canadians continued to suffer from racism."),
+        ("Bu Xiangzhi est l'un des grands maîtres chinois.", "Bu Xiangzhi is one of the Chinese Grand Masters.",
+         "Bu Xiangzhi is one of the Chinese Grand Wizards."),
+    ],
+)
+def test_exonyms_given_names_and_common_words_french_capitalises(source, faithful, wrong):
+    assert check_translation(source, faithful) == ()
+    assert any(f.startswith("entity-") for f in check_translation(source, wrong))
+
+
+def test_interjections_and_adverbs_starting_a_sentence_are_no_names():
+    assert missing_entities("Mieux vaut être sourd que d'entendre cela.", "Better to be deaf than to hear that.") == []
+    assert missing_entities("Aïe ! Une pomme est tombée.", "Ow! An apple fell.") == []
+    assert missing_entities("Quelquefois il apparaissait derrière Emma.", "Sometimes he appeared behind her.") == ["Emma"]
