@@ -126,14 +126,20 @@ def _claimed(text: str, patterns: tuple[tuple[Country, re.Pattern[str]], ...]) -
 
 
 def _form_pattern(form: str) -> re.Pattern[str]:
-    """Whole-word, plural-tolerant pattern; case-insensitive unless ``form`` is an acronym,
-    which may be written with dots ("USA", "U.S.A."); an apostrophe may be typographic
-    ("Democratic People’s Republic of Korea")."""
+    """Whole-word, plural-tolerant pattern; case-insensitive after a name's capital ("TURKEY",
+    not the bird "turkey" nor "china" the porcelain) unless ``form`` is an acronym, which may be
+    written with dots ("USA", "U.S.A."); an apostrophe may be typographic ("Democratic People’s
+    Republic of Korea")."""
     if form.isupper() and form.isalpha():
         dotted = r"\.?".join(form)
         return re.compile(rf"(?<!\w){dotted}\.?(?:s|'s|’s)?(?!\w)")
     escaped = re.escape(form).replace("'", "['’]")
-    return re.compile(rf"(?<!\w){escaped}(?:s|'s|’s)?(?!\w)", 0 if form.isupper() else re.IGNORECASE)
+    if form.isupper():  # "U.S."
+        return re.compile(rf"(?<!\w){escaped}(?:s|'s|’s)?(?!\w)")
+    if form[0].isupper():
+        escaped = f"{re.escape(form[0])}(?i:{escaped[len(re.escape(form[0])):]}"
+        return re.compile(rf"(?<!\w){escaped}(?:s|'s|’s)?)(?!\w)")
+    return re.compile(rf"(?<!\w){escaped}(?:s|'s|’s)?(?!\w)", re.IGNORECASE)
 
 
 # French cues (word prefixes, in folded text), French names (whole words, folded) and English

@@ -272,6 +272,8 @@ def french_support(target: str) -> Callable[[str], bool]:
             return True  # a country's name, capital or people, rendered by any name of it (Moscou / Russia)
         if is_acronym(word):
             return acronym_kept(word, target, target_acronyms) or key in target_keys.keys
+        if "-" in word.strip("-") and all(rendered(part) for part in word.split("-") if part[:1].isupper()):
+            return True  # "New-York" for "New York"
         return key.startswith(prefixes) or target_keys.alike(key)
 
     return rendered

@@ -18,6 +18,7 @@ _CLOSED_CLASS_WORDS = frozenset(
     """
     au aux du auquel auxquels auxquelles duquel desquels desquelles dont où quant quiconque soi
     ah oh eh ha hé hein bah ben allô allo hélas bravo ouf hum hmm aïe zut bof ouais oups ohé holà hop pouah euh beurk chut motus
+    waouh whaou whoua wouah ouah mdr fastoche
     oui non pas certes peut-être pourtant néanmoins toutefois cependant voire sinon surtout donc
     souvent toujours jamais parfois auparavant ailleurs autrefois dorénavant désormais jadis
     naguère entre-temps longtemps aussitôt bientôt déjà tard tôt vite encore enfin ensuite puis

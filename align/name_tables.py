@@ -186,6 +186,10 @@ mum:maman mom:maman mother:maman dad:papa father:papa pere lent:careme american:
 mary:marie peter:pierre jack:jacques james:jacques john:jean william:guillaum christopher:christoph
 columbus:colomb stephen:etienne joan:jeann lucy:luci ann:anne mainz:mayence ghent:gand gaunt:gand
 capua:capoue cinderella:cendrill
+mt:mont day:jour count:comte son:fils right:droit rights:droit treaty:traite star:etoile motor:moteur
+chess:echec association:associat mister:monsieur hell:enfer christianity:chretien morocco:maroc moroccan:maroc
+iceland:island icelandic:island englishwoman:anglais englishwomen:anglais englishman:anglais englishmen:anglais
+kyrgyzstan:kirghiz kyrgyz:kirghiz uzbekistan:ouzbek uzbek:ouzbek tajikistan:tadjik tajik:tadjik
 """
 
 
@@ -215,7 +219,7 @@ FRENCH_NOT_NAMES = frozenset(
     assemblée parlement gouvernement président présidente ministre ministres premier première
     conseil sécurité nations unies union européenne européen état états etat etats république
     populaire démocratique cour charte commission chambre sénat congrès cabinet garde sceaux
-    monsieur madame mademoiselle m mme mlle dr docteur saint sainte haut haute secrétaire général
+    monsieur madame mademoiselle messieurs mesdames mesdemoiselles m mme mlle dr docteur saint sainte haut haute secrétaire général
     générale affaires étrangères étrangère intérieur justice défense nord sud est ouest orient
     royaume uni unis fédération fédéral fédérale mer océan golfe mont lac île îles pays bas
     bourse banque centrale fonds monétaire international internationale organisation mondiale

@@ -29,7 +29,7 @@ _ENGLISH_NUMBER_WORDS = {
 _FRENCH_NUMBER_WORDS = {
     "deux": "2", "trois": "3", "quatre": "4", "cinq": "5", "six": "6", "sept": "7", "huit": "8",
     "neuf": "9", "dix": "10", "onze": "11", "douze": "12", "quinze": "15", "vingt": "20",
-    "trente": "30", "quarante": "40", "cinquante": "50", "soixante": "60", "cent": "100",
+    "trente": "30", "quarante": "40", "cinquante": "50", "soixante": "60", "cent": "100", "vingts": "20",
 }
 
 _SPACES = "\u0020\u00a0\u202f\u2009"
@@ -195,7 +195,7 @@ def _french_phrase_value(phrase: str) -> str:
         if word in _FRENCH_SCALES:
             scaled = (current or 1) * _FRENCH_SCALES[word]
             total, current = (total + scaled, 0) if _FRENCH_SCALES[word] >= 1000 else (total, scaled)
-        elif word == "vingt" and previous == "quatre":
+        elif word in ("vingt", "vingts") and previous == "quatre":
             current += 76  # quatre-vingt is 80, its 4 already counted
         else:
             current += int(_FRENCH_NUMBER_WORDS.get(word, "1" if word in ("un", "une") else "0"))
@@ -203,14 +203,21 @@ def _french_phrase_value(phrase: str) -> str:
     return str(total + current)
 
 
+_FRENCH_COMPOUND_RE = re.compile(rf"{_FRENCH_PHRASE_WORD}(?:-(?:et-)?(?:{_FRENCH_PHRASE_WORD}|un|une|onze))+", re.IGNORECASE)
+_PER_CENT_RE = re.compile(r"\bpour\s+(cent)\b", re.IGNORECASE)
+
+
 def _french_word_numbers(text: str) -> list[tuple[str, set[str]]]:
     """French number words, each also read as the run it stands in ("quatre" of "quatre cent
     mille" is 4 and 400000)."""
     runs = [(m.start(), m.end(), _french_phrase_value(m.group(0))) for m in _FRENCH_PHRASE_RE.finditer(text)]
     fractions = [(m.start("three"), m.end("three")) for m in _FRACTION_AFTER_NUMBER_RE.finditer(text) if m["three"]]
+    fractions += [m.span(1) for m in _PER_CENT_RE.finditer(text)]  # "quatre-vingt pour cent": 80 %
     found, i = [], 0
     for m in _WORD_RE.finditer(text):
         value = _FRENCH_NUMBER_WORDS.get(m.group(0).lower())
+        if value is None and _FRENCH_COMPOUND_RE.fullmatch(m.group(0)):
+            value = _french_phrase_value(m.group(0))  # "quatre-vingt-dix-neuf" is 99
         if value is None or (m.start(), m.end()) in fractions:
             continue
         while i < len(runs) and runs[i][1] <= m.start():

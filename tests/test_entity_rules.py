@@ -585,3 +585,16 @@ def test_interjections_and_adverbs_starting_a_sentence_are_no_names():
     assert missing_entities("Mieux vaut être sourd que d'entendre cela.", "Better to be deaf than to hear that.") == []
     assert missing_entities("Aïe ! Une pomme est tombée.", "Ow! An apple fell.") == []
     assert missing_entities("Quelquefois il apparaissait derrière Emma.", "Sometimes he appeared behind her.") == ["Emma"]
+
+
+def test_a_country_is_named_with_its_capital_letter():
+    # "turkey" the bird, "china" the porcelain; a headline in capitals still names the country
+    assert check_translation("Il faut que tu me retrouves ma dinde.", "You have to find my turkey.") == ()
+    assert check_translation("Il a écrit un livre sur la porcelaine.", "He wrote a book on china.") == ()
+    assert check_translation("Il a écrit un livre sur la porcelaine.", "He wrote a book on China.") != ()
+    assert check_translation("Il a écrit un livre sur la Turquie.", "HE WROTE A BOOK ON TURKEY.") == ()
+
+
+def test_a_hyphenated_french_name_is_rendered_by_its_parts():
+    assert missing_entities("Ce train se dirige vers New-York.", "This train is bound for New York.") == []
+    assert missing_entities("Ce train se dirige vers New-York.", "This train is bound for New Jersey.") != []

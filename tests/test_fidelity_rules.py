@@ -620,3 +620,19 @@ def test_negations_of_short_everyday_sentences(source, faithful, unfaithful):
     assert not negation_lost(source, faithful)
     if unfaithful is not None:
         assert negation_lost(source, unfaithful)
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "changed"),
+    [
+        # "pour cent" is per cent, not a hundred; a hyphenated number is read whole
+        ("Quatre-vingt pour cent des mots viennent d'ailleurs.", "80% of the words come from elsewhere.", []),
+        ("Quatre-vingt pour cent des mots viennent d'ailleurs.", "70% of the words come from elsewhere.", ["Quatre-vingt"]),
+        ("Nous sommes les quatre-vingt-dix-neuf pour cent.", "We are the 99 percent.", []),
+        ("Nous sommes les quatre-vingt-dix-neuf pour cent.", "We are the 98 percent.", ["quatre-vingt-dix-neuf"]),
+        ("Il a quatre-vingts ans.", "He is 80.", []),
+        ("Il a quatre-vingts ans.", "He is 70.", ["quatre-vingts"]),
+    ],
+)
+def test_per_cent_and_hyphenated_french_numbers(source, target, changed):
+    assert changed_numbers(source, target) == changed
