@@ -186,6 +186,10 @@ def _starts_sentence(text: str, start: int) -> bool:
     end = start
     while end and text[end - 1].isspace():
         end -= 1
+    if end and text[end - 1] in "'‘" and (end == 1 or text[end - 2].isspace() or text[end - 2] in _SENTENCE_START_MARKS):
+        end -= 1  # an opening single quotation mark ("'Well!' thought Alice"), not an elision ("l' Union")
+        while end and text[end - 1].isspace():
+            end -= 1
     if end and text[end - 1] not in _SENTENCE_START_MARKS:
         return False
     return not _TITLE_STOP_RE.search(text, max(end - 6, 0), start)  # "Capt. " is the longest

@@ -185,7 +185,7 @@ sun:soleil moon:lune man:homme mankind:homme humanit tv:tele master:maitr master
 mum:maman mom:maman mother:maman dad:papa father:papa pere lent:careme american:etasun
 mary:marie peter:pierre jack:jacques james:jacques john:jean william:guillaum christopher:christoph
 columbus:colomb stephen:etienne joan:jeann lucy:luci ann:anne mainz:mayence ghent:gand gaunt:gand
-capua:capoue cinderella:cendrill
+capua:capoue cinderella:cendrill chapter:chapitre
 mt:mont day:jour count:comte son:fils right:droit rights:droit treaty:traite star:etoile motor:moteur
 chess:echec association:associat mister:monsieur hell:enfer christianity:chretien morocco:maroc moroccan:maroc
 iceland:island icelandic:island englishwoman:anglais englishwomen:anglais englishman:anglais englishmen:anglais

@@ -216,7 +216,7 @@ _ENGLISH_NEGATION_RE = re.compile(
     r"regardless(?=\s+[a-z])|[a-z]{3,}free|"
     r"(?:refrain|abstain)(?:s|ed|ing)?(?=\s+from\b)|"
     # "stay away from", "keep out of": not to take part
-    r"(?:stay|stays|stayed|staying|keep|keeps|kept|keeping)\s+(?:away|out)(?=\s+(?:of|from)\b))\b|n['’]t\b|\bnon-|"
+    r"(?:stay|stays|stayed|staying|keep|keeps|kept|keeping)\s+(?:away|out)(?=\s+(?:of|from)\b))\b|n ?['’]t\b|\bnon-|"
     # "nonprofit", "nonpartisan"
     r"\bnon(?!e\b|etheless|sense)[a-z]{3,}|"
     r"\bun(?:able|clear|known|likely|aware|certain|sure|necessary|fair|usual|acceptable|lawful|employed|paid|"

@@ -598,3 +598,10 @@ def test_a_country_is_named_with_its_capital_letter():
 def test_a_hyphenated_french_name_is_rendered_by_its_parts():
     assert missing_entities("Ce train se dirige vers New-York.", "This train is bound for New York.") == []
     assert missing_entities("Ce train se dirige vers New-York.", "This train is bound for New Jersey.") != []
+
+
+def test_a_word_after_an_opening_single_quotation_mark_starts_a_sentence():
+    # "'Well!' thought Alice": no name; the elided "l' Union" of a French text is no quotation mark
+    assert added_entities("« Bon ! » pensa Alice.", "'Well!' thought Alice.") == []
+    assert added_entities("« Bon ! » pensa Alice.", "'Well!' thought Alice, 'Bill is here.'") == ["Bill"]
+    assert missing_entities("Il parle de l'Ardèche.", "He speaks of it.") == ["Ardèche"]
