@@ -58,7 +58,7 @@ _NEGATIVE_SUBJECT_RE = re.compile(
 # ?" closing one, which English often leaves out or says otherwise ("right?"); the "ne"
 # that "avant que", "à moins que", "sans que", "de peur que", "craindre que", "empêcher que" or a
 # comparison put before a verb with no "pas" ("avant qu'elle ne soit occupée", "plus que je ne
-# le pensais"); and two negations that cancel ("n'est pas sans conséquence", "je ne peux pas ne
+# le pensais"); "si ce n'est" (except); and two negations that cancel ("n'est pas sans conséquence", "je ne peux pas ne
 # pas être optimiste", "il n'est pas impossible").
 _FRENCH_NOT_NEGATING_RE = re.compile(
     r"\bsans\s+(?:(?:aucun\s+)?doute|cesse|compter|ambages|probl[èe]mes?|d[ée]tours?|arr[êe]t|oublier|suite)\b|\bn['’]en\s+d[ée]plaise\b|"
@@ -68,7 +68,7 @@ _FRENCH_NOT_NEGATING_RE = re.compile(
     r"\b(?:avant|moins|peur|crainte|crain\w*|craign\w*|redout\w*|empêch\w*|évit\w*)\s+qu(?:e\s+|['’])[^,;:.!?]*?"
     rf"{_NE}{_NO_NEGATIVE_WORD_AFTER}|(?<=\bsans\s)qu(?:e\s+|['’])[^,;:.!?]*?{_NE}|"
     rf"{_NE}(?:(?!\b(?:{_NEGATIVE_WORD_LIST}|que?)\b)[^.;:!?])*?\bpas\s+(?:sans|impossibles?|incapables?|interdite?s?|ne\s+pas)\b|"
-    r"\bnon\s+sans\b|\bne\s+voilà-t-(?:il|elle)\s+pas\b|\bne\s+(?:te|vous)\s+dérange\s+pas\s+(?:si|que|qu['’])|"
+    r"\bnon\s+sans\b|\bsi\s+ce\s+n['’]\s?est\b|\bne\s+voilà-t-(?:il|elle)\s+pas\b|\bne\s+(?:te|vous)\s+dérange\s+pas\s+(?:si|que|qu['’])|"
     r"\bne\s+fait\s+(?:pas\s+de|aucun)\s+doute\b|\bau\s+grand\s+jamais\b|\bpas\s+à\s+pas\b|\bpas\s+plus\s+tard\s+qu|"
     r"\bn(?:e\s+|['’])(?:\w+\s+){0,2}?(?:pas\s+)?(?:cess|arr[êe]t)\w*\s+d|\bn(?:e\s+|['’])(?:cess|arr[êe]t)\w*\s+pas\s+d|"
     r"\bn(?:e\s+|['’])(?:\w+\s+){0,2}?(?:pas\s+|point\s+)?manqu\w*\s+(?:pas\s+|point\s+)?d(?:e\s+|['’])"
@@ -104,7 +104,7 @@ _SUPERLATIVE_EXPLETIVE_NE_RE = re.compile(
 # it overestimated?"): its "ne … pas" is not required; but one that asks why, how or when keeps it
 # ("pourquoi ne voulaient-ils pas" is "why did they not want").
 _NEGATIVE_QUESTION_RE = re.compile(
-    r"\bn(?:e\s+|['’])(?:\w+\s+)?\w+-(?:t-)?(?:il|elle|ils|elles|on|ce|je|tu|nous|vous)\s+(?:pas|jamais|plus)\b|"
+    r"\bn(?:e\s+|['’]\s?)(?:\w+\s+)?\w+\s?-(?:t-)?(?:il|elle|ils|elles|on|ce|je|tu|nous|vous)\s+(?:pas|jamais|plus)\b|"
     r"\best-ce\s+qu(?:e\s+|['’])[^?]*?\bn(?:e\s+|['’])\w+\s+pas\b",
     re.IGNORECASE,
 )

@@ -642,3 +642,10 @@ def test_a_tokenised_english_contraction_is_a_negation():
     # corpora tokenised for MT write "didn 't"
     assert not negation_lost("Ils ne purent en croire leurs yeux .", "They couldn 't believe their eyes .")
     assert negation_lost("Ils ne purent en croire leurs yeux .", "They could believe their eyes .")
+
+
+def test_si_ce_n_est_is_except_and_a_tokenised_negative_question_is_a_question():
+    assert not negation_lost("Ils ne virent rien, si ce n'est un fort remous.", "They saw nothing except a strong eddy.")
+    assert negation_lost("Ils ne virent rien, si ce n'est un fort remous.", "They saw everything except a strong eddy.")
+    assert not negation_lost("Celle -ci n’est -elle pas plus grande ?", "Is this one larger ?")
+    assert negation_lost("Celle -ci n’est pas plus grande .", "This one is larger .")
