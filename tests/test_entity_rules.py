@@ -605,3 +605,9 @@ def test_a_word_after_an_opening_single_quotation_mark_starts_a_sentence():
     assert added_entities("« Bon ! » pensa Alice.", "'Well!' thought Alice.") == []
     assert added_entities("« Bon ! » pensa Alice.", "'Well!' thought Alice, 'Bill is here.'") == ["Bill"]
     assert missing_entities("Il parle de l'Ardèche.", "He speaks of it.") == ["Ardèche"]
+
+
+def test_speakers_of_a_language_refer_to_its_country():
+    source = "Elle contient des références à l'histoire des hispanophones."
+    assert check_translation(source, "It contains references to the history of Spanish speakers.") == ()
+    assert check_translation(source, "It contains references to the history of German speakers.") != ()
