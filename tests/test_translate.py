@@ -177,6 +177,14 @@ def test_a_piece_cut_at_a_clause_mark_keeps_the_mark_for_the_full_stop_the_model
     assert join_pieces(pieces, drafts) == (
         "This shows the extension of the conflict, with grave repercussions; as such, Russia fired. End."
     )
+    # after a rejoined clause a capitalised common word goes to lower case, a name the piece renders stays
+    assert join_pieces(["Déclaration du haut représentant de l'Union européenne,", "relative au déploiement en Russie"],
+                       ["Declaration of the High Representative of the European Union.", "Regarding the deployment in Russia"]) == (
+        "Declaration of the High Representative of the European Union, regarding the deployment in Russia"
+    )
+    assert join_pieces(["en violation des résolutions ;", "la Russie a tiré."], ["in violation of the resolutions.", "Russia fired."]) == (
+        "in violation of the resolutions; Russia fired."
+    )
     # an ellipsis, or a piece cut between words, keeps what the model wrote
     assert join_pieces(["Il attendit,", "puis", "partit."], ["He waited...", "then.", "Left."]) == "He waited... then. Left."
 

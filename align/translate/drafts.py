@@ -6,6 +6,7 @@ import re
 from typing import Callable, Sequence
 
 from align.cache import Cache, content_key
+from align.entities import english_support
 from align.errors import DataError
 from align.quality import check_draft
 from align.records import MAX_SENTENCE_CHARS, Draft
@@ -88,13 +89,19 @@ def join_pieces(pieces: Sequence[str], piece_drafts: Sequence[str]) -> str:
     grave" → "…conflict, with grave"), and a piece that continues the sentence starts in lower
     case when its first word is a function word ("…, With grave" → "…, with grave")."""
     texts = [text.strip() for text in piece_drafts]
+    rejoined = set()
     for i in range(len(texts) - 1):
         mark = pieces[i].rstrip()[-1:]
         if mark in _CLAUSE_MARKS and texts[i].endswith(".") and not texts[i].endswith(".."):
             texts[i] = texts[i][:-1] + mark
+            rejoined.add(i + 1)
     for i in range(1, len(texts)):
         first = texts[i].split(" ", 1)[0]
-        if first[:1].isupper() and first[1:].islower() and first.lower() in _CONTINUATION_WORDS:
+        if not (first[:1].isupper() and first[1:].islower()):
+            continue
+        # after a rejoined clause, any capitalised word that renders no name of its piece
+        # ("…European Union, Regarding the deployment"), not "…, Russia has used"
+        if first.lower() in _CONTINUATION_WORDS or i in rejoined and first.isalpha() and not english_support(pieces[i])(first):
             texts[i] = texts[i][0].lower() + texts[i][1:]
     return " ".join(t for t in texts if t)
 
