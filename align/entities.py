@@ -118,9 +118,13 @@ def added_entities(source: str, target: str) -> list[str]:
     rendered = english_support(source)
     target_initials = name_initials(target)
     source_acronyms = acronyms_in(source)
+    source_has_digits = any(c.isdigit() for c in source)
 
-    def explained(word: str, mention: Mention) -> bool:  # an acronym the target spells out
-        return is_acronym(word) and (word.replace(".", "") in target_initials or spelt_out_before(word, target, mention.start))
+    def explained(word: str, mention: Mention) -> bool:  # an acronym the target spells out, or a currency's code
+        return is_acronym(word) and (
+            word.replace(".", "") in target_initials or spelt_out_before(word, target, mention.start)
+            or word in _CURRENCY_CODES and source_has_digits
+        )
 
     def supported_name(mention: Mention) -> bool:  # "Mexico City" for "Mexico": a place's generic word
         words = [w for w in mention.words if fold(w) not in _GENERIC_PLACE_WORDS] or mention.words
@@ -143,6 +147,11 @@ def added_entities(source: str, target: str) -> list[str]:
         if not ok and not any(s <= m.start and m.start + len(m.text) <= e for s, e in reported)
     ]
     return list(dict.fromkeys(added + repeated_mentions(source, target) + countries))
+
+
+# ISO codes English writes before an amount whose currency the French leaves to the context
+# ("CAD 44.9 million" / "44,9 millions"): a unit, which the number check covers, not a name.
+_CURRENCY_CODES = frozenset("CAD USD EUR GBP AUD NZD CHF JPY CNY HKD SGD SEK NOK DKK INR RUB ZAR MXN BRL".split())
 
 
 # French refers back to a country it named before by "ce pays", "le pays" ("Un soutien direct
@@ -301,6 +310,7 @@ def missing_entities(source: str, target: str) -> list[str]:
     bracketed = bracketed_pairs(found, source_text)
     for i, j in bracketed:
         done[i] = done[j] = done[i] or done[j]
+    done = [ok or _glosses_its_words(m, source_text) for m, ok in zip(found, done)]  # renders no partner
     written_out = glossary_names(source_text)  # "République populaire démocratique de Corée" as "DPRK"
     rendered_acronyms = {a for a in {a for a, _, _ in written_out} if any(_contains(target, n) for n in GLOSSARY_NAMES[a])}
     spans = [(start, end) for acronym, start, end in written_out if acronym in rendered_acronyms]
@@ -344,6 +354,16 @@ def _qualifies_a_currency(name: str, source: str, qualifier_ends: list[int]) -> 
     return any(
         source[end : end + len(name)].lower() == folded and not re.match(r"\w", source[end + len(name) : end + len(name) + 1])
         for end in qualifier_ends
+    )
+
+
+def _glosses_its_words(mention: Mention, text: str) -> bool:
+    """``mention`` is an acronym in brackets after the words it abbreviates: "les objectifs du
+    millénaire pour le développement (OMD)". The words carry the meaning, so an English that
+    renders them need not keep the French acronym."""
+    return (
+        len(mention.words) == 1 and is_acronym(mention.text) and text[: mention.start].rstrip().endswith(("(", "["))
+        and spelt_out_before(mention.text, text, mention.start)
     )
 
 

@@ -135,16 +135,24 @@ def _initials_of(words: list[str]) -> str:
 def _abbreviates_the_words_before(letters: str, text: str, end: int) -> bool:
     """``letters`` (upper case) are the initials of the content words just before ``end``,
     lower-case ones too: a French name capitalises its first word only ("République populaire
-    démocratique de Corée (RPDC)", of which "Corée" alone is the mention before the bracket)."""
+    démocratique de Corée (RPDC)", of which "Corée" alone is the mention before the bracket).
+    A preposition may give its letter or not: "entry-into-service (EIS)", "objectifs du
+    millénaire pour le développement (OMD)"."""
     reach = 64 * len(letters)  # read back only as far as the words needed, not all the text
     while True:
         begin = max(end - reach, 0)
         before = ELIDED_RE.sub(r"\1 ", text[begin:end])
-        words = [w for w in WORD_RE.findall(before) if fold(w) not in FUNCTION_WORDS]
-        if begin == 0 or len(words) > len(letters):  # more: the first word, maybe cut, is not used
+        # the parts of a hyphenated word count as words
+        words = [p for w in WORD_RE.findall(before) for p in w.split("-") if p and fold(p) not in FUNCTION_WORDS]
+        if begin == 0 or len(words) > 2 * len(letters):  # more: the first word, maybe cut, is not used
             break
         reach *= 4
-    return len(words) >= len(letters) and _initials_of(words[-len(letters) :]) == letters
+    content = [w for w in words if fold(w) not in _PREPOSITIONS]
+    return any(len(ws) >= len(letters) and _initials_of(ws[-len(letters) :]) == letters for ws in (words, content))
+
+
+# Prepositions an acronym may leave out of the words it abbreviates.
+_PREPOSITIONS = frozenset("pour par sur en dans avec contre entre sans sous vers for on in into to by with from at".split())
 
 
 def bracketed_pairs(found: list[Mention], text: str) -> list[tuple[int, int]]:

@@ -9,6 +9,9 @@ after one perturbation of its English at a time, each meant to trip one flag:
     change-number    a number the source has is changed                      → number-changed
     remove-negation  a "not", "n't", "never", "no" … is taken out            → negation-lost
     add-sentence     another reference sentence is appended                  → addition
+    swap-acronym     an acronym both sides write is replaced by another one   → entity-added or -missing
+                     (scored apart, as the share caught: it came later, and the figures of the
+                     kinds above stay comparable with earlier rounds)
 
 Only flags the perturbation adds are scored (a flag the original already has was counted once,
 as a false flag on the original): the expected flag is a true positive; flags the cut or added
@@ -142,6 +145,21 @@ def remove_negation(french: str, english: str, rng: random.Random) -> str | None
     return None
 
 
+_ACRONYM_RE = re.compile(r"\b(?![IVXLCDM]+\b)[A-Z]{2,6}\b")  # not a Roman numeral ("Henry III")
+
+
+def swap_acronym(french: str, english: str, pool: list[str], rng: random.Random) -> str | None:
+    """An acronym the French writes too ("NATO"/"OTAN" is no such pair: "UN", "FBI" are) swapped
+    for another of the set's acronyms that the French does not write."""
+    french_words = set(re.findall(r"[\w.]+", french))
+    kept = [m for m in _ACRONYM_RE.finditer(english) if m.group(0) in french_words]
+    others = [a for a in pool if a not in french_words]
+    if not kept or not others:
+        return None
+    m = rng.choice(kept)
+    return english[: m.start()] + rng.choice(others) + english[m.end() :]
+
+
 def add_sentence(english: str, others: list[str], rng: random.Random) -> str:
     other = rng.choice([o for o in others if len(o.split()) >= 6 and o != english])
     return english.rstrip() + " " + other
@@ -150,6 +168,7 @@ def add_sentence(english: str, others: list[str], rng: random.Random) -> str:
 def build_samples(french: list[str], english: list[str], seed: int) -> list[Sample]:
     rng = random.Random(seed)
     pool = [m.text for e in english for m in mentions(e) if len(m.words) >= 1 and not m.text.isupper()]
+    acronyms = sorted({m.group(0) for e in english for m in _ACRONYM_RE.finditer(e)})
     samples = []
     for i, (fr, en) in enumerate(zip(french, english)):
         samples.append(Sample(i, "original", fr, en))
@@ -162,6 +181,9 @@ def build_samples(french: list[str], english: list[str], seed: int) -> list[Samp
             "add-sentence": add_sentence(en, english, rng),
         }
         samples += [Sample(i, kind, fr, text) for kind, text in made.items() if text and text != en]
+        swapped = swap_acronym(fr, en, acronyms, random.Random(seed * 100_003 + i))  # its own draws: the rest unchanged
+        if swapped:
+            samples.append(Sample(i, "swap-acronym", fr, swapped))
     return samples
 
 
@@ -172,7 +194,7 @@ def _kinds(flags: tuple[str, ...]) -> set[str]:
 def score(samples: list[Sample], flags: list[tuple[str, ...]]) -> dict:
     original = {s.line: set(f) for s, f in zip(samples, flags) if s.kind == "original"}
     tp, fp, expected_n, found_n = Counter(), Counter(), Counter(), Counter()
-    flagged_originals = 0
+    flagged_originals = acronyms_swapped = acronyms_caught = 0
     false_by_kind: dict[str, list[str]] = defaultdict(list)
     for sample, sample_flags in zip(samples, flags):
         if sample.kind == "original":
@@ -184,6 +206,10 @@ def score(samples: list[Sample], flags: list[tuple[str, ...]]) -> dict:
         before = original[sample.line]
         new = {f for f in sample_flags if f not in before and f.split(":", 1)[0] not in _kinds(tuple(before)) | set()}
         new_kinds = _kinds(tuple(new))
+        if sample.kind == "swap-acronym":
+            acronyms_swapped += 1
+            acronyms_caught += bool(new_kinds & {"entity-added", "entity-missing"})
+            continue
         for flag in EXPECTED[sample.kind]:
             expected_n[flag] += 1
             found_n[flag] += flag in new_kinds
@@ -204,6 +230,7 @@ def score(samples: list[Sample], flags: list[tuple[str, ...]]) -> dict:
         "flagged_originals": flagged_originals,
         "false_flag_rate": flagged_originals / originals,
         "false_examples": false_by_kind,
+        "acronyms": (acronyms_caught, acronyms_swapped),
     }
 
 
@@ -242,6 +269,8 @@ def main() -> None:
         print("| --- | --- | --- | --- | --- | --- |")
         for flag, r in result["per_flag"].items():
             print(f"| {flag} | {r['precision']:.3f} | {r['recall']:.3f} | {r['tp']} | {r['fp']} | {r['n']} |")
+        caught, swapped = result["acronyms"]
+        print(f"acronyms swapped: {caught} of {swapped} caught ({100 * caught / max(swapped, 1):.1f} %)")
         for flag, examples in result["false_examples"].items():
             for example in examples[: args.show_false]:
                 print(f"  false {flag}: {example}")

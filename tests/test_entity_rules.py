@@ -611,3 +611,22 @@ def test_speakers_of_a_language_refer_to_its_country():
     source = "Elle contient des références à l'histoire des hispanophones."
     assert check_translation(source, "It contains references to the history of Spanish speakers.") == ()
     assert check_translation(source, "It contains references to the history of German speakers.") != ()
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "added", "missing"),
+    [
+        # a French acronym in brackets after the words it abbreviates, "pour" left out: the words carry it
+        ("Ils remplacent les objectifs du millénaire pour le développement (OMD).", "They replace the millennium development goals.", [], []),
+        ("Ils remplacent les objectifs du millénaire (OMD).", "They replace the goals.", [], ["OMD"]),
+        # an English acronym of its own hyphenated words
+        ("Bombardier évalue le calendrier d'entrée en service.", "Bombardier is evaluating the entry-into-service (EIS) schedule.", [], []),
+        ("Bombardier évalue le calendrier d'entrée en service.", "Bombardier is evaluating the entry-into-service (EIA) schedule.", ["EIA"], []),
+        # a currency's ISO code before an amount the French gives without one
+        ("Ils sont de 1,8 milliard cette année.", "They stand at CAD 1,800 million this year.", [], []),
+        ("Ils sont de 1,8 milliard cette année.", "They stand at 1,800 million this year, says the CIA.", ["CIA"], []),
+    ],
+)
+def test_acronyms_glossing_their_words_and_currency_codes(source, target, added, missing):
+    assert added_entities(source, target) == added
+    assert missing_entities(source, target) == missing
