@@ -290,3 +290,59 @@ def test_nouns_and_adjectives_made_with_sans(source, faithful, unfaithful):
 def test_english_words_that_negate_by_meaning_and_more_litotes(source, faithful, unfaithful):
     assert not negation_lost(source, faithful)
     assert negation_lost(source, unfaithful)
+
+
+@pytest.mark.parametrize(
+    ("source", "faithful", "unfaithful"),
+    [
+        # "Non" answering a question inside quotation marks, and a tag question
+        ("« Tu es fatigué ? » « Non, je peux continuer. »", '"Are you tired?" "No, I can keep going."', None),
+        ("« Tu es fatigué ? » « Non, je ne peux pas continuer. »", '"Are you tired?" "No, I can\'t go on."',
+         '"Are you tired?" "No, I can go on."'),
+        ("Ce n'est pas cher, pas vrai ?", "That's cheap, isn't it?", "That's cheap, is it?"),
+        # "jamais" in a question, a condition or a comparison is "ever"
+        ("Avez-vous jamais été amoureuse ?", "Have you ever been in love?", None),
+        ("Il pleurerait s'il voyait jamais notre site.", "He would cry if he ever saw our site.", None),
+        ("Tu es plus malin que je ne l'ai jamais été.", "You're smarter than I ever was.", None),
+        ("Tu es malin, je ne l'ai jamais été.", "You're smart, I never was.", "You're smart, I ever was."),
+        # "toute personne" is anyone, so its "ne … que" is "only"
+        ("Toute personne ne pouvant envisager qu'une seule manière manque d'imagination.",
+         "Anyone who can only think of one way lacks imagination.", None),
+        # the expletive "ne" right after a comparison's "que", and after "je crains que"
+        ("Il fut davantage surpris que ne l'attendais.", "He was more surprised than I had expected.", None),
+        ("Je crains que vous ne soyez descendue au mauvais endroit.", "I'm afraid you got off at the wrong place.", None),
+        # idioms: "sans délai", "sans issue", "sans risque", "ne fait pas de doute", "pas à pas",
+        # "pas plus tard que", "au grand jamais", "ne voilà-t-il pas", "ça ne vous dérange pas si"
+        ("Partez sans délai !", "Go right away!", None),
+        ("C'est une voie sans issue.", "This is a dead-end street.", None),
+        ("Peut-on boire cette eau sans risque ?", "Is it safe to drink this water?", None),
+        ("C'est du mauvais temps, ça ne fait pas de doute.", "It's bad weather, to be sure.", None),
+        ("Il ne fait aucun doute qu'il viendra.", "There is no doubt he will come.", "There is doubt he will come."),
+        ("Vous devez avancer pas à pas.", "You must advance step by step.", None),
+        ("Tu étais ici pas plus tard qu'hier.", "You were here just yesterday.", None),
+        ("Je ne boirai plus jamais, au grand jamais.", "I will never, ever drink again.", "I will ever, ever drink again."),
+        ("Ne voilà-t-il pas que ça resurgit !", "Here it comes again!", None),
+        ("Ça ne vous dérange pas si je pose une question ?", "Is it okay if I ask a question?", None),
+        ("Ça ne me dérange pas.", "I don't mind.", "I do mind."),
+        # "n'oubliez pas de" is "be sure to"
+        ("N'oubliez pas de consulter cet article.", "Be sure to check out this article.", "Be careful to check out this article."),
+    ],
+)
+def test_negations_of_short_everyday_sentences(source, faithful, unfaithful):
+    # found on Tatoeba's short sentences, each still flagged where the English drops a real "not"
+    assert not negation_lost(source, faithful)
+    if unfaithful is not None:
+        assert negation_lost(source, unfaithful)
+
+
+def test_a_tokenised_english_contraction_is_a_negation():
+    # corpora tokenised for MT write "didn 't"
+    assert not negation_lost("Ils ne purent en croire leurs yeux .", "They couldn 't believe their eyes .")
+    assert negation_lost("Ils ne purent en croire leurs yeux .", "They could believe their eyes .")
+
+
+def test_si_ce_n_est_is_except_and_a_tokenised_negative_question_is_a_question():
+    assert not negation_lost("Ils ne virent rien, si ce n'est un fort remous.", "They saw nothing except a strong eddy.")
+    assert negation_lost("Ils ne virent rien, si ce n'est un fort remous.", "They saw everything except a strong eddy.")
+    assert not negation_lost("Celle -ci n’est -elle pas plus grande ?", "Is this one larger ?")
+    assert negation_lost("Celle -ci n’est pas plus grande .", "This one is larger .")
