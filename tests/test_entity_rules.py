@@ -8,7 +8,6 @@ import pytest
 
 from align.entities import added_entities, missing_entities
 from align.fidelity import _renamed, check_translation
-from align.name_acronyms import glossary_names
 
 SEED_COOPERATION = (
     "Nous condamnons la coopération militaire croissante entre la RPDC et la Russie, notamment "
