@@ -387,6 +387,7 @@ def describe(flag: str) -> str:
     if flag.startswith(DRAFT_PREFIX):  # a pair's flags on its draft (align.pipeline)
         subject, bare = "The draft ", flag.removeprefix(DRAFT_PREFIX)
     kind, _, value = bare.partition(":")
+    value = value.replace("\u00a0", " ").replace("\u202f", " ")  # a name's no-break spaces ("Katie\u00a0O'Malley")
     if kind == "addition" and value and not value.replace(".", "").isdigit():
         kind = "addition-text"  # a repetitive source's draft breaking out (align.quality)
     other = ""

@@ -593,3 +593,7 @@ def test_days_in_weeks_and_runs_of_french_number_words(source, target, changed):
 )
 def test_per_cent_and_hyphenated_french_numbers(source, target, changed):
     assert changed_numbers(source, target) == changed
+
+
+def test_a_flag_in_words_shows_a_names_no_break_space_as_a_space():
+    assert describe("entity-missing:Katie\u00a0O'Malley") == "The translation does not render \"Katie O'Malley\" from the source."
