@@ -87,21 +87,19 @@ def join_pieces(pieces: Sequence[str], piece_drafts: Sequence[str]) -> str:
     """The drafts of a split sentence as one. The model ends each piece as a sentence: a piece
     cut at a clause mark keeps that mark rather than the full stop it was given ("…conflict. with
     grave" → "…conflict, with grave"), and a piece that continues the sentence starts in lower
-    case when its first word is a function word ("…, With grave" → "…, with grave")."""
+    case unless its first word renders a capitalised word of its French ("…, Regarding the
+    deployment" → "…, regarding the deployment"; "…; Russia has used" stays)."""
     texts = [text.strip() for text in piece_drafts]
-    rejoined = set()
     for i in range(len(texts) - 1):
         mark = pieces[i].rstrip()[-1:]
         if mark in _CLAUSE_MARKS and texts[i].endswith(".") and not texts[i].endswith(".."):
             texts[i] = texts[i][:-1] + mark
-            rejoined.add(i + 1)
     for i in range(1, len(texts)):
         first = texts[i].split(" ", 1)[0]
-        if not (first[:1].isupper() and first[1:].islower()):
+        if not (first[:1].isupper() and first[1:].islower() and first.isalpha()):
             continue
-        # after a rejoined clause, any capitalised word that renders no name of its piece
-        # ("…European Union, Regarding the deployment"), not "…, Russia has used"
-        if first.lower() in _CONTINUATION_WORDS or i in rejoined and first.isalpha() and not english_support(pieces[i])(first):
+        capitalised = " ".join(w for w in pieces[i].split() if w[:1].isupper())
+        if first.lower() in _CONTINUATION_WORDS or not english_support(capitalised)(first):
             texts[i] = texts[i][0].lower() + texts[i][1:]
     return " ".join(t for t in texts if t)
 
