@@ -362,7 +362,8 @@ def _glosses_its_words(mention: Mention, text: str) -> bool:
     millénaire pour le développement (OMD)". The words carry the meaning, so an English that
     renders them need not keep the French acronym."""
     return (
-        len(mention.words) == 1 and is_acronym(mention.text) and text[: mention.start].rstrip().endswith(("(", "["))
+        len(mention.words) == 1 and is_acronym(mention.text)
+        and text[max(mention.start - 8, 0) : mention.start].rstrip().endswith(("(", "["))  # not all the text before
         and spelt_out_before(mention.text, text, mention.start)
     )
 

@@ -58,8 +58,11 @@ _NEGATIVE_SUBJECT_RE = re.compile(
 # ?" closing one, which English often leaves out or says otherwise ("right?"); the "ne"
 # that "avant que", "à moins que", "sans que", "de peur que", "craindre que", "empêcher que" or a
 # comparison put before a verb with no "pas" ("avant qu'elle ne soit occupée", "plus que je ne
-# le pensais"); "si ce n'est" (except); and two negations that cancel ("n'est pas sans conséquence", "je ne peux pas ne
-# pas être optimiste", "il n'est pas impossible").
+# le pensais"); "si ce n'est" (except), "ne fait pas de doute" (to be sure), "ne voilà-t-il pas"
+# (here it is), "ça ne vous dérange pas si" (is it all right if), "au grand jamais" (ever), "pas à
+# pas" (step by step), "pas plus tard que" (just), "…, pas vrai ?" (isn't it?); and two negations
+# that cancel ("n'est pas sans conséquence", "je ne peux pas ne pas être optimiste", "il n'est pas
+# impossible").
 _FRENCH_NOT_NEGATING_RE = re.compile(
     r"\bsans\s+(?:(?:aucun\s+)?doute|cesse|compter|ambages|probl[èe]mes?|d[ée]tours?|arr[êe]t|oublier|suite)\b|\bn['’]en\s+d[ée]plaise\b|"
     rf"\b(?:plus|moins|mieux|pire|autre|autrement|davantage)\b[^,;:.!?]*?\bqu(?:e\s+|['’])(?:\S+\s+)?{_NE}{_NO_NEGATIVE_WORD_AFTER}|"
