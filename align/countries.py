@@ -137,8 +137,8 @@ def _form_pattern(form: str) -> re.Pattern[str]:
     if form.isupper():  # "U.S."
         return re.compile(rf"(?<!\w){escaped}(?:s|'s|’s)?(?!\w)")
     if form[0].isupper():
-        escaped = f"{re.escape(form[0])}(?i:{escaped[len(re.escape(form[0])):]}"
-        return re.compile(rf"(?<!\w){escaped}(?:s|'s|’s)?)(?!\w)")
+        rest = re.escape(form[1:]).replace("'", "['’]")
+        return re.compile(rf"(?<!\w){re.escape(form[0])}(?i:{rest}(?:s|'s|’s)?)(?!\w)")
     return re.compile(rf"(?<!\w){escaped}(?:s|'s|’s)?(?!\w)", re.IGNORECASE)
 
 

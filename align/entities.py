@@ -105,11 +105,17 @@ def english_support(source: str) -> Callable[[str], bool]:
             return True
         if is_acronym(word):  # or written as a word on the other side (UNICEF / Unicef)
             return acronym_kept(word, source, source_acronyms) or key in source_keys.keys or spelt_out_in(word, source)
-        if "-" in word.strip("-") and all(rendered(part) for part in word.split("-") if part[:1].isupper()):
-            return True  # "Deputy-Prime" for "vice-premier"; "US-based": its lower-case parts are no name
+        if _rendered_by_its_parts(word, rendered):  # "Deputy-Prime" for "vice-premier"
+            return True
         return source_keys.alike(key)
 
     return rendered
+
+
+def _rendered_by_its_parts(word: str, rendered: Callable[[str], bool]) -> bool:
+    """A hyphenated ``word`` whose capitalised parts are each rendered: the languages hyphenate
+    names differently; its lower-case parts ("US-based") are no name."""
+    return "-" in word.strip("-") and all(rendered(part) for part in word.split("-") if part[:1].isupper())
 
 
 def added_entities(source: str, target: str) -> list[str]:
@@ -281,8 +287,8 @@ def french_support(target: str) -> Callable[[str], bool]:
             return True  # a country's name, capital or people, rendered by any name of it (Moscou / Russia)
         if is_acronym(word):
             return acronym_kept(word, target, target_acronyms) or key in target_keys.keys
-        if "-" in word.strip("-") and all(rendered(part) for part in word.split("-") if part[:1].isupper()):
-            return True  # "New-York" for "New York"
+        if _rendered_by_its_parts(word, rendered):  # "New-York" for "New York"
+            return True
         return key.startswith(prefixes) or target_keys.alike(key)
 
     return rendered

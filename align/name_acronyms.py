@@ -50,10 +50,15 @@ def _initials_reordered(text: str) -> frozenset[str]:
     return frozenset("".join(sorted(i)) for i in name_initials(text))
 
 
+def _acronym_letters(acronym: str) -> str:
+    """An acronym's letters, without dots, plural s or accents: "U.S." US, "UNSCRs" UNSCR, ČSSD CSSD."""
+    return fold(acronym.replace(".", "").removesuffix("s")).upper()
+
+
 def acronym_kept(acronym: str, other: str, other_acronyms: frozenset[str]) -> bool:
     """``acronym`` survives in ``other`` as is, with its letters reordered (English puts the
     adjective first: "MS", modèle standard → "SM"), or spelt out there, in any word order."""
-    letters = fold(acronym.replace(".", "").removesuffix("s")).upper()  # ČSSD is CSSD
+    letters = _acronym_letters(acronym)
     reordered = "".join(sorted(letters))
     return (
         letters in other_acronyms
@@ -73,7 +78,7 @@ def acronyms_in(text: str) -> frozenset[str]:
     abbreviations written letter by letter ("p.-d.g.")."""
     words = (ELISION_RE.sub("", w) for w in WORD_RE.findall(text))
     dotted = {re.sub(r"[.-]", "", a).upper() for a in _DOTTED_ABBREVIATION_RE.findall(text)}
-    return frozenset({fold(w.replace(".", "").removesuffix("s")).upper() for w in words if is_acronym(w)} | dotted)
+    return frozenset({_acronym_letters(w) for w in words if is_acronym(w)} | dotted)
 
 
 _BRACKET_RE = re.compile(r"\s*[(\[]([^()\[\]]{1,80})[)\]]")
@@ -211,7 +216,7 @@ def glossary_names(text: str) -> list[tuple[str, int, int]]:
 def spelt_out_in(acronym: str, text: str) -> bool:
     """``text`` writes out the name that ``acronym`` (three letters or more) abbreviates, lower-case
     words included: "FARDC" for "les Forces armées de la République démocratique du Congo"."""
-    letters = fold(acronym.replace(".", "").removesuffix("s")).upper()
+    letters = _acronym_letters(acronym)
     prefixes = frozenset(letters[:n] for n in range(1, len(letters) + 1))
     return len(letters) >= 3 and any(found == letters for found, _, _, _ in _initial_runs(text, prefixes))
 
