@@ -7,6 +7,11 @@ whatever the draft model or lookup used (eval/results/translate.md, run 12).
 
     .venv/bin/python eval/bench_gguf_throughput.py [--model fast|best|qwen-0.5b] [--decode 64]
     .venv/bin/python eval/bench_gguf_throughput.py --sentences 12 [--model best]
+    .venv/bin/python eval/bench_gguf_throughput.py --steps [--model best]
+
+``--steps`` times a step of 1, 2, 4 … 64 tokens (milliseconds per token): one token is
+memory-bound, a full batch compute-bound, which is what a build's instruction set and the batch
+size change (eval/results/translate.md, run 17).
 
 ``--sentences N`` checks the bound on real drafts: the first N newstest2014 sentences in
 ``CHAT_PROMPT``, greedy, through the batched engine ``--quality best`` uses (batches of 16
@@ -56,6 +61,22 @@ def measure(path: Path, decode: int) -> tuple[int, float, float]:
     return len(tokens), prompt_rate, produced / (time.perf_counter() - start)
 
 
+def time_steps(path: Path, total: int = 128) -> None:
+    """Milliseconds per token when ``total`` tokens are evaluated in steps of 1, 2, 4 … 64."""
+    from llama_cpp import Llama
+
+    llm = Llama(str(path), n_ctx=2048, n_threads=cpu_threads(), n_batch=512, verbose=False)
+    tokens = llm.tokenize((PROMPT * 8).encode(), special=True)
+    for size in (1, 2, 4, 8, 16, 32, 64):
+        llm.reset()
+        llm.eval(tokens[:64])
+        start = time.perf_counter()
+        for position in range(64, 64 + total, size):
+            llm.eval(tokens[position : position + size])
+        elapsed = time.perf_counter() - start
+        print(f"{size:3d} tokens a step: {elapsed / total * 1000:5.1f} ms/token", flush=True)
+
+
 def compare_decoding(path: Path, count: int) -> None:
     """Sentences per second of the batched engine against single sequences with and without
     prompt lookup, on the same sentences and prompt (see the module docstring)."""
@@ -73,7 +94,7 @@ def compare_decoding(path: Path, count: int) -> None:
     sources, references = read_set("newstest2014", count)
     start = time.perf_counter()
     batched = load_gguf_translator(str(path), CHAT_PROMPT).translate(sources)
-    report("batched engine (16 a batch, shared prefix)", count / (time.perf_counter() - start), batched, references)
+    report("batched engine (32 a batch, shared prefix)", count / (time.perf_counter() - start), batched, references)
     for name, draft in (("one sequence", None), ("one sequence + prompt lookup", LlamaPromptLookupDecoding(num_pred_tokens=10))):
         llm = Llama(str(path), n_ctx=1024, n_threads=cpu_threads(), n_batch=512, verbose=False, draft_model=draft)
         start, drafts = time.perf_counter(), []
@@ -96,7 +117,13 @@ def main() -> None:
     parser.add_argument("--model", action="append", choices=["fast", "best", "qwen-0.5b"])
     parser.add_argument("--decode", type=int, default=64, help="tokens to decode")
     parser.add_argument("--sentences", type=int, help="compare decoding schemes on this many real sentences")
+    parser.add_argument("--steps", action="store_true", help="time steps of 1 to 64 tokens")
     args = parser.parse_args()
+    if args.steps:
+        for name in args.model or ["best"]:
+            print(name, f"({cpu_threads()} threads)")
+            time_steps(model_path(name))
+        return
     if args.sentences:
         for name in args.model or ["best"]:
             compare_decoding(model_path(name), args.sentences)

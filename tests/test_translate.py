@@ -525,6 +525,55 @@ def test_narrowed_generator_drafts_as_the_full_model_does_and_copies_rare_names(
     assert "Kala" in drafts[1] and "Aktuálně" in drafts[1]
 
 
+def test_retries_run_every_repair_decoding_in_one_batch_and_come_back_per_sentence():
+    class Recording:
+        calls = []
+
+        def complete_lines(self, prefix, prompts, decoding):
+            self.calls.append((list(prompts), decoding))
+            decodings = translate.per_prompt(decoding, len(prompts))
+            return [f" {p.split(': ')[1].split(chr(10))[0]} #{translate.REPAIR_DECODINGS.index(d)}"
+                    for p, d in zip(prompts, decodings)]
+
+    generator = Recording()
+    translator = translate.PromptedTranslator(generator, "m", translate.DEFAULT_PROMPT)
+    candidates = translator.retranslate(["Un.", "Deux."])
+    assert len(generator.calls) == 1  # one pass, not one per decoding
+    prompts_sent, decodings = generator.calls[0]
+    assert len(prompts_sent) == 4 and list(decodings) == [d for d in translate.REPAIR_DECODINGS for _ in range(2)]
+    assert candidates == [["Un. #0", "Un. #1"], ["Deux. #0", "Deux. #1"]]
+    with pytest.raises(ValueError, match="3 decodings for 2 prompts"):
+        translate.per_prompt([translate.GREEDY] * 3, 2)
+
+
+def test_transformers_generator_runs_each_decoding_of_a_mixed_batch_apart():
+    generator = translate.TransformersCausalGenerator.__new__(translate.TransformersCausalGenerator)
+    seen = []
+
+    def complete(prompts, prefix, decoding):
+        seen.append((list(prompts), decoding))
+        return [f"{p}/{decoding.temperature}" for p in prompts]
+
+    generator._complete = complete
+    sampled = translate.REPAIR_DECODINGS[1]
+    lines = generator.complete_lines("", ["a", "b", "c"], [translate.GREEDY, sampled, translate.GREEDY])
+    assert lines == ["a/0.0", "b/0.5", "c/0.0"]
+    assert seen == [(["a", "c"], translate.GREEDY), (["b"], sampled)]
+
+
+@pytest.mark.slow
+def test_llama_batch_with_several_decodings_gives_each_prompt_its_own():
+    from align.translate import EMBEDDED_ADAPTER, LlamaCppGenerator, embedded_gguf_path
+
+    generator = LlamaCppGenerator(embedded_gguf_path(), max_batch=4, n_ctx=1024, adapter=EMBEDDED_ADAPTER)
+    header = translate.ADAPTED_PROMPT.header
+    prompt = "French: Nous avons demandé l'avis de deux spécialistes.\nEnglish:"
+    alone = generator.complete_lines(header, [prompt], translate.GREEDY)[0]
+    sampled = translate.Decoding(temperature=5.0, seed=3)  # hot enough to leave the greedy path
+    mixed = generator.complete_lines(header, [prompt, prompt], [translate.GREEDY, sampled])
+    assert mixed[0] == alone and mixed[1] != alone
+
+
 def test_a_rerun_from_the_cache_never_loads_the_model_and_a_load_failure_is_a_data_error(tmp_path):
     class Echo:
         def complete_lines(self, prefix, prompts, decoding):

@@ -30,7 +30,7 @@ import functools
 from typing import Callable
 
 from align.errors import DataError
-from align.translate.base import GREEDY, REPAIR_DECODINGS, Decoding, Generator, Retranslator, Translator
+from align.translate.base import GREEDY, REPAIR_DECODINGS, Decoding, Generator, Retranslator, Translator, per_prompt
 from align.translate.ct2 import CTranslate2Translator, converted_model_dir
 from align.translate.drafts import (
     CACHE_BATCH,
@@ -93,6 +93,7 @@ __all__ = [
     "load_gguf_translator",
     "load_tm",
     "lora_deltas",
+    "per_prompt",
     "prepare_source",
     "read_glossary",
     "resolve_gguf",

@@ -68,9 +68,20 @@ REPAIR_DECODINGS = (
 
 
 class Generator(Protocol):
-    """Continues ``prefix + prompt`` for each prompt up to the end of the line."""
+    """Continues ``prefix + prompt`` for each prompt up to the end of the line, under one
+    ``decoding`` for all prompts or one per prompt (repair runs its decodings in one batch)."""
 
-    def complete_lines(self, prefix: str, prompts: Sequence[str], decoding: Decoding) -> list[str]: ...
+    def complete_lines(self, prefix: str, prompts: Sequence[str],
+                       decoding: Decoding | Sequence[Decoding]) -> list[str]: ...
+
+
+def per_prompt(decoding: Decoding | Sequence[Decoding], n_prompts: int) -> list[Decoding]:
+    """The decoding of each of ``n_prompts`` prompts: ``decoding`` for all, or one each."""
+    if isinstance(decoding, Decoding):
+        return [decoding] * n_prompts
+    if len(decoding) != n_prompts:
+        raise ValueError(f"{len(decoding)} decodings for {n_prompts} prompts")
+    return list(decoding)
 
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from align.errors import DataError
 from align.resources import cpu_threads
 from align.translate.base import (
-    GREEDY, REPAIR_DECODINGS, Decoding, ExampleSource, Generator, file_digest, model_file_id,
+    GREEDY, REPAIR_DECODINGS, Decoding, ExampleSource, Generator, file_digest, model_file_id, per_prompt,
 )
 from align.translate.llama import LlamaCppGenerator, speaks_chatml
 from align.translate.memory import TranslationMemory
@@ -54,22 +54,28 @@ class PromptedTranslator:
         return PromptedTranslator(self.generator, self.model_id, self.prompt, self.memory, self.retrieved,
                                   self.sources + tuple(sources))
 
-    def _run(self, sentences: Sequence[str], decoding: Decoding) -> list[str]:
+    def _run(self, sentences: Sequence[str], decoding: Decoding | Sequence[Decoding], copies: int = 1) -> list[str]:
+        """Drafts of ``sentences`` repeated ``copies`` times (one decoding each), in one batch
+        under the prefix of ``sentences``."""
         prefix = self.prompt.prefix
         if self.memory is not None:
             prefix += self.prompt.shots(self.memory.covering(sentences, self.retrieved))
         for source in self.sources:
             prefix += self.prompt.shots(source.examples(sentences))
-        prompts = [self.prompt.query(s) for s in sentences]
-        lines = self.generator.complete_lines(prefix, prompts, decoding)
-        return [self.prompt.reply(line, sentence) for line, sentence in zip(lines, sentences)]
+        repeated = list(sentences) * copies
+        lines = self.generator.complete_lines(prefix, [self.prompt.query(s) for s in repeated], decoding)
+        return [self.prompt.reply(line, sentence) for line, sentence in zip(lines, repeated)]
 
     def translate(self, sentences: Sequence[str]) -> list[str]:
         return self._run(sentences, GREEDY)
 
     def retranslate(self, sentences: Sequence[str]) -> list[list[str]]:
-        runs = [self._run(sentences, decoding) for decoding in REPAIR_DECODINGS]
-        return [list(candidates) for candidates in zip(*runs)]
+        """Every repair decoding of every sentence in one batch: a few flagged sentences decode
+        at the cost of one pass rather than one per decoding (eval/results/translate.md, run 17)."""
+        n = len(sentences)
+        decodings = [decoding for decoding in REPAIR_DECODINGS for _ in range(n)]
+        texts = self._run(sentences, decodings, copies=len(REPAIR_DECODINGS))
+        return [texts[i::n] for i in range(n)]
 
 
 class TransformersCausalGenerator:
@@ -95,7 +101,17 @@ class TransformersCausalGenerator:
         self.max_batch = max_batch
         self.special_tokens = special_tokens
 
-    def complete_lines(self, prefix: str, prompts: Sequence[str], decoding: Decoding) -> list[str]:
+    def complete_lines(self, prefix: str, prompts: Sequence[str],
+                       decoding: Decoding | Sequence[Decoding]) -> list[str]:
+        decodings = per_prompt(decoding, len(prompts))
+        results = [""] * len(prompts)
+        for each in dict.fromkeys(decodings):  # generate() takes one decoding per call
+            indices = [i for i, d in enumerate(decodings) if d == each]
+            for i, text in zip(indices, self._complete([prompts[i] for i in indices], prefix, each)):
+                results[i] = text
+        return results
+
+    def _complete(self, prompts: Sequence[str], prefix: str, decoding: Decoding) -> list[str]:
         results = []
         for start in range(0, len(prompts), self.max_batch):
             batch = [prefix + p for p in prompts[start : start + self.max_batch]]
@@ -265,7 +281,8 @@ class LazyGenerator:
         self._load, self._path = load, path
         self._generator: Generator | None = None
 
-    def complete_lines(self, prefix: str, prompts: Sequence[str], decoding: Decoding) -> list[str]:
+    def complete_lines(self, prefix: str, prompts: Sequence[str],
+                       decoding: Decoding | Sequence[Decoding]) -> list[str]:
         if self._generator is None:
             with _loading(self._path):
                 self._generator = self._load()

@@ -13,7 +13,7 @@ import numpy as np
 
 from align.cache import Cache, content_key
 from align.resources import cpu_threads
-from align.translate.base import Decoding
+from align.translate.base import Decoding, per_prompt
 from align.translate.prompts import first_line
 from align.vocabulary import NarrowedVocabulary
 
@@ -128,7 +128,7 @@ class LlamaCppGenerator:
     """Batched decoding with llama.cpp: the shared prompt prefix is evaluated once and shared
     by every sequence in the KV cache, then all sequences advance one token per step."""
 
-    def __init__(self, path: Path, n_threads: int = 0, max_batch: int = 16, n_ctx: int = 8192,
+    def __init__(self, path: Path, n_threads: int = 0, max_batch: int = 32, n_ctx: int = 8192,
                  adapter: Path | None = None, vocabulary: Sequence[int] | None = None,
                  special_tokens: bool = False):
         """``vocabulary``: decode with a copy of the model narrowed to these token ids, plus each
@@ -285,15 +285,18 @@ class LlamaCppGenerator:
             self._decode([(t, start + i, 0, False) for i, t in enumerate(chunk)])
         self._prefix_tokens = tokens
 
-    def complete_lines(self, prefix: str, prompts: Sequence[str], decoding: Decoding) -> list[str]:
+    def complete_lines(self, prefix: str, prompts: Sequence[str],
+                       decoding: Decoding | Sequence[Decoding]) -> list[str]:
         self._load_prefix(prefix)
+        decodings = per_prompt(decoding, len(prompts))
         encoded = [self._tokenize(p, add_bos=False) for p in prompts]
         order = sorted(range(len(prompts)), key=lambda i: len(encoded[i]))  # similar lengths together
         results: list[str] = [""] * len(prompts)
-        rng = np.random.default_rng(decoding.seed)
+        rngs = {each: np.random.default_rng(each.seed) for each in decodings}
         for batch in self._batches([len(encoded[i]) + self._budget(encoded[i]) for i in order]):
             group = [order[k] for k in batch]
-            for i, text in zip(group, self._complete_group([encoded[i] for i in group], decoding, rng)):
+            texts = self._complete_group([encoded[i] for i in group], [decodings[i] for i in group], rngs)
+            for i, text in zip(group, texts):
                 results[i] = text
         return results
 
@@ -406,7 +409,8 @@ class LlamaCppGenerator:
         """Tokens to allow for a translation: rarely more than twice its source's."""
         return min(2 * len(prompt) + 16, 256)
 
-    def _complete_group(self, prompts: list[list[int]], decoding: Decoding, rng: np.random.Generator) -> list[str]:
+    def _complete_group(self, prompts: list[list[int]], decodings: list[Decoding],
+                        rngs: dict[Decoding, np.random.Generator]) -> list[str]:
         base = len(self._prefix_tokens)
         seqs = range(1, len(prompts) + 1)
         self._allow_extra(prompts)
@@ -422,9 +426,10 @@ class LlamaCppGenerator:
             step = []
             for k, index in list(active.items()):
                 # The prompt wraps the source in about 6 template tokens ("French: ", "\nEnglish:").
+                decoding = decodings[k]
                 min_tokens = int(decoding.min_length_ratio * (len(prompts[k]) - 6))
                 token = _choose_token(self._logits(index), outputs[k], decoding, self._is_line_end,
-                                      len(outputs[k]) >= min_tokens, rng, self.markup_tokens)
+                                      len(outputs[k]) >= min_tokens, rngs[decoding], self.markup_tokens)
                 if self._is_line_end(token):
                     del active[k]
                     continue
