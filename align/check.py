@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, Sequence
 
 from align.errors import DataError
-from align.fidelity import check_pairs, describe
+from align.fidelity import SpanLikelihood, check_pairs, describe
 
 
 class TermChecker(Protocol):
@@ -44,20 +44,23 @@ def check_beads(
     beads: Sequence[tuple[Sequence[int], Sequence[int]]],
     embedder=None,
     glossary: TermChecker | None = None,
+    likelihood: SpanLikelihood | None = None,
 ) -> list[CheckedPair]:
-    """Each bead's joined sides checked; a sentence left out on one side has no flags (the
+    """Each bead's joined sides checked (``embedder`` and ``likelihood``: see
+    :func:`align.fidelity.check_pairs`); a sentence left out on one side has no flags (the
     aligner already says it has no partner)."""
     pairs = [
         CheckedPair(list(s), list(t), " ".join(src[i] for i in s), " ".join(tgt[i] for i in t)) for s, t in beads
     ]
     both = [p for p in pairs if p.src_ids and p.tgt_ids]
-    for pair, flags in zip(both, check_pairs([p.src for p in both], [p.tgt for p in both], embedder)):
+    for pair, flags in zip(both, check_pairs([p.src for p in both], [p.tgt for p in both], embedder, likelihood)):
         pair.flags = list(flags) + (list(glossary.missing(pair.src, pair.tgt)) if glossary else [])
     return pairs
 
 
 def check_lines(
-    src: Sequence[str], tgt: Sequence[str], embedder=None, glossary: TermChecker | None = None, names=("SRC", "TGT")
+    src: Sequence[str], tgt: Sequence[str], embedder=None, glossary: TermChecker | None = None, names=("SRC", "TGT"),
+    likelihood: SpanLikelihood | None = None,
 ) -> list[CheckedPair]:
     """Line ``i`` of ``tgt`` checked as the translation of line ``i`` of ``src``."""
     if len(src) != len(tgt):
@@ -65,7 +68,7 @@ def check_lines(
             f"{names[1]}: {len(tgt)} lines for {len(src)} in {names[0]}; --presegmented takes line i as the "
             "translation of line i (leave it out to align the two)"
         )
-    return check_beads(src, tgt, [([i], [i]) for i in range(len(src))], embedder, glossary)
+    return check_beads(src, tgt, [([i], [i]) for i in range(len(src))], embedder, glossary, likelihood)
 
 
 def format_report(pairs: Sequence[CheckedPair]) -> str:

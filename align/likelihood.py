@@ -92,6 +92,23 @@ class PromptedLikelihood:
         pmi = {pair: values[c] - values[u] for pair, c, u in zip(scored, conditional, unconditional)}
         return [pmi.get(pair, 0.0) for pair in pairs]
 
+    def span_pmi(self, spans: Sequence[tuple[str, str, int, int]]) -> list[float]:
+        """For each (source, target, start, end): log P(target[start:end] | source, the target
+        before it) − log P(target[start:end] | the target before it), in nats. A name the source
+        says in other words scores high ("Law Society" after *Barreau*), one it never mentions
+        near or below zero (align.fidelity). NaN for a pair too long to score."""
+        items: list[tuple[tuple[str, str], tuple[str, str]] | None] = []
+        for source, target, start, end in spans:
+            if len(source) + len(target) > MAX_PAIR_CHARS:
+                items.append(None)
+                continue
+            before = target[:start].rstrip()
+            lead = self.target_lead + before if before else ""
+            span = target[len(before):end] if before else self.target_lead + target[start:end]
+            items.append(((self.query(source) + lead, span), (self.target_label + lead, span)))
+        values = self._log_likelihoods([item for pair in items if pair for item in pair])
+        return [values[pair[0]] - values[pair[1]] if pair else math.nan for pair in items]
+
     def stretch_log_likelihoods(self, readings: Sequence[Sequence[tuple[str, str]]]) -> list[float]:
         """Each reading laid out as the prompt lays out examples, a ``French: … / English: …``
         block a bead, scored on its English alone: every reading of one stretch holds the same
@@ -219,6 +236,16 @@ def embedded_likelihood(cache: Cache | None = None) -> PromptedLikelihood:
         _embedded_gguf().model_id, _embedded_model, cache if cache is not None else Cache.default(),
         ADAPTED_PROMPT.header, ADAPTED_PROMPT.query, "English:",
     )
+
+
+def names_likelihood(cache: Cache | None = None) -> PromptedLikelihood | None:
+    """:func:`embedded_likelihood` for the fidelity checks' added names (align.fidelity.NAME_PMI),
+    or None without llama.cpp, where the checks go on without it."""
+    try:
+        import llama_cpp  # noqa: F401  (only probing that the engine is there)
+    except ImportError:
+        return None
+    return embedded_likelihood(cache)
 
 
 # English→French under the same model and adapter: the reverse-translation likelihood

@@ -25,10 +25,10 @@ from align.documents import Document, read_document
 from align.embed import Embedder, get_embedder
 from align.errors import DataError
 from align.evaluate import score_translation
-from align.fidelity import FIDELITY_EMBEDDER, check_pairs
+from align.fidelity import FIDELITY_EMBEDDER, SpanLikelihood, check_pairs
 from align.formats import format_beads, write_corpus
 from align.language import require_language
-from align.likelihood import embedded_likelihood
+from align.likelihood import embedded_likelihood, names_likelihood
 from align.progress import ProgressCallback, progress_bar
 from align.records import DEFAULT_MAX_BEAD, LOW_CONFIDENCE_SCORE, Draft, Pair, Segment
 from align.report import write_report
@@ -116,16 +116,17 @@ def build_pairs(
     drafts: Sequence[Draft] | None = None,
     locators: Sequence[dict | None] | None = None,
     embedder: Embedder | None = None,
+    likelihood: SpanLikelihood | None = None,
 ) -> list[Pair]:
     """Corpus rows for each bead: joined texts, joined drafts, bead and draft flags, the
-    reference's fidelity flags (:mod:`align.fidelity`, sharper with an ``embedder``: a human
-    translation that drops a number is worth knowing), and where the bead's first source
+    reference's fidelity flags (:mod:`align.fidelity`, sharper with an ``embedder`` and a
+    ``likelihood``: a human translation that drops a number is worth knowing), and where the bead's first source
     sentence is in its document (``locators``, one per sentence)."""
     pairs = []
     joined = [(" ".join(src[i] for i in bead.src), " ".join(tgt[i] for i in bead.tgt)) for bead in alignment.beads]
     both = [k for k, bead in enumerate(alignment.beads) if bead.src and bead.tgt]
     reference_flags: list[tuple[str, ...]] = [()] * len(joined)
-    for k, flags in zip(both, check_pairs([joined[k][0] for k in both], [joined[k][1] for k in both], embedder)):
+    for k, flags in zip(both, check_pairs([joined[k][0] for k in both], [joined[k][1] for k in both], embedder, likelihood)):
         reference_flags[k] = flags
     for bead, fidelity in zip(alignment.beads, reference_flags):
         flags = list(bead.flags) + list(fidelity)
@@ -228,7 +229,7 @@ def run_document(source: Path, reference: Path | None, out: Path, options: RunOp
         lap("align")
         pairs = build_pairs(
             doc, src_lines, tgt_lines, alignment, drafts, [s.locator for s in src_segments],
-            get_embedder(FIDELITY_EMBEDDER, options.cache),
+            get_embedder(FIDELITY_EMBEDDER, options.cache), names_likelihood(options.cache),
         )
         write_corpus(pairs, out / "pairs.jsonl", "jsonl")
         write_text_atomic(out / "alignment.txt", format_beads(alignment.beads))

@@ -19,7 +19,10 @@ text may rightly cause (a number dropped with its clause) are left out; any othe
 positive. Tune on newstest2013, report on newstest2014 and NTREX; UD PUD (`--set pud`) is a
 Wikipedia domain besides the news, lines 501+ to tune, 1–500 to report.
 
-    .venv/bin/python eval/bench_fidelity.py --set newstest2013 --limit 1000 [--embedder use]
+    .venv/bin/python eval/bench_fidelity.py --set newstest2013 --limit 1000 [--embedder use] [--likelihood embedded]
+
+``--likelihood embedded`` weighs added names by the embedded translation model, as ``align check``
+and ``align run`` do (align.fidelity.NAME_PMI); the likelihoods are cached, so a rerun is quick.
 """
 
 from __future__ import annotations
@@ -241,6 +244,8 @@ def main() -> None:
     parser.add_argument("--start", type=int, default=0, help="from this line (newstest2013 lines 1000+ are more dev data)")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--embedder", choices=["none", "use"], default="none")
+    parser.add_argument("--likelihood", choices=["none", "embedded"], default="none",
+                        help="drop added names the embedded translation model finds likely (as align check does)")
     parser.add_argument("--show-false", type=int, default=0, help="print N false flags on originals per flag")
     parser.add_argument("--show-flagged", type=int, default=0,
                         help="print the first N flagged references once each, with their line, for checking by hand")
@@ -253,17 +258,22 @@ def main() -> None:
         from align.embed import get_embedder
 
         embedder = get_embedder("use", Cache.default())  # a rerun embeds nothing twice
+    likelihood = None
+    if args.likelihood == "embedded":
+        from align.likelihood import embedded_likelihood
+
+        likelihood = embedded_likelihood()
     for name in args.sets or ["newstest2013"]:
         fr_path, en_path = SETS[name]
         french = fr_path.read_text(encoding="utf-8").splitlines()[args.start : args.start + args.limit]
         english = en_path.read_text(encoding="utf-8").splitlines()[args.start : args.start + args.limit]
         samples = build_samples(french, english, args.seed)
         clock = time.perf_counter()
-        flags = check_pairs([s.source for s in samples], [s.target for s in samples], embedder)
+        flags = check_pairs([s.source for s in samples], [s.target for s in samples], embedder, likelihood)
         seconds = time.perf_counter() - clock
         result = score(samples, flags)
         print(f"## {name} from line {args.start}: {result['originals']} references, {len(samples) - result['originals']} perturbed, "
-              f"embedder {args.embedder}, {seconds:.1f} s ({1000 * seconds / len(samples):.2f} ms a pair)")
+              f"embedder {args.embedder}, likelihood {args.likelihood}, {seconds:.1f} s ({1000 * seconds / len(samples):.2f} ms a pair)")
         print(f"references flagged: {result['flagged_originals']} ({100 * result['false_flag_rate']:.1f} %)")
         print("| flag | precision | recall | true | false | perturbed |")
         print("| --- | --- | --- | --- | --- | --- |")

@@ -141,6 +141,38 @@ def test_an_embedder_lets_a_renamed_entity_pass():
     assert kinds(check_pairs([source], [target], FakeEmbedder())[0]) & {"entity-added", "entity-missing"} == set()
 
 
+class FakeNameLikelihood:
+    """A translation model that finds the names in ``likely`` likely and nothing else."""
+
+    def __init__(self, likely):
+        self.likely, self.asked = set(likely), []
+
+    def span_pmi(self, spans):
+        names = [target[start:end] for _, target, start, end in spans]
+        self.asked += names
+        return [10.0 if name in self.likely else 0.0 for name in names]
+
+
+def test_a_likelihood_lets_an_added_name_the_source_makes_likely_pass_but_never_a_country():
+    source = "Selon la vidéosurveillance, elle était rentrée chez elle à 23 h."
+    target = "CCTV showed she was back home in Brazil at 11 pm, according to Reuters."
+    assert {"entity-added:CCTV", "entity-added:Reuters", "entity-added:Brazil"} <= set(check_translation(source, target))
+    names = FakeNameLikelihood({"CCTV", "Brazil"})
+    flags = check_pairs([source], [target], likelihood=names)[0]
+    assert "entity-added:CCTV" not in flags
+    assert {"entity-added:Reuters", "entity-added:Brazil"} <= set(flags)  # invented; a country, from the tables
+    assert "Brazil" not in names.asked and "Reuters" in names.asked
+
+
+def test_a_pair_that_misses_a_source_name_keeps_its_added_names_however_likely():
+    # the embedded model finds "Indian Ocean" likely for *Indopacifique*: a related wrong name
+    source = "Le conflit menace la sécurité dans la région Indopacifique."
+    target = "The conflict threatens security in the Indian Ocean."
+    names = FakeNameLikelihood({"Indian Ocean"})
+    flags = check_pairs([source], [target], likelihood=names)[0]
+    assert {"entity-added:Indian Ocean", "entity-missing:Indopacifique"} <= set(flags) and names.asked == []
+
+
 def test_with_the_embedded_use_the_seed_inventions_stay_flagged_and_renames_pass():
     from align.embed import get_embedder
 

@@ -100,6 +100,34 @@ def test_a_stretch_is_laid_out_bead_by_bead_scored_on_its_english_and_cached(tmp
     assert again.pmi([("red", "red")]) == [5.0]  # pairs and stretches are cached apart
 
 
+def test_span_pmi_scores_the_span_after_the_target_before_it_with_and_without_the_source(tmp_path) -> None:
+    scorer = CountingScorer()
+    likelihood = PromptedLikelihood("fake", lambda: scorer, Cache(None), "Header\n",
+                                    lambda fr: f"French: {fr}\nEnglish:", "English:")
+    target = "Pompey took Capua today"
+    start = target.index("Capua")
+    values = likelihood.span_pmi([("Pompée prit Capua", target, start, start + 5), ("x" * 7000, "y", 0, 1),
+                                  ("Capua brûle", "Capua burns", 0, 5)])
+    assert scorer.items[:2] == [("French: Pompée prit Capua\nEnglish: Pompey took", " Capua"),
+                                ("English: Pompey took", " Capua")]
+    assert scorer.items[2:] == [("French: Capua brûle\nEnglish:", " Capua"), ("English:", " Capua")]  # span first
+    assert values[0] == 5.0 and math.isnan(values[1]) and values[2] == 5.0
+
+
+@pytest.mark.slow
+def test_embedded_model_finds_a_renamed_place_likely_and_a_swapped_one_not() -> None:
+    from align.fidelity import NAME_PMI
+    from align.likelihood import embedded_likelihood
+
+    likelihood = embedded_likelihood(Cache(None))
+    source = "Pompée prit le commandement de deux légions à Capoue."
+    spans = [(source, target, target.index(name), target.index(name) + len(name))
+             for target, name in (("Pompey took command of two legions at Capua.", "Capua"),
+                                  ("Pompey took command of two legions at Lisbon.", "Lisbon"))]
+    renamed, swapped = likelihood.span_pmi(spans)
+    assert renamed >= NAME_PMI > swapped
+
+
 @pytest.mark.slow
 def test_embedded_model_finds_the_translation_likelier(tmp_path) -> None:
     from align.likelihood import embedded_likelihood

@@ -126,6 +126,7 @@ def check(src, tgt, presegmented, glossary, fmt, embedder, quiet) -> None:
     from align.check import check_beads, check_lines, format_report
     from align.embed import get_embedder
     from align.fidelity import FIDELITY_EMBEDDER
+    from align.likelihood import names_likelihood
     from align.pipeline import RunOptions, align_lines
 
     notify = notifier(quiet)
@@ -138,13 +139,15 @@ def check(src, tgt, presegmented, glossary, fmt, embedder, quiet) -> None:
     tgt_lines, _ = _sentences_of(tgt, "en", presegmented, notify)
     options = RunOptions(embedder=embedder, notify=notify)
     similarity = get_embedder(FIDELITY_EMBEDDER, options.cache)
+    likelihood = names_likelihood(options.cache)
     if presegmented:
-        pairs = check_lines(src_lines, tgt_lines, similarity, terms, names=(src, tgt))
+        pairs = check_lines(src_lines, tgt_lines, similarity, terms, names=(src, tgt), likelihood=likelihood)
     else:
         alignment = align_lines(src_lines, tgt_lines, None, options)
         if alignment.verdict:
             notify(alignment.verdict)
-        pairs = check_beads(src_lines, tgt_lines, [(b.src, b.tgt) for b in alignment.beads], similarity, terms)
+        pairs = check_beads(src_lines, tgt_lines, [(b.src, b.tgt) for b in alignment.beads], similarity, terms,
+                            likelihood)
     emit(jsonl([p.to_dict() for p in pairs]) if fmt == "jsonl" else format_report(pairs))
 
 
