@@ -120,13 +120,14 @@ def build_pairs(
 ) -> list[Pair]:
     """Corpus rows for each bead: joined texts, joined drafts, bead and draft flags, the
     reference's fidelity flags (:mod:`align.fidelity`, sharper with an ``embedder`` and a
-    ``likelihood``: a human translation that drops a number is worth knowing), and where the bead's first source
-    sentence is in its document (``locators``, one per sentence)."""
+    ``likelihood``: a human translation that drops a number is worth knowing), and where the
+    bead's first source sentence is in its document (``locators``, one per sentence)."""
     pairs = []
     joined = [(" ".join(src[i] for i in bead.src), " ".join(tgt[i] for i in bead.tgt)) for bead in alignment.beads]
     both = [k for k, bead in enumerate(alignment.beads) if bead.src and bead.tgt]
     reference_flags: list[tuple[str, ...]] = [()] * len(joined)
-    for k, flags in zip(both, check_pairs([joined[k][0] for k in both], [joined[k][1] for k in both], embedder, likelihood)):
+    checked = check_pairs([joined[k][0] for k in both], [joined[k][1] for k in both], embedder, likelihood)
+    for k, flags in zip(both, checked):
         reference_flags[k] = flags
     for bead, fidelity in zip(alignment.beads, reference_flags):
         flags = list(bead.flags) + list(fidelity)

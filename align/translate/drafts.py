@@ -144,7 +144,8 @@ def translate_sentences(
     """Drafts for ``sentences``: cached ones reused, the rest translated, checked and cached.
 
     ``progress(done, total)`` counts sentences. Results reach the cache every
-    :data:`CACHE_BATCH` pieces (:data:`AIDED_BATCH` with aids), so a rerun after an interruption translates only the rest.
+    :data:`CACHE_BATCH` pieces (:data:`AIDED_BATCH` with a glossary or memory), so a rerun after
+    an interruption translates only the rest.
     A sentence the ``memory`` holds is its stored translation (``tm:100``); one with fuzzy
     matches is flagged with the best one's percentage. Drafts of sources with ``glossary``
     terms are checked for their English (``term-missing:…``). A sentence over

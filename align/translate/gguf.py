@@ -70,8 +70,8 @@ class PromptedTranslator:
         return self._run(sentences, GREEDY)
 
     def retranslate(self, sentences: Sequence[str]) -> list[list[str]]:
-        """Every repair decoding of every sentence in one batch: a few flagged sentences decode
-        at the cost of one pass rather than one per decoding (eval/results/translate.md, run 17)."""
+        """Every repair decoding of every sentence in one batch: a few flagged sentences fill
+        half as many decode steps as with one pass per decoding (eval/results/translate.md, run 17)."""
         n = len(sentences)
         decodings = [decoding for decoding in REPAIR_DECODINGS for _ in range(n)]
         texts = self._run(sentences, decodings, copies=len(REPAIR_DECODINGS))
