@@ -377,6 +377,7 @@ def check_pairs(sources: Sequence[str], targets: Sequence[str], embedder=None,
 
 
 def _embedded_checks(sources: Sequence[str], targets: Sequence[str], embedder) -> list[tuple[str, ...]]:
+    """:func:`check_translation` of each pair, weighed by ``embedder``'s similarities when there is one."""
     if embedder is None:
         return [check_translation(s, t) for s, t in zip(sources, targets)]
     sources, targets = list(sources), list(targets)

@@ -14,7 +14,7 @@ memory-bound, a full batch compute-bound, which is what a build's instruction se
 size change (eval/results/translate.md, run 17).
 
 ``--sentences N`` checks the bound on real drafts: the first N newstest2014 sentences in
-``CHAT_PROMPT``, greedy, through the batched engine ``--quality best`` uses (batches of 16
+``CHAT_PROMPT``, greedy, through the batched engine ``--quality best`` uses (batches of 32
 sharing the prompt prefix), then one sequence at a time through llama-cpp-python's own
 generation, with and without prompt-lookup speculative decoding (``LlamaPromptLookupDecoding``),
 the draft scheme that needs no second model; each with its drafts' chrF.

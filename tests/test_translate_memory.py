@@ -70,3 +70,19 @@ def test_retrieved_examples_extend_the_shared_prefix():
     assert decoding == GREEDY
     plain = PromptedTranslator(generator, "model", DEFAULT_PROMPT)
     assert memory.digest in translator.name and memory.digest not in plain.name
+
+
+def test_examples_are_chosen_for_sixteen_sentences_at_a_time_and_plain_calls_stay_whole():
+    from align.translate.gguf import EXAMPLES_BATCH
+
+    sentences = [f"Le chat numéro {i} dort." for i in range(EXAMPLES_BATCH + 4)]
+    generator = RecordingGenerator()
+    with_memory = PromptedTranslator(generator, "model", DEFAULT_PROMPT, TranslationMemory(PAIRS, WordEmbedder()), retrieved=1)
+    assert len(with_memory.translate(sentences)) == len(sentences)
+    assert [len(prompts) for _, prompts, _ in generator.calls] == [EXAMPLES_BATCH, 4]
+    generator.calls.clear()
+    assert len(with_memory.retranslate(sentences)) == len(sentences)  # each call holds both repair decodings
+    assert [len(prompts) for _, prompts, _ in generator.calls] == [2 * EXAMPLES_BATCH, 8]
+    generator.calls.clear()
+    PromptedTranslator(generator, "model", DEFAULT_PROMPT).translate(sentences)
+    assert [len(prompts) for _, prompts, _ in generator.calls] == [len(sentences)]

@@ -27,10 +27,9 @@ SPLIT_FLAG = "split-long"  # a sentence with no clause mark to cut at was cut be
 DEFAULT_GLOSSARY_MODE = "prompt"
 # Sentences translated (and written to the cache) at a time: the most work an interruption can
 # lose. 32 keeps a llama.cpp batch of 32 sequences full, 20 % faster than 16 for --quality best
-# (eval/results/translate.md, run 17); memory matches and glossary terms are shown to the model
-# per call, so with them a call takes 16, and each sentence's examples are not diluted further.
+# (eval/results/translate.md, run 17); the gguf translator still chooses memory matches and
+# glossary terms for 16 sentences at a time (align.translate.gguf.EXAMPLES_BATCH).
 CACHE_BATCH = 32
-AIDED_BATCH = 16
 
 
 def _pack(parts: Sequence[str], max_chars: int) -> list[str]:
@@ -144,8 +143,7 @@ def translate_sentences(
     """Drafts for ``sentences``: cached ones reused, the rest translated, checked and cached.
 
     ``progress(done, total)`` counts sentences. Results reach the cache every
-    :data:`CACHE_BATCH` pieces (:data:`AIDED_BATCH` with a glossary or memory), so a rerun after
-    an interruption translates only the rest.
+    :data:`CACHE_BATCH` pieces, so a rerun after an interruption translates only the rest.
     A sentence the ``memory`` holds is its stored translation (``tm:100``); one with fuzzy
     matches is flagged with the best one's percentage. Drafts of sources with ``glossary``
     terms are checked for their English (``term-missing:…``). A sentence over
@@ -174,9 +172,8 @@ def translate_sentences(
             progress(finished, len(sentences))
 
     report()
-    size = CACHE_BATCH if aided is translator else AIDED_BATCH
-    for start in range(0, len(todo), size):
-        batch = todo[start : start + size]
+    for start in range(0, len(todo), CACHE_BATCH):
+        batch = todo[start : start + CACHE_BATCH]
         drafts = translate_and_repair(batch, aided, check, gloss)
         cache.put_many(CACHE_NAMESPACE, {key_of[p]: d.encode("utf-8") for p, d in zip(batch, drafts)})
         done_text.update(zip(batch, drafts))

@@ -23,6 +23,11 @@ from align.translate.prompts import ADAPTED_PROMPT, CHAT_PROMPT, DEFAULT_PROMPT,
 from align.vocabulary import EMBEDDED_VOCABULARY, read_kept_tokens
 
 
+# Sentences whose memory matches and glossary terms share one prompt prefix: examples chosen for
+# a larger call would each serve fewer of its sentences.
+EXAMPLES_BATCH = 16
+
+
 class PromptedTranslator:
     """Translation by an LLM continuing a prompt, one line per sentence: a few-shot layout for a
     base model, chat turns for an instruct model (:class:`ChatPrompt`).
@@ -54,28 +59,33 @@ class PromptedTranslator:
         return PromptedTranslator(self.generator, self.model_id, self.prompt, self.memory, self.retrieved,
                                   self.sources + tuple(sources))
 
-    def _run(self, sentences: Sequence[str], decoding: Decoding | Sequence[Decoding], copies: int = 1) -> list[str]:
-        """Drafts of ``sentences`` repeated ``copies`` times (one decoding each), in one batch
-        under the prefix of ``sentences``."""
-        prefix = self.prompt.prefix
-        if self.memory is not None:
-            prefix += self.prompt.shots(self.memory.covering(sentences, self.retrieved))
-        for source in self.sources:
-            prefix += self.prompt.shots(source.examples(sentences))
-        repeated = list(sentences) * copies
-        lines = self.generator.complete_lines(prefix, [self.prompt.query(s) for s in repeated], decoding)
-        return [self.prompt.reply(line, sentence) for line, sentence in zip(lines, repeated)]
+    def _run(self, sentences: Sequence[str], decodings: Sequence[Decoding]) -> list[list[str]]:
+        """For each of ``decodings``, a draft of every sentence, all decodings in one batch. With
+        examples (memory, glossary terms) they are chosen for :data:`EXAMPLES_BATCH` sentences at
+        a time, so that each sentence's examples are not diluted by a larger call."""
+        step = EXAMPLES_BATCH if self.memory is not None or self.sources else max(len(sentences), 1)
+        runs: list[list[str]] = [[] for _ in decodings]
+        for start in range(0, len(sentences), step):
+            chunk = list(sentences[start : start + step])
+            prefix = self.prompt.prefix
+            if self.memory is not None:
+                prefix += self.prompt.shots(self.memory.covering(chunk, self.retrieved))
+            for source in self.sources:
+                prefix += self.prompt.shots(source.examples(chunk))
+            decoding = decodings[0] if len(decodings) == 1 else [d for d in decodings for _ in chunk]
+            prompts = [self.prompt.query(s) for s in chunk] * len(decodings)
+            lines = self.generator.complete_lines(prefix, prompts, decoding)
+            for k, run in enumerate(runs):
+                run += [self.prompt.reply(line, s) for line, s in zip(lines[k * len(chunk) :], chunk)]
+        return runs
 
     def translate(self, sentences: Sequence[str]) -> list[str]:
-        return self._run(sentences, GREEDY)
+        return self._run(sentences, [GREEDY])[0]
 
     def retranslate(self, sentences: Sequence[str]) -> list[list[str]]:
         """Every repair decoding of every sentence in one batch: a few flagged sentences fill
         half as many decode steps as with one pass per decoding (eval/results/translate.md, run 17)."""
-        n = len(sentences)
-        decodings = [decoding for decoding in REPAIR_DECODINGS for _ in range(n)]
-        texts = self._run(sentences, decodings, copies=len(REPAIR_DECODINGS))
-        return [texts[i::n] for i in range(n)]
+        return [list(candidates) for candidates in zip(*self._run(sentences, REPAIR_DECODINGS))]
 
 
 class TransformersCausalGenerator:

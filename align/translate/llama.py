@@ -292,7 +292,7 @@ class LlamaCppGenerator:
         encoded = [self._tokenize(p, add_bos=False) for p in prompts]
         order = sorted(range(len(prompts)), key=lambda i: len(encoded[i]))  # similar lengths together
         results: list[str] = [""] * len(prompts)
-        rngs = {each: np.random.default_rng(each.seed) for each in decodings}
+        rngs = {each: np.random.default_rng(each.seed) for each in set(decodings)}
         for batch in self._batches([len(encoded[i]) + self._budget(encoded[i]) for i in order]):
             group = [order[k] for k in batch]
             texts = self._complete_group([encoded[i] for i in group], [decodings[i] for i in group], rngs)
