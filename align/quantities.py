@@ -352,12 +352,15 @@ def missing_numbers(source: str, target: str) -> list[str]:
 
 def changed_numbers(source: str, target: str) -> list[str]:
     """Source numbers the target lacks: any in digits, and those in words ("trois") when the
-    target has a number of its own in their place."""
+    target has a number of its own in their place, in digits or a run of words ("quarante-huit
+    heures" as "ninety-eight hours")."""
     missing = missing_numbers(source, target)
     target_numbers = _english_numbers(target)
     french_words = _french_word_numbers(source)
     source_values = _values(_numbers_in(source) + french_words)
-    if any(not readings & source_values for _, readings in _numbers_in(target)):
+    compounds = [(w, readings) for w, readings in _english_number_phrases(target)
+                 if sum(word not in ("a", "and", "half") for word in re.split(r"[\s-]+", w.lower())) >= 2]  # not "a fourth"
+    if any(not readings & source_values for _, readings in _numbers_in(target) + compounds):
         found = _values(target_numbers)
         missing += [w for w, readings in french_words if not readings & found]
     return list(dict.fromkeys(missing))

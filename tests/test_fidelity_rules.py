@@ -589,6 +589,11 @@ def test_days_in_weeks_and_runs_of_french_number_words(source, target, changed):
         ("Nous sommes les quatre-vingt-dix-neuf pour cent.", "We are the 98 percent.", ["quatre-vingt-dix-neuf"]),
         ("Il a quatre-vingts ans.", "He is 80.", []),
         ("Il a quatre-vingts ans.", "He is 70.", ["quatre-vingts"]),
+        # a French number in words against an English one in words, as a draft of a saved page had it
+        ("L'aide arrive sous quarante-huit heures.", "Help arrives within forty-eight hours.", []),
+        ("L'aide arrive sous quarante-huit heures.", "Help arrives within ninety-eight hours.", ["quarante-huit"]),
+        # "a fourth" is an ordinal with its article, no number put in place of "deux"
+        ("La quatrième rencontre entre les deux camps.", "A fourth meeting between the sides.", []),
     ],
 )
 def test_per_cent_and_hyphenated_french_numbers(source, target, changed):
