@@ -125,6 +125,7 @@ def added_entities(source: str, target: str) -> list[str]:
     target_initials = name_initials(target)
     source_acronyms = acronyms_in(source)
     source_has_digits = any(c.isdigit() for c in source)
+    source_names_a_day = bool(_FRENCH_WEEKDAY_RE.search(source))
 
     def explained(word: str, mention: Mention) -> bool:  # an acronym the target spells out, or a currency's code
         return is_acronym(word) and (
@@ -139,6 +140,7 @@ def added_entities(source: str, target: str) -> list[str]:
             or _titled_person(mention, rendered)
             or spells_out(mention, source_acronyms)  # "Force Ouvrière" for "FO"
             or glossed_by_the_same_acronym(mention, target, source)
+            or not source_names_a_day and _dates_a_report(mention, target)
         )
 
     found = mentions(target)
@@ -153,6 +155,25 @@ def added_entities(source: str, target: str) -> list[str]:
         if not ok and not any(s <= m.start and m.start + len(m.text) <= e for s, e in reported)
     ]
     return list(dict.fromkeys(added + repeated_mentions(source, target) + countries))
+
+
+# The day a report gives ("on Friday") is a detail French translations of news often drop: an
+# English weekday is no added name where the French names no day; one that names another day
+# (mardi / Friday) is still flagged.
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_FRENCH_WEEKDAY_RE = re.compile(r"\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)s?\b", re.IGNORECASE)
+# …as English dates with it: "on Friday", "last Tuesday", "Friday morning", "Tuesday's meeting"
+# (not "according to Friday").
+_DAY_BEFORE_RE = re.compile(r"\b(?:on|last|next|this|early|late|since|until|by|from|and|or)\s+$", re.IGNORECASE)
+_DAY_AFTER_RE = re.compile(r"(?:['’]s\b|\s+(?:morning|afternoon|evening|night|and|or|through|to)\b)", re.IGNORECASE)
+
+
+def _dates_a_report(mention: Mention, target: str) -> bool:
+    """``mention`` is one weekday that ``target`` uses as a date."""
+    if len(mention.words) != 1 or fold(mention.words[0]).removesuffix("'s").removesuffix("’s") not in _WEEKDAYS:
+        return False
+    end = mention.start + len(mention.words[0].removesuffix("'s").removesuffix("’s"))
+    return bool(_DAY_BEFORE_RE.search(target, max(mention.start - 8, 0), mention.start) or _DAY_AFTER_RE.match(target, end))
 
 
 # ISO codes English writes before an amount whose currency the French leaves to the context

@@ -19,7 +19,8 @@ ACRONYM_GLOSSARY: dict[str, tuple[str, ...]] = {
     "AIEA": ("IAEA", "International Atomic Energy Agency"),
     "OCDE": ("OECD",),
     "PIB": ("GDP", "gross domestic product"),
-    "ONG": ("NGO", "non-governmental organisation", "non-governmental organization"),
+    "ONG": ("NGO", "non-governmental organisation", "non-governmental organization", "nongovernmental organisation",
+            "nongovernmental organization"),
     "SIDA": ("AIDS",),
     "VIH": ("HIV",),
     "TVA": ("VAT", "value added tax"),
@@ -129,7 +130,7 @@ jan:janv feb:fevr apr:avril jun:juin jul:juil aug:aout sep:sept oct:octob oct no
 september:sept october:octob oct november:novemb nov december:decemb dec monday:lundi tuesday:mardi
 wednesday:mercredi thursday:jeudi friday:vendredi saturday:samedi sunday:dimanche
 christmas:noel easter:paques
-english:anglais angleterre anglo england:angleterre anglais scottish:ecoss scotland:ecoss welsh:gallois
+english:anglais angleterre anglo england:angleterre anglais scottish:ecoss scotland:ecoss welsh:gallois galles
 wales:galles irish:irland ireland:irland dutch:neerland holland pays-bas netherlands:neerland pays-bas holland
 swiss:suiss switzerland:suiss greek:grec greece:grec swedish:suedo suede sweden:suede suedo danish:danois
 denmark:danemark norwegian:norveg norway:norveg finnish:finland belgian:belg austrian:autrich
@@ -148,7 +149,7 @@ kingdom:royaume republic:republi people:peupl populaire democratic:democrat
 president:presiden minister:ministr ministry:minist prime:premier chancellor:chancel
 secretary:secretair ministr general:general foreign:etrang exterieur affairs:affaire
 office:bureau office home:interieur defence:defense defense:defense interior:interieur
-health:sante education:educat enseign treasury:tresor economy:econom senator:senat
+health:sante education:educat enseign treasury:tresor economy:econom senator:senat sen:senat
 congressman:congres depute house:maison chambre representatives:represent representative:represent
 parliament:parlement parliamentary:parlement council:conseil court:cour tribunal plaza:place
 government:gouvern governor:gouvern mayor:maire city:ville cite hall:mairie hotel army:armee
@@ -240,7 +241,7 @@ FRENCH_NOT_NAMES = frozenset(
 # and the particles of surnames, which French and English spell either way (Dave Van Ronk / Von Ronk).
 ENGLISH_NOT_NAMES = frozenset(
     """
-    i i'm i've i'd i'll mr mrs ms dr sir madam miss ok okay the a an in on at of for to and or but
+    i i'm i've i'd i'll mr mrs ms dr sir madam miss ok o.k. okay the a an in on at of for to and or but
     el la le los las van von der den
     if as by with from this that these those it its he she we they you his her our their my your
     there here when while after before since although though however yet so not no
@@ -248,5 +249,6 @@ ENGLISH_NOT_NAMES = frozenset(
     first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth
     fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth
     twenties thirties forties fifties sixties seventies eighties nineties
+    bst gmt utc cet cest edt est cdt cst mdt mst pdt pst
     """.split()
 )

@@ -24,7 +24,7 @@ _ENGLISH_NUMBER_WORDS = {
     "fourteenth": "14", "fifteenth": "15", "sixteenth": "16", "seventeenth": "17", "eighteenth": "18",
     "nineteenth": "19", "twentieth": "20", "twenties": "20", "thirties": "30", "forties": "40", "fifties": "50",
     "sixties": "60", "seventies": "70", "eighties": "80", "nineties": "90", "half": "0.5",
-    "dozen": "12", "decade": "10", "both": "2", "twice": "2", "once": "1", "single": "1", "double": "2", "pair": "2",
+    "dozen": "12", "decade": "10", "both": "2", "twice": "2", "once": "1", "single": "1", "double": "2", "pair": "2", "couple": "2",
 }
 _FRENCH_NUMBER_WORDS = {
     "deux": "2", "trois": "3", "quatre": "4", "cinq": "5", "six": "6", "sept": "7", "huit": "8",
@@ -268,22 +268,33 @@ _FRENCH_SCALE_RE = re.compile(r"(?:\s*(mille|millions?|milliards?)\s+(?:de\s+|d[
 _METRIC_RES = {unit: re.compile(rf"\s*(?:{metric})(?!\w)", re.IGNORECASE) for unit, (metric, _, _) in _METRIC_UNITS.items()}
 _IMPERIAL_RES = {
     unit: re.compile(
-        rf"\b{_QUANTITY_NUMBER}(?:[\s-]+(thousand|million|billion|trillion))?(?:[\s-]+|(?<=\d))(?:{imperial})(?!\w)",
+        rf"\b{_QUANTITY_NUMBER}(?:[\s-]+(thousand|million|billion|trillion))?(?:(?<=half)\s+an?)?(?:[\s-]+|(?<=\d))(?:{imperial})(?!\w)",
         re.IGNORECASE,
     )
     for unit, (_, imperial, _) in _METRIC_UNITS.items()
 }
 
 
+# The first number of a range carries the unit of the second: "1 to 4 inches", "entre 2,5 et 10 cm".
+_ENGLISH_RANGE_START_RE = re.compile(rf"\b{_QUANTITY_NUMBER}\s*(?:to|-|–|and|or)\s*$", re.IGNORECASE)
+_FRENCH_RANGE_END_RE = re.compile(r"\s*(?:à|et|-|–|ou)\s*\d+(?:[.,]\d+)?", re.IGNORECASE)
+
+
+def _english_quantity(word: str) -> float:
+    word = word.lower()
+    return 1.0 if word in ("a", "an", "the") else float(_ENGLISH_NUMBER_WORDS.get(word, word.replace(",", "")))
+
+
 def _imperial_in_metric(target: str) -> list[tuple[str, float]]:
     """English imperial quantities (and weeks) as (unit of _METRIC_UNITS, value in its French
-    unit): "20 feet" is ("m", 6.1), "a fortnight" ("days/fortnight", 14)."""
+    unit): "20 feet" is ("m", 6.1), "a fortnight" ("days/fortnight", 14); both ends of a range."""
     found = []
     for unit, (_, _, factor) in _METRIC_UNITS.items():
         for m in _IMPERIAL_RES[unit].finditer(target):
-            word = m.group(1).lower()
-            value = 1.0 if word in ("a", "an", "the") else float(_ENGLISH_NUMBER_WORDS.get(word, word.replace(",", "")))
-            found.append((unit, value * factor * _scale(m.group(2))))
+            values = [_english_quantity(m.group(1))]
+            if start := _ENGLISH_RANGE_START_RE.search(target, max(m.start() - 24, 0), m.start()):
+                values.append(_english_quantity(start.group(1)))
+            found += [(unit, value * factor * _scale(m.group(2))) for value in values]
     found += [("°C", (float(m.group(1).replace(",", ".")) - 32) * 5 / 9) for m in _FAHRENHEIT_RE.finditer(target)]
     return found
 
@@ -294,15 +305,23 @@ def _scale(word: str | None) -> float:
 
 def _converted(source: str, number: re.Match[str], converted: list[tuple[str, float]]) -> bool:
     """The French quantity at ``number`` is one of the target's ``converted`` imperial ones."""
-    scale = _FRENCH_SCALE_RE.match(source, number.end())
-    units = [unit for unit, metric in _METRIC_RES.items() if metric.match(source, scale.end())]
-    units += ["°C"] if _CELSIUS_RE.match(source, scale.end()) else []
+    unit_at = number.end()
+    if (range_end := _FRENCH_RANGE_END_RE.match(source, unit_at)) and not _unit_after(source, unit_at):
+        unit_at = range_end.end()
+    scale = _FRENCH_SCALE_RE.match(source, unit_at)
+    units = _unit_after(source, scale.end())
     values = [float(v) * _scale(scale.group(1)) for v in number_readings(number.group(0))]
     return any(
         unit in units
         and abs(value - metric) <= _CONVERSION_TOLERANCE * max(abs(value), abs(metric), _TOLERANCE_FLOOR.get(unit, 0))
         for unit, metric in converted for value in values
     )
+
+
+def _unit_after(source: str, position: int) -> list[str]:
+    """The units of _METRIC_UNITS (or °C) that the French text names at ``position``."""
+    units = [unit for unit, metric in _METRIC_RES.items() if metric.match(source, position)]
+    return units + (["°C"] if _CELSIUS_RE.match(source, position) else [])
 
 
 # Roman numerals up to 39 and the French ordinal ending after them ("XIXe" siècle), also

@@ -222,6 +222,44 @@ def test_articles_lower_case_parts_and_abbreviated_months(source, target, added)
     assert added_entities(source, target) == added
 
 
+@pytest.mark.parametrize(
+    ("source", "target", "added"),
+    [
+        # the day of a report, which a French translation of news often drops
+        ("Le bilan s'élève à 832 morts, selon l'agence.", "The toll rose to 832 on Friday, the agency said.", []),
+        ("Jones était furieux lors de la réunion.", "Jones was furious at Tuesday's meeting.", []),
+        # …but a day the French names otherwise is changed
+        ("Le bilan s'élève à 832 morts mardi.", "The toll rose to 832 on Friday.", ["Friday"]),
+        # …and so is a weekday that dates nothing
+        ("Le bilan s'élève à 832 morts, selon l'agence.", "The toll rose to 832, according to Friday.", ["Friday"]),
+        # a time zone English adds to a local time
+        ("L'accident s'est produit vers 10h15 heure locale.", "The crash happened at about 10:15 BST.", []),
+        ("L'émeute a commencé à 9 h 30.", "The riot began at 09:30 GMT.", []),
+        # an interjection, however spelt
+        ("Il a dit : « D'accord, c'est un désastre. »", "He said: \"O.K., this is a disaster.\"", []),
+    ],
+)
+def test_a_weekday_time_zone_or_interjection_the_french_does_not_name_is_no_added_name(source, target, added):
+    assert added_entities(source, target) == added
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "missing"),
+    [
+        # a region rendered by its people's adjective, an abbreviated title, an acronym written out
+        ("Les membres de l'Assemblée du pays de Galles sont inquiets.", "Welsh AMs are worried.", []),
+        ("Il en a parlé au Sénateur démocrate Chris Coons.", "He spoke to Democratic Sen. Chris Coons.", []),
+        ("L'aide des ONG étrangères n'était pas nécessaire.", "Foreign nongovernmental organizations were not needed.", []),
+        # …but not another region, title or body
+        ("Les membres de l'Assemblée du pays de Galles sont inquiets.", "Scottish AMs are worried.", ["Galles"]),
+        ("Il en a parlé au Sénateur démocrate Chris Coons.", "He spoke to Democratic Gov. Chris Coons.", ["Sénateur"]),
+        ("L'aide des ONG étrangères n'était pas nécessaire.", "Foreign governments' help was not needed.", ["ONG"]),
+    ],
+)
+def test_a_name_rendered_by_an_adjective_an_abbreviated_title_or_written_out(source, target, missing):
+    assert missing_entities(source, target) == missing
+
+
 
 
 FASHION_WEEK = "Elle a défilé pendant la semaine de la mode de Paris."

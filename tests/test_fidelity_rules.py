@@ -370,10 +370,19 @@ def test_english_negations_that_render_another_french_word(source, faithful, unf
         ("Un mur de 6 mètres.", "A 20-foot wall.", []),
         ("À 10 km de la ville.", "Six miles from the city.", []),
         ("Il fait 35 °C.", "It is 95 °F.", []),
+        # a range: its first number takes the unit of its second; "half an inch"
+        ("Il tombera entre 2,5 et 10 cm de pluie.", "1 to 4 inches of rain will fall.", []),
+        ("Il tombera 5 à 7,5 cm de pluie.", "Between 2 and 3 inches of rain will fall.", []),
+        ("Il peut tomber plus de 1,3 cm de pluie.", "Over half an inch of rain may fall.", []),
         # …but another quantity is still a changed number
         ("Une pièce de 2,5 cm.", "A 2 inch coin.", ["2,5"]),
         ("Il pesait 295 kg.", "He weighed 450 pounds.", ["295"]),
         ("Il fait 35 °C.", "It is 75 °F.", ["35"]),
+        ("Il tombera entre 2,5 et 10 cm de pluie.", "3 to 4 inches of rain will fall.", ["2,5"]),
+        ("Il tombera entre 2,5 et 10 cm de pluie.", "1 to 9 inches of rain will fall.", ["10"]),
+        # "a couple of" is two
+        ("Pendant les 2 prochaines décennies.", "Over the next couple of decades.", []),
+        ("Pendant les 3 prochaines décennies.", "Over the next couple of decades.", ["3"]),
         # a number word inside a hyphenated word
         ("Un plan sur 10 ans.", "The ten-year plan.", []),
         ("Un plan sur 10 ans.", "The eleven-year plan.", ["10"]),
