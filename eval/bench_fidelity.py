@@ -16,8 +16,9 @@ after one perturbation of its English at a time, each meant to trip one flag:
 Only flags the perturbation adds are scored (a flag the original already has was counted once,
 as a false flag on the original): the expected flag is a true positive; flags the cut or added
 text may rightly cause (a number dropped with its clause) are left out; any other is a false
-positive. Tune on newstest2013, report on newstest2014 and NTREX; UD PUD (`--set pud`) is a
-Wikipedia domain besides the news, lines 501+ to tune, 1–500 to report.
+positive. Tune on newstest2013 and the sets' lines 1001+, report on newstest2014 lines 1–1000 and
+NTREX lines 501–1000 (NTREX 1–500 were read by hand in round nine: `--start 500 --limit 500`);
+UD PUD (`--set pud`) is a Wikipedia domain besides the news, lines 501+ to tune, 1–500 to report.
 
     .venv/bin/python eval/bench_fidelity.py --set newstest2013 --limit 1000 [--embedder use] [--likelihood embedded]
 
