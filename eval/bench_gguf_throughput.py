@@ -7,11 +7,14 @@ whatever the draft model or lookup used (eval/results/translate.md, run 12).
 
     .venv/bin/python eval/bench_gguf_throughput.py [--model fast|best|qwen-0.5b] [--decode 64]
     .venv/bin/python eval/bench_gguf_throughput.py --sentences 12 [--model best]
-    .venv/bin/python eval/bench_gguf_throughput.py --steps [--model best]
+    .venv/bin/python eval/bench_gguf_throughput.py --steps [--model best] [--requantize q8_0 --requantize q4_0]
 
 ``--steps`` times a step of 1, 2, 4 … 64 tokens (milliseconds per token): one token is
 memory-bound, a full batch compute-bound, which is what a build's instruction set and the batch
-size change (eval/results/translate.md, run 17).
+size change (eval/results/translate.md, run 17); then a step of 32 tokens that asks for the
+scores of every token, as batched decoding does (a prompt asks only for its last token's).
+``--requantize`` times copies of the model in other llama.cpp formats as well, made from its
+Q4_K_M weights by llama.cpp's own quantiser (run 18).
 
 ``--sentences N`` checks the bound on real drafts: the first N newstest2014 sentences in
 ``CHAT_PROMPT``, greedy, through the batched engine ``--quality best`` uses (batches of 32
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -62,19 +66,43 @@ def measure(path: Path, decode: int) -> tuple[int, float, float]:
 
 
 def time_steps(path: Path, total: int = 128) -> None:
-    """Milliseconds per token when ``total`` tokens are evaluated in steps of 1, 2, 4 … 64."""
+    """Milliseconds per token when ``total`` tokens are evaluated in steps of 1, 2, 4 … 64, and
+    in steps of 32 that score every token."""
     from llama_cpp import Llama
 
-    llm = Llama(str(path), n_ctx=2048, n_threads=cpu_threads(), n_batch=512, verbose=False)
-    tokens = llm.tokenize((PROMPT * 8).encode(), special=True)
-    for size in (1, 2, 4, 8, 16, 32, 64):
-        llm.reset()
-        llm.eval(tokens[:64])
-        start = time.perf_counter()
-        for position in range(64, 64 + total, size):
-            llm.eval(tokens[position : position + size])
-        elapsed = time.perf_counter() - start
-        print(f"{size:3d} tokens a step: {elapsed / total * 1000:5.1f} ms/token", flush=True)
+    for sizes, logits_all in (((1, 2, 4, 8, 16, 32, 64), False), ((32,), True)):
+        llm = Llama(str(path), n_ctx=2048, n_threads=cpu_threads(), n_batch=512, logits_all=logits_all, verbose=False)
+        tokens = llm.tokenize((PROMPT * 8).encode(), special=True)
+        for size in sizes:
+            llm.reset()
+            llm.eval(tokens[:64])
+            start = time.perf_counter()
+            for position in range(64, 64 + total, size):
+                llm.eval(tokens[position : position + size])
+            elapsed = time.perf_counter() - start
+            scored = ", each token scored" if logits_all else ""
+            print(f"{size:3d} tokens a step{scored}: {elapsed / total * 1000:5.1f} ms/token", flush=True)
+
+
+# llama.cpp formats a model can be requantised to for --requantize.
+REQUANTIZED = {"q8_0": "LLAMA_FTYPE_MOSTLY_Q8_0", "q4_0": "LLAMA_FTYPE_MOSTLY_Q4_0"}
+
+
+def requantized(path: Path, kind: str, folder: Path) -> Path:
+    """A copy of ``path`` in llama.cpp format ``kind``, made from its own (Q4_K_M) weights: the
+    values stay the 4-bit model's, only their layout and the arithmetic on them change."""
+    import ctypes
+
+    import llama_cpp
+
+    target = folder / f"{path.stem}.{kind}.gguf"
+    params = llama_cpp.llama_model_quantize_default_params()
+    params.ftype = getattr(llama_cpp, REQUANTIZED[kind])
+    params.allow_requantize = True
+    params.nthread = cpu_threads()
+    if llama_cpp.llama_model_quantize(str(path).encode(), str(target).encode(), ctypes.byref(params)) != 0:
+        raise SystemExit(f"requantizing {path.name} to {kind} failed")
+    return target
 
 
 def compare_decoding(path: Path, count: int) -> None:
@@ -118,11 +146,17 @@ def main() -> None:
     parser.add_argument("--decode", type=int, default=64, help="tokens to decode")
     parser.add_argument("--sentences", type=int, help="compare decoding schemes on this many real sentences")
     parser.add_argument("--steps", action="store_true", help="time steps of 1 to 64 tokens")
+    parser.add_argument("--requantize", action="append", choices=sorted(REQUANTIZED),
+                        help="with --steps, also time a copy of the model in this format")
     args = parser.parse_args()
     if args.steps:
         for name in args.model or ["best"]:
             print(name, f"({cpu_threads()} threads)")
             time_steps(model_path(name))
+            for kind in args.requantize or []:
+                with tempfile.TemporaryDirectory() as folder:
+                    print(f"{name} requantized to {kind}")
+                    time_steps(requantized(model_path(name), kind, Path(folder)))
         return
     if args.sentences:
         for name in args.model or ["best"]:
