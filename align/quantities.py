@@ -281,6 +281,7 @@ _FRENCH_RANGE_END_RE = re.compile(r"\s*(?:à|et|-|–|ou)\s*\d+(?:[.,]\d+)?", re
 
 
 def _english_quantity(word: str) -> float:
+    """The value of an English number in digits or a word ("an" inch is one)."""
     word = word.lower()
     return 1.0 if word in ("a", "an", "the") else float(_ENGLISH_NUMBER_WORDS.get(word, word.replace(",", "")))
 
