@@ -161,19 +161,22 @@ def added_entities(source: str, target: str) -> list[str]:
 # English weekday is no added name where the French names no day; one that names another day
 # (mardi / Friday) is still flagged.
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
-_FRENCH_WEEKDAY_RE = re.compile(r"\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)s?\b", re.IGNORECASE)
+_FRENCH_WEEKDAY_RE = re.compile(rf"\b(?:{'|'.join(RENDERINGS[day][0] for day in sorted(_WEEKDAYS))})s?\b", re.IGNORECASE)
 # …as English dates with it: "on Friday", "last Tuesday", "Friday morning", "Tuesday's meeting"
 # (not "according to Friday").
 _DAY_BEFORE_RE = re.compile(r"\b(?:on|last|next|this|early|late|since|until|by|from|and|or)\s+$", re.IGNORECASE)
-_DAY_AFTER_RE = re.compile(r"(?:['’]s\b|\s+(?:morning|afternoon|evening|night|and|or|through|to)\b)", re.IGNORECASE)
+_DAY_AFTER_RE = re.compile(r"\s+(?:morning|afternoon|evening|night|and|or|through|to)\b", re.IGNORECASE)
 
 
 def _dates_a_report(mention: Mention, target: str) -> bool:
     """``mention`` is one weekday that ``target`` uses as a date."""
-    if len(mention.words) != 1 or fold(mention.words[0]).removesuffix("'s").removesuffix("’s") not in _WEEKDAYS:
+    if len(mention.words) != 1 or word_key(mention.text) not in _WEEKDAYS:  # the key drops a possessive
         return False
-    end = mention.start + len(mention.words[0].removesuffix("'s").removesuffix("’s"))
-    return bool(_DAY_BEFORE_RE.search(target, max(mention.start - 8, 0), mention.start) or _DAY_AFTER_RE.match(target, end))
+    return (
+        mention.text.endswith(("'s", "’s"))
+        or _DAY_BEFORE_RE.search(target, max(mention.start - 8, 0), mention.start) is not None
+        or _DAY_AFTER_RE.match(target, mention.start + len(mention.text)) is not None
+    )
 
 
 # ISO codes English writes before an amount whose currency the French leaves to the context

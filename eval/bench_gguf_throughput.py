@@ -152,11 +152,12 @@ def main() -> None:
     if args.steps:
         for name in args.model or ["best"]:
             print(name, f"({cpu_threads()} threads)")
-            time_steps(model_path(name))
+            path = model_path(name)
+            time_steps(path)
             for kind in args.requantize or []:
                 with tempfile.TemporaryDirectory() as folder:
                     print(f"{name} requantized to {kind}")
-                    time_steps(requantized(model_path(name), kind, Path(folder)))
+                    time_steps(requantized(path, kind, Path(folder)))
         return
     if args.sentences:
         for name in args.model or ["best"]:
