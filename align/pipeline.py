@@ -92,7 +92,8 @@ def draft_sentences(lines: Sequence[str], options: RunOptions) -> list[Draft]:
     glossary = read_glossary(options.glossary) if options.glossary else None
     memory = load_tm(options.tm, options.tm_threshold) if options.tm else None
     with progress_bar("translating", options.show_progress) as tick:
-        return translate_sentences(lines, translator, options.cache, tick, glossary=glossary, memory=memory)
+        return translate_sentences(lines, translator, options.cache, tick, glossary=glossary, memory=memory,
+                                   embedder=get_embedder(FIDELITY_EMBEDDER, options.cache))
 
 
 def align_lines(

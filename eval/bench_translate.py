@@ -79,7 +79,10 @@ class NaiveFewShot:
         ]
 
 
-def run_worker(system: str, test_set: str, limit: int, adapter: str | None = None, model: str | None = None) -> dict:
+def run_worker(system: str, test_set: str, limit: int, adapter: str | None = None, model: str | None = None,
+               best_adapter: str | None = None) -> dict:
+    from align.embed import get_embedder
+    from align.fidelity import FIDELITY_EMBEDDER
     from align.quality import check_draft
     from align.translate.memory import load_memory
     from align.translate import get_translator, load_gguf_translator, translate_sentences
@@ -95,8 +98,12 @@ def run_worker(system: str, test_set: str, limit: int, adapter: str | None = Non
         from align.translate.presets import quality_backend
 
         backend, best_model = quality_backend("best", "gguf", None, len(sources))
-        translator = (load_gguf_translator(best_model, memory=load_memory()) if system == "best-memory"
-                      else get_translator(backend, best_model))
+        if system == "best-memory":
+            translator = load_gguf_translator(best_model, memory=load_memory())
+        elif best_adapter:
+            translator = load_gguf_translator(best_model, adapter=Path(best_adapter))
+        else:
+            translator = get_translator(backend, best_model)
     elif system in SEQ2SEQ_SYSTEMS:
         translator = get_translator(system, model)
     elif system == "wide":
@@ -109,7 +116,8 @@ def run_worker(system: str, test_set: str, limit: int, adapter: str | None = Non
     if system == "naive":
         hypotheses = translator.translate(sources)
     else:
-        hypotheses = [d.text for d in translate_sentences(sources, translator)]
+        # as `align translate` and `align run` draft: a sentence of the draft's own is repaired
+        hypotheses = [d.text for d in translate_sentences(sources, translator, embedder=get_embedder(FIDELITY_EMBEDDER))]
     wall = time.perf_counter() - start
     after = os.times()
     cpu = (after.user + after.system) - (before.user + before.system)
@@ -184,10 +192,11 @@ def main() -> None:
     parser.add_argument("--write", type=Path, help="also write the Markdown table here")
     parser.add_argument("--save-hypotheses", type=Path, help="directory for system outputs")
     parser.add_argument("--adapter", help="LoRA GGUF for the default system instead of the embedded one")
+    parser.add_argument("--best-adapter", help="LoRA GGUF for best's model (scripts/train_adapter.py --model qwen-1.5b)")
     parser.add_argument("--worker", nargs=2, metavar=("SYSTEM", "SET"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(run_worker(args.worker[0], args.worker[1], args.limit, args.adapter, args.model)))
+        print(json.dumps(run_worker(args.worker[0], args.worker[1], args.limit, args.adapter, args.model, args.best_adapter)))
         return
 
     rows = []
@@ -197,7 +206,8 @@ def main() -> None:
         for system in args.systems or list(SYSTEMS):
             child = subprocess.run(
                 [sys.executable, __file__, "--limit", str(args.limit), "--model", args.model, "--worker", system, test_set]
-                + (["--adapter", args.adapter] if args.adapter else []),
+                + (["--adapter", args.adapter] if args.adapter else [])
+                + (["--best-adapter", args.best_adapter] if args.best_adapter else []),
                 check=True, capture_output=True, text=True,
             )
             result = json.loads(child.stdout.strip().splitlines()[-1])

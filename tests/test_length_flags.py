@@ -174,3 +174,29 @@ def test_a_headline_may_be_shorter_in_english_but_not_cut():
     # a headline longer in English is weighed as a sentence is
     assert LENGTH_MODEL.zscore("Agir coûte cher", "To remedy this is very expensive") == LengthModel(
         headline_shift=0.0).zscore("Agir coûte cher", "To remedy this is very expensive")
+
+
+LRU = ("Depuis la loi d’autonomie des universités (LRU) de 2007, la hiérarchie administrative universitaire, qui reste "
+       "issue en grande majorité des rangs des chercheur·euse·s s’est professionnalisée au risque de se couper des "
+       "préoccupations des salarié·e·s de la recherche qui travaillent dans les labos.")
+# Qwen's draft (--quality best): a clause dropped and a sentence of its own appended, so that
+# its length ratio looks like any translation's.
+LRU_DRAFT = ("Since the 2007 autonomy law (LRU), the administrative hierarchy of universities has become more "
+             "professionalized at the risk of cutting off the concerns of researchers working in labs. This has led "
+             "to a decline in the quality of research and a reduction in the number of researchers.")
+SVARC = ("Récemment, le premier ministre a déclaré que l'ODS n'allait pas importuner les entrepreneurs avec des "
+         "contrôles du soi-disant système Švarc - qu'est-ce que cela signifie ?")
+SVARC_SPLIT = ("Recently, the Prime Minister declared that the ODS would not impede entrepreneurs with so-called "
+               "system Švarc controls. What does this mean?")
+
+
+def test_with_use_a_sentence_of_its_own_is_an_addition_and_a_sentence_split_in_two_is_not():
+    from align.embed import get_embedder
+    from align.fidelity import added_sentences
+
+    assert abs(LENGTH_MODEL.zscore(LRU, LRU_DRAFT)) < LENGTH_MODEL.clause_gate  # no length check looks at it
+    embedder = get_embedder("use")
+    assert added_sentences([LRU, SVARC, LRU], [LRU_DRAFT, SVARC_SPLIT, LRU_DRAFT.split(" This")[0]], embedder) == [
+        "This has led to a decline", None, None]
+    flags = check_pairs([LRU, SVARC], [LRU_DRAFT, SVARC_SPLIT], embedder)
+    assert flags == [("addition:This has led to a decline",), ()]

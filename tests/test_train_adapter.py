@@ -41,3 +41,19 @@ def test_sequences_pack_pairs_in_prompt_format_with_english_targets():
     predicted = "".join(chr(i) for i, target in zip(ids, targets) if target)
     assert predicted == " It rains, 1,000 times.\n\n Hello.\n\n"
     assert all(len(ids) <= header + 100 for ids, _ in sequences)
+
+
+def test_chat_sequences_lay_pairs_out_as_the_chat_prompt_does():
+    from align.translate.prompts import CHAT_PROMPT
+
+    pairs = [("Il pleut, 1 000 fois.", "It rains, 1,000 times."), ("Bonjour.", "Hello.")]
+    sequences = _script().packed_sequences(pairs, CharTokenizer(), max_tokens=1000, chat=True)
+    assert len(sequences) == 1
+    ids, targets = sequences[0]
+    text = "".join(chr(i) for i in ids)
+    # what the translator sends for each sentence, then the reply it should get, turn end included
+    assert text == (CHAT_PROMPT.prefix + CHAT_PROMPT.query(pairs[0][0]) + "It rains, 1,000 times.<|im_end|>\n"
+                    + CHAT_PROMPT.query(pairs[1][0]) + "Hello.<|im_end|>\n")
+    assert "1,000" in CHAT_PROMPT.query(pairs[0][0])  # the source is rewritten as at translation time
+    predicted = "".join(chr(i) for i, target in zip(ids, targets) if target)
+    assert predicted == "It rains, 1,000 times.<|im_end|>\nHello.<|im_end|>\n"

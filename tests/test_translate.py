@@ -452,6 +452,15 @@ def test_lora_adapter_round_trip_gives_the_scaled_update(tmp_path):
     np.testing.assert_allclose(deltas["up1"], expected, rtol=1e-5, atol=1e-5)
 
 
+def test_lora_adapter_names_the_architecture_it_fits(tmp_path):
+    from gguf import GGUFReader
+
+    path = tmp_path / "qwen.gguf"
+    translate.write_lora_adapter(path, {"blk.0.attn_v.weight": (np.ones((2, 3)), np.ones((4, 2)))}, alpha=4.0, arch="qwen2")
+    field = GGUFReader(str(path)).fields["general.architecture"]
+    assert bytes(field.parts[-1]).decode() == "qwen2"  # llama.cpp refuses an adapter of another architecture
+
+
 @pytest.mark.slow
 def test_lora_adapter_is_applied_by_llama_cpp_and_named_in_the_cache_key(tmp_path, embedded_gguf):
     from align.translate import LORA_TARGETS, load_gguf_translator
@@ -683,3 +692,29 @@ def test_speaks_chatml_without_a_usable_cache_folder_still_answers(tmp_path, mon
     model = tmp_path / "instruct.gguf"
     model.write_bytes(b"GGUF" + bytes(64))
     assert llama.speaks_chatml(model) and llama.speaks_chatml(model) and len(reads) == 2
+
+
+class AppendingTranslator:
+    """Fake instruct model: renders the sentence, then goes on with a sentence of ``its_own``."""
+
+    name = "appending-v1"
+
+    def __init__(self, its_own: str):
+        self.its_own = its_own
+
+    def translate(self, sentences):
+        return [f"The concert starts at eight in the main hall. {self.its_own}" for _ in sentences]
+
+
+def test_with_an_embedder_a_draft_with_a_sentence_of_its_own_is_flagged():
+    from align.embed import get_embedder
+
+    source = "Le concert de l'orchestre municipal, annoncé depuis des mois, commence à huit heures dans la grande salle."
+    invented = AppendingTranslator("The mayor thanked the police for their work.")
+    assert translate_sentences([source], invented)[0].flags == ()  # the length looks right
+    embedder = get_embedder("use")
+    drafts = translate_sentences([source], invented, embedder=embedder)
+    assert drafts[0].flags == ("addition:The mayor thanked the police for",)
+    # a second sentence that renders the rest of the source is no addition
+    split = AppendingTranslator("The city orchestra has been announcing it for months.")
+    assert translate_sentences([source], split, embedder=embedder)[0].flags == ()

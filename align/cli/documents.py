@@ -109,6 +109,8 @@ def translate(
     from align.documents import detect_format
     from align.progress import interactive, progress_bar
     from align.translate import get_translator, load_tm, read_glossary, translate_sentences
+    from align.embed import get_embedder
+    from align.fidelity import FIDELITY_EMBEDDER
     from align.translate.presets import quality_backend
 
     terms = read_glossary(glossary) if glossary else None
@@ -125,9 +127,10 @@ def translate(
     else:
         sentences = read_sentences(file)
     translator = get_translator(*quality_backend(quality, backend, model, len(sentences)))
+    cache = Cache(None) if no_cache else Cache.default()
     with progress_bar("translating", interactive(quiet)) as tick:
-        drafts = translate_sentences(sentences, translator, Cache(None) if no_cache else Cache.default(), tick,
-                                     glossary=terms, memory=memory)
+        drafts = translate_sentences(sentences, translator, cache, tick, glossary=terms, memory=memory,
+                                     embedder=get_embedder(FIDELITY_EMBEDDER, cache))
     if out is not None:
         from align.blocks import write_translation
 

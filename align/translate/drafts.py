@@ -7,7 +7,9 @@ from typing import Callable, Sequence
 
 from align.cache import Cache, content_key
 from align.entities import english_support
+from align.embed import Embedder
 from align.errors import DataError
+from align.fidelity import added_sentences
 from align.quality import check_draft
 from align.records import MAX_SENTENCE_CHARS, Draft
 from align.translate.base import ExampleSource, ExampleTaker, Translator
@@ -125,10 +127,22 @@ def _with_aids(translator: Translator, glossary: Glossary | None, memory: TMInde
     return translator
 
 
-def _check_with(glossary: Glossary | None) -> Check:
-    if glossary is None:
+def _check_with(glossary: Glossary | None, embedder: Embedder | None) -> Check:
+    """:func:`check_draft`, with the ``glossary``'s missing terms and, with an ``embedder``, a
+    sentence the draft adds of its own (:func:`align.fidelity.added_sentences`)."""
+    if glossary is None and embedder is None:
         return check_draft
-    return lambda source, draft: check_draft(source, draft) + glossary.missing(source, draft)
+
+    def check(source: str, draft: str) -> tuple[str, ...]:
+        flags = check_draft(source, draft)
+        if glossary is not None:
+            flags += glossary.missing(source, draft)
+        if embedder is not None and not any(f.startswith("addition:") for f in flags):
+            added = added_sentences([source], [draft], embedder)[0]
+            flags += (f"addition:{added}",) if added else ()
+        return flags
+
+    return check
 
 
 def translate_sentences(
@@ -139,6 +153,7 @@ def translate_sentences(
     glossary: Glossary | None = None,
     memory: TMIndex | None = None,
     glossary_mode: str = DEFAULT_GLOSSARY_MODE,
+    embedder: Embedder | None = None,
 ) -> list[Draft]:
     """Drafts for ``sentences``: cached ones reused, the rest translated, checked and cached.
 
@@ -146,7 +161,9 @@ def translate_sentences(
     :data:`CACHE_BATCH` pieces, so a rerun after an interruption translates only the rest.
     A sentence the ``memory`` holds is its stored translation (``tm:100``); one with fuzzy
     matches is flagged with the best one's percentage. Drafts of sources with ``glossary``
-    terms are checked for their English (``term-missing:…``). A sentence over
+    terms are checked for their English (``term-missing:…``). With an ``embedder``, a draft with
+    a sentence of its own is flagged ``addition:<its first words>`` and repaired like any other
+    flagged draft (eval/results/fidelity.md, tenth round). A sentence over
     :data:`MAX_SENTENCE_CHARS` is refused before any work.
     """
     for number, sentence in enumerate(sentences, 1):
@@ -154,14 +171,15 @@ def translate_sentences(
             raise DataError(f"sentence {number} has {len(sentence):,} characters, over the limit of "
                             f"{MAX_SENTENCE_CHARS:,}; give one sentence per line")
     cache = cache if cache is not None else Cache(None)
-    check = _check_with(glossary)
+    check = _check_with(glossary, embedder)
     matches = {s: memory.lookup(s) for s in dict.fromkeys(sentences) if s.strip()} if memory is not None else {}
     reused = {s: found[0].target for s, found in matches.items() if found and found[0].score == 100}
     aided = _with_aids(translator, glossary, memory, glossary_mode)
     gloss = gloss_names if glossary is None else (lambda text: gloss_names(glossary.gloss(text)))
     pieces_of = [[] if s in reused else split_long(s) for s in sentences]
     unique_pieces = list(dict.fromkeys(p for pieces in pieces_of for p in pieces if p.strip()))
-    key_of = {p: content_key(aided.name, REPAIR_VERSION, p) for p in unique_pieces}
+    repair = REPAIR_VERSION if embedder is None else f"{REPAIR_VERSION}:sentences-{embedder.name}"  # other choices
+    key_of = {p: content_key(aided.name, repair, p) for p in unique_pieces}
     cached = cache.get_many(CACHE_NAMESPACE, key_of.values())
     done_text = {p: cached[key_of[p]].decode("utf-8") for p in unique_pieces if key_of[p] in cached}
     todo = [p for p in unique_pieces if p not in done_text]

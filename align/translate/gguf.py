@@ -184,12 +184,14 @@ def lora_deltas(adapter: Path, layers: Sequence[Any]) -> dict[Any, np.ndarray]:
     return deltas
 
 
-def write_lora_adapter(path: Path, pairs: dict[str, tuple[np.ndarray, np.ndarray]], alpha: float) -> None:
-    """Write a llama.cpp LoRA GGUF: for each model tensor name, A (rank × n_in) as
-    ``<name>.lora_a`` and B (n_out × rank) as ``<name>.lora_b``, in float16."""
+def write_lora_adapter(path: Path, pairs: dict[str, tuple[np.ndarray, np.ndarray]], alpha: float,
+                       arch: str = "gemma3") -> None:
+    """Write a llama.cpp LoRA GGUF for a model of architecture ``arch`` (llama.cpp refuses an
+    adapter of another): for each model tensor name, A (rank × n_in) as ``<name>.lora_a`` and
+    B (n_out × rank) as ``<name>.lora_b``, in float16."""
     import gguf
 
-    writer = gguf.GGUFWriter(str(path), arch="gemma3")
+    writer = gguf.GGUFWriter(str(path), arch=arch)
     writer.add_string("general.type", "adapter")
     writer.add_string("adapter.type", "lora")
     writer.add_float32("adapter.lora.alpha", alpha)
