@@ -17,10 +17,11 @@ from align.translate.glossary import GLOSSARY_MODES, Glossary, GlossedTranslator
 from align.translate.prompts import gloss_names
 from align.translate.rerank import Check, translate_and_repair
 from align.translate.tm import EXACT_FLAG, TMIndex
+from align.translate.verbatim import restore_verbatim
 
 CACHE_NAMESPACE = "draft"
 # Part of every draft's cache key: a change to decoding, checking or repair makes cached drafts stale.
-REPAIR_VERSION = "repair-v5"
+REPAIR_VERSION = "repair-v6"
 # Sentences longer than this are translated in pieces cut at ; : , boundaries, else between words.
 MAX_PIECE_CHARS = 320
 SPLIT_FLAG = "split-long"  # a sentence with no clause mark to cut at was cut between words
@@ -161,9 +162,10 @@ def translate_sentences(
     :data:`CACHE_BATCH` pieces, so a rerun after an interruption translates only the rest.
     A sentence the ``memory`` holds is its stored translation (``tm:100``); one with fuzzy
     matches is flagged with the best one's percentage. Drafts of sources with ``glossary``
-    terms are checked for their English (``term-missing:…``). With an ``embedder``, a draft with
-    a sentence of its own is flagged ``addition:<its first words>`` and repaired like any other
-    flagged draft (eval/results/fidelity.md, tenth round). A sentence over
+    terms are checked for their English (``term-missing:…``). Web and e-mail addresses, hashtags
+    and handles are the source's own (:func:`.verbatim.restore_verbatim`). With an
+    ``embedder``, a draft with a sentence of its own is flagged ``addition:<its first words>``
+    and repaired like any other flagged draft (eval/results/fidelity.md, tenth round). A sentence over
     :data:`MAX_SENTENCE_CHARS` is refused before any work.
     """
     for number, sentence in enumerate(sentences, 1):
@@ -192,7 +194,7 @@ def translate_sentences(
     report()
     for start in range(0, len(todo), CACHE_BATCH):
         batch = todo[start : start + CACHE_BATCH]
-        drafts = translate_and_repair(batch, aided, check, gloss)
+        drafts = [restore_verbatim(p, d) for p, d in zip(batch, translate_and_repair(batch, aided, check, gloss))]
         cache.put_many(CACHE_NAMESPACE, {key_of[p]: d.encode("utf-8") for p, d in zip(batch, drafts)})
         done_text.update(zip(batch, drafts))
         report()
