@@ -198,10 +198,32 @@ def _starts_sentence(text: str, start: int) -> bool:
 _FRENCH_CONNECTORS = frozenset("de du des la le les l d".split())
 
 
+# French words no name starts or ends with, capitalised where a title or a line starts after a
+# name or a figure ("Interview France Inter Quand des vidéastes se mobilisent", "219Cette caisse").
+_FRENCH_NOT_NAME_WORDS = frozenset("quand comment pourquoi lorsque puisque cette ces cet dont où mais donc car".split())
+
+
 def french_mentions(text: str) -> list[Mention]:
     """:func:`mentions` of a French text, elided articles split off ("l'Union" → "l' Union");
-    a sentence's first word is a name where it is no French word ("Pattloch nous explique")."""
-    return mentions(ELIDED_RE.sub(r"\1 ", text), _FRENCH_CONNECTORS, _french_name_at_start)
+    a sentence's first word is a name where it is no French word ("Pattloch nous explique"),
+    and a question word, conjunction or demonstrative at either end of a run is none."""
+    found = []
+    for mention in mentions(ELIDED_RE.sub(r"\1 ", text), _FRENCH_CONNECTORS, _french_name_at_start):
+        words = list(mention.words)
+        while words and words[-1].lower() in _FRENCH_NOT_NAME_WORDS:
+            words.pop()
+        lead = 0
+        while lead < len(words) and words[lead].lower() in _FRENCH_NOT_NAME_WORDS:
+            lead += 1
+        if not words[lead:]:
+            continue
+        if len(words) - lead == len(mention.words):
+            found.append(mention)
+            continue
+        begin = mention.text.find(words[lead]) if lead else 0
+        end = mention.text.rfind(words[-1]) + len(words[-1])
+        found.append(Mention(mention.text[begin:end], tuple(words[lead:]), mention.start + begin))
+    return found
 
 
 def _french_name_at_start(word: str) -> bool:

@@ -577,3 +577,14 @@ def test_speakers_of_a_language_refer_to_its_country():
     source = "Elle contient des références à l'histoire des hispanophones."
     assert check_translation(source, "It contains references to the history of Spanish speakers.") == ()
     assert check_translation(source, "It contains references to the history of German speakers.") != ()
+
+
+def test_a_question_word_or_demonstrative_after_a_name_or_figure_is_no_name():
+    # lines of a saved page's press list (infocomcgt.fr): a title starts right after the outlet's name
+    source = "6 décembre 2019 : Interview France Inter Quand des vidéastes se mobilisent pour la grève"
+    assert missing_entities(source, "December 6, 2019: France Inter interview: When videographers mobilise for the strike") == []
+    assert missing_entities("219Cette caisse de grève est un outil.", "219 This strike fund is a tool.") == []
+    # the name itself must still be rendered
+    mediapart = "6 décembre 2019 : Interview Mediapart Quand des vidéastes se mobilisent pour la grève"
+    assert missing_entities(mediapart, "December 6, 2019: Mediapart interview: When videographers mobilise") == []
+    assert missing_entities(mediapart, "December 6, 2019: interview: When videographers mobilise") == ["Mediapart"]
