@@ -169,12 +169,25 @@ _ENGLISH_CLAUSE_RE = re.compile(
 MAX_CLAUSES = 16  # a bead of many sentences is cut into at most this many parts, one embedding each
 
 
+def _split(text: str, boundary_re: re.Pattern[str]) -> list[str]:
+    return [c for c in boundary_re.split(text) if c and c.strip()]
+
+
+def _grouped(parts: list[str]) -> list[str]:
+    """``parts`` joined into at most :data:`MAX_CLAUSES` runs, so that a long text costs a
+    bounded number of embeddings."""
+    if len(parts) <= MAX_CLAUSES:
+        return parts
+    size = -(-len(parts) // MAX_CLAUSES)
+    return [" ".join(parts[i : i + size]) for i in range(0, len(parts), size)]
+
+
+def _without_each(parts: list[str]) -> list[str]:
+    return [" ".join(parts[:i] + parts[i + 1 :]) for i in range(len(parts))] if len(parts) > 1 else []
+
+
 def _without_each_clause(text: str, clause_re: re.Pattern[str]) -> list[str]:
-    clauses = [c for c in clause_re.split(text) if c and c.strip()]
-    if len(clauses) > MAX_CLAUSES:
-        size = -(-len(clauses) // MAX_CLAUSES)
-        clauses = [" ".join(clauses[i : i + size]) for i in range(0, len(clauses), size)]
-    return [" ".join(clauses[:i] + clauses[i + 1 :]) for i in range(len(clauses))] if len(clauses) > 1 else []
+    return _without_each(_grouped(_split(text, clause_re)))
 
 
 def clause_gains(sources: Sequence[str], targets: Sequence[str], source_vectors: np.ndarray, target_vectors: np.ndarray,
@@ -208,8 +221,9 @@ def clause_gains(sources: Sequence[str], targets: Sequence[str], source_vectors:
     return gains
 
 
-# A sentence break: an end mark (and a closing quote) before a capital or an opening quote.
-_SENTENCE_BREAK_RE = re.compile(r"(?<=[.!?…])[\"”»’)]?\s+(?=[A-ZÀ-Ý\"“«(])")
+# A sentence break: an end mark (and a closing quote, kept with its sentence) before a capital
+# or an opening quote.
+_SENTENCE_BREAK_RE = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"”»’)]))\s+(?=[A-ZÀ-Ý\"“«(])")
 # Similarity a target gains without one of its sentences, at which that sentence is an
 # addition: an invented sentence appended to a draft +0.07; a free rendering split into more
 # sentences than its source -0.01 to -0.79 (newstest2013 dev, eval/results/fidelity.md, tenth round).
@@ -221,26 +235,27 @@ def added_sentences(sources: Sequence[str], targets: Sequence[str], embedder) ->
     """For each pair whose target has more sentences than its source, the first words of a
     sentence without which the target comes closer to the source (by ``embedder``), if any: a
     sentence that renders nothing, such as one a model appends of its own ("This has led to a
-    decline in …"), which a length check misses when the rest of the target is short."""
-    candidates: dict[int, list[str]] = {}
+    decline in …"), which a length check misses when the rest of the target is short. A long
+    target is cut into at most :data:`MAX_CLAUSES` runs of sentences, as :func:`clause_gains` cuts clauses."""
+    candidates: dict[int, tuple[list[str], list[str]]] = {}  # pair → (its parts, the target without each)
     for k, (source, target) in enumerate(zip(sources, targets)):
-        sentences = [t for t in _SENTENCE_BREAK_RE.split(target.strip()) if t.strip()]
-        if len(sentences) > len([t for t in _SENTENCE_BREAK_RE.split(source.strip()) if t.strip()]):
-            candidates[k] = sentences
+        sentences = _split(target.strip(), _SENTENCE_BREAK_RE)
+        if len(sentences) > len(_split(source.strip(), _SENTENCE_BREAK_RE)):
+            parts = _grouped(sentences)
+            candidates[k] = (parts, _without_each(parts))
     found: list[str | None] = [None] * len(sources)
     if not candidates:
         return found
-    texts = sorted({t for k, sentences in candidates.items()
-                    for t in (sources[k], targets[k], *(" ".join(sentences[:i] + sentences[i + 1:]) for i in range(len(sentences))))})
+    texts = sorted({t for k, (_, shortened) in candidates.items() for t in (sources[k], targets[k], *shortened)})
     vectors = dict(zip(texts, embedder.encode(texts)))
-    for k, sentences in candidates.items():
+    for k, (parts, shortened) in candidates.items():
         source = vectors[sources[k]]
         similarity = float(source @ vectors[targets[k]])
-        gains = [(float(source @ vectors[" ".join(sentences[:i] + sentences[i + 1:])]) - similarity, sentence)
-                 for i, sentence in enumerate(sentences) if len(sentence.split()) >= ADDED_SENTENCE_MIN_WORDS]
-        gain, sentence = max(gains, default=(0.0, ""))
+        gains = [(float(source @ vectors[without]) - similarity, part)
+                 for part, without in zip(parts, shortened) if len(part.split()) >= ADDED_SENTENCE_MIN_WORDS]
+        gain, part = max(gains, default=(0.0, ""))
         if gain >= ADDED_SENTENCE_GAIN:
-            found[k] = " ".join(sentence.split()[:6])
+            found[k] = " ".join(part.split()[:6])
     return found
 
 

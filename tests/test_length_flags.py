@@ -200,3 +200,13 @@ def test_with_use_a_sentence_of_its_own_is_an_addition_and_a_sentence_split_in_t
         "This has led to a decline", None, None]
     flags = check_pairs([LRU, SVARC], [LRU_DRAFT, SVARC_SPLIT], embedder)
     assert flags == [("addition:This has led to a decline",), ()]
+
+
+def test_a_long_target_costs_a_bounded_number_of_embeddings_for_added_sentences():
+    from align.fidelity import added_sentences
+
+    embedder = CountingEmbedder()
+    target = " ".join(f"Sentence number {i} says something new." for i in range(100))  # a document on one line
+    added_sentences(["Une seule phrase, sans point final"], [target], embedder)
+    assert len(embedder.texts) <= MAX_CLAUSES + 2  # the source, the target, the target less each run (not 100)
+    assert len(set(embedder.texts)) == len(embedder.texts)  # each once

@@ -34,11 +34,10 @@ def restore_verbatim(source: str, draft: str) -> str:
     invented back."""
     taken: set[str] = set()
     for pattern in VERBATIM_KINDS:
-        wanted = [t for t in (m.group(0).rstrip(_TRAILING) for m in _tokens(pattern, source))
-                  if t not in draft and t not in taken]
+        source_tokens = [m.group(0).rstrip(_TRAILING) for m in _tokens(pattern, source)]
+        wanted = [t for t in source_tokens if t not in draft and t not in taken]
         if not wanted:
             continue
-        source_tokens = {m.group(0).rstrip(_TRAILING) for m in _tokens(pattern, source)}
         made = [m for m in _tokens(pattern, draft) if m.group(0).rstrip(_TRAILING) not in source_tokens]
         for original, m in reversed(list(zip(wanted, made))):  # from the end: earlier offsets stay valid
             end = m.start() + len(m.group(0).rstrip(_TRAILING))
