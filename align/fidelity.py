@@ -259,6 +259,14 @@ def added_sentences(sources: Sequence[str], targets: Sequence[str], embedder) ->
     return found
 
 
+def with_addition(flags: Sequence[str], text: str | None) -> tuple[str, ...]:
+    """``flags`` and ``addition:<text>`` for text a translation adds, unless there is none or
+    ``flags`` already say the translation adds something."""
+    if text is None or any(f.startswith("addition:") for f in flags):
+        return tuple(flags)
+    return (*flags, f"addition:{text}")
+
+
 def _ratio(source: str, target: str) -> str:
     return f"{len(target) / max(len(source), 1):.2f}"
 
@@ -435,8 +443,7 @@ def _embedded_checks(sources: Sequence[str], targets: Sequence[str], embedder) -
     source_vectors, target_vectors = embedder.encode(sources), embedder.encode(targets)
     gains = clause_gains(sources, targets, source_vectors, target_vectors, embedder)
     checked = [check_translation(s, t, gain) for s, t, gain in zip(sources, targets, gains)]
-    checked = [flags if added is None or any(f.startswith("addition:") for f in flags) else (*flags, f"addition:{added}")
-               for flags, added in zip(checked, added_sentences(sources, targets, embedder))]
+    checked = [with_addition(flags, added) for flags, added in zip(checked, added_sentences(sources, targets, embedder))]
     texts: set[str] = set()
     for flags, source, target in zip(checked, sources, targets):
         added, missing = _entity_flags(flags)

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 
 from align.countries import COUNTRIES, Country, fold
-from align.fidelity import check_translation
+from align.fidelity import check_translation, with_addition
 from align.name_tables import ACRONYM_GLOSSARY
 from align.quantities import missing_numbers, number_readings
 
@@ -68,10 +68,7 @@ def check_draft(source: str, draft: str) -> tuple[str, ...]:
     if _DANGLING_END_RE.search(draft) and not _DANGLING_END_RE.search(source):
         flags.append("truncated")
     flags += check_translation(source, draft)
-    invented = invented_continuation(source, draft)
-    if invented and not any(f.startswith("addition") for f in flags):
-        flags.append(f"addition:{invented}")
-    return tuple(flags)
+    return with_addition(flags, invented_continuation(source, draft))
 
 
 def severity(flags: tuple[str, ...]) -> int:

@@ -9,7 +9,7 @@ from align.cache import Cache, content_key
 from align.entities import english_support
 from align.embed import Embedder
 from align.errors import DataError
-from align.fidelity import added_sentences
+from align.fidelity import added_sentences, with_addition
 from align.quality import check_draft
 from align.records import MAX_SENTENCE_CHARS, Draft
 from align.translate.base import ExampleSource, ExampleTaker, Translator
@@ -138,9 +138,8 @@ def _check_with(glossary: Glossary | None, embedder: Embedder | None) -> Check:
         flags = check_draft(source, draft)
         if glossary is not None:
             flags += glossary.missing(source, draft)
-        if embedder is not None and not any(f.startswith("addition:") for f in flags):
-            added = added_sentences([source], [draft], embedder)[0]
-            flags += (f"addition:{added}",) if added else ()
+        if embedder is not None and not any(f.startswith("addition:") for f in flags):  # else no need to embed
+            flags = with_addition(flags, added_sentences([source], [draft], embedder)[0])
         return flags
 
     return check
