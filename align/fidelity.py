@@ -475,6 +475,7 @@ _DESCRIPTIONS = {
     "addition-text": "adds text the source does not have: {value!r}",
     "empty": "is empty",
     "untranslated": "is still in French",
+    "untranslated-word": "leaves the French word {value!r} untranslated",
     "looping": "repeats itself",
     "truncated": "stops mid-sentence",
     "acronym-changed": "does not keep the acronym {value}",

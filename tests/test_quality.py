@@ -61,6 +61,39 @@ def test_untranslated_french_is_flagged():
     assert "untranslated" not in check_draft(source, "We reaffirm our unwavering commitment to support Ukraine.")
 
 
+def test_french_word_left_in_a_draft_is_flagged():
+    # Drafts of --quality best on NTREX-128 (eval/results/translate.md, run 21)
+    source = "Californie : un garçon de 13 ans blessé par un requin lors d'une partie de pêche au homard."
+    draft = "California: A 13-year-old boy injured by a requin during a lobster fishing trip."
+    assert "untranslated-word:requin" in check_draft(source, draft)
+    assert not [f for f in check_draft(source, draft.replace("requin", "shark")) if f.startswith("untranslated")]
+    welsh = "Pour les lecteurs hors du pays de Galles : en gallois, twp signifie stupide et pwp signifie crotte."
+    flags = check_draft(welsh, "For readers outside Wales: in Gallois, twp means stupid, and pwp means crotte.")
+    assert {"untranslated-word:Gallois", "untranslated-word:crotte"} <= set(flags)
+    # a saved page's draft: the copy starts the sentence after an English article, and lost its plural
+    caisse = "des caisses lancées par Info’Com-CGT"
+    assert "untranslated-word:caisse" in check_draft(caisse, "A caisse launched by InfoCom-CGT.")
+
+
+def test_french_words_english_keeps_are_not_untranslated():
+    kept = [
+        # a name the source writes in lower case, capitalised among other capitals
+        ("Le chef des taliban pakistanais tué par un drone", "Drone Kills Pakistani Taliban Leader"),
+        ("un repas chaud au centre gogo.", "a warm meal in the Gogo Centre."),
+        # a title in quotes
+        ('auteur du livre "Histoires de comédies musicales"', "author of the book 'Histoires de comédies musicales'"),
+        # English words: loans, British spelling, compounds
+        ("un film de science-fiction et un croissant", "a science-fiction film and a croissant"),
+        ("la réorganisation du service", "the reorganisation of the department"),
+        # the lower-case words of a French name the draft keeps
+        ("Il travaille à la Caisse des dépôts.", "He works at the Caisse des dépôts."),
+        ("la présidence du Haut Conseil de la recherche et de l’enseignement supérieur",
+         "the presidency of the Haut Conseil de recherche et de l'enseignement supérieur"),
+    ]
+    for source, draft in kept:
+        assert not [f for f in check_draft(source, draft) if f.startswith("untranslated")], draft
+
+
 def test_looping_output_is_flagged():
     draft = "The ministers said that the ministers said that the ministers said that the ministers said"
     assert "looping" in check_draft("Les ministres ont déclaré leur préoccupation.", draft)
@@ -84,6 +117,7 @@ def test_dropped_person_name_is_flagged():
 def test_severity_orders_candidates():
     assert severity(()) == 0
     assert severity(("empty",)) > severity(("number-changed:3",)) > 0
+    assert severity(("untranslated",)) > severity(("untranslated-word:requin",)) > 0
 
 
 REFERENCES = Path("/work/shared/data/translate/wmt/newstest2013")

@@ -21,7 +21,7 @@ from align.translate.verbatim import restore_verbatim
 
 CACHE_NAMESPACE = "draft"
 # Part of every draft's cache key: a change to decoding, checking or repair makes cached drafts stale.
-REPAIR_VERSION = "repair-v6"
+REPAIR_VERSION = "repair-v7"
 # Sentences longer than this are translated in pieces cut at ; : , boundaries, else between words.
 MAX_PIECE_CHARS = 320
 SPLIT_FLAG = "split-long"  # a sentence with no clause mark to cut at was cut between words

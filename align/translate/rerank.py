@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from align.quality import check_draft, severity
+from align.quality import NOT_RETRIED, check_draft, severity
 from align.translate.base import ExampleSource, ExampleTaker, Retranslator, Translator
 from align.translate.prompts import gloss_names
 from align.translate.qe import QualityEstimator
@@ -19,19 +19,24 @@ def _best_candidate(source: str, candidates: Sequence[str], check: Check = check
     return min(candidates, key=lambda text: severity(check(source, text)))
 
 
+def _needs_repair(flags: tuple[str, ...]) -> bool:
+    return any(flag.split(":", 1)[0] not in NOT_RETRIED for flag in flags)
+
+
 # Flags that a source with its names (or glossary terms) already in English can mend.
 _NAME_FLAGS = ("entity-added", "entity-missing", "term-missing")
 
 
 def translate_and_repair(pieces: Sequence[str], translator: Translator, check: Check = check_draft,
                          gloss: Callable[[str], str] = gloss_names) -> list[str]:
-    """Drafts of ``pieces``; those ``check`` flags are retried with other decodings, and those
-    whose names or terms still come out wrong once more from a source with them put into
-    English by ``gloss`` (country names, and a glossary's terms when there is one)."""
+    """Drafts of ``pieces``; those ``check`` flags (less :data:`~align.quality.NOT_RETRIED`)
+    are retried with other decodings, and those whose names or terms still come out wrong once
+    more from a source with them put into English by ``gloss`` (country names, and a
+    glossary's terms when there is one)."""
     drafts = translator.translate(pieces)
     if len(drafts) != len(pieces):
         raise RuntimeError(f"{translator.name} returned {len(drafts)} drafts for {len(pieces)} sentences")
-    flagged = [i for i, (src, text) in enumerate(zip(pieces, drafts)) if check(src, text)]
+    flagged = [i for i, (src, text) in enumerate(zip(pieces, drafts)) if _needs_repair(check(src, text))]
     if flagged and isinstance(translator, Retranslator):
         alternatives = translator.retranslate([pieces[i] for i in flagged])
         for i, candidates in zip(flagged, alternatives):
