@@ -332,7 +332,7 @@ def missing_entities(source: str, target: str) -> list[str]:
     rendered = french_support(target)
     source_text = ELIDED_RE.sub(r"\1 ", source)
     found = french_mentions(source)
-    done = [_rendered_from_some_word_on(list(map(rendered, m.words))) for m in found]
+    done = [_rendered_from_some_word_on(list(map(rendered, m.words)), m.words) for m in found]
     # a name and its other form in brackets, "Monts des Géants (Krkonoše)": either one renders both
     for i, m in enumerate(found):
         other = bracket_words(m, source_text)
@@ -362,6 +362,9 @@ def missing_entities(source: str, target: str) -> list[str]:
     if _COUNTRY_REFERENCE_RE.search(target) and not _FRENCH_COUNTRY_WORD_RE.search(source):
         referred = next((n for n in missing if _may_be_a_country(n, source)), None)
         missing = [n for n in missing if n != referred]
+    if _PRONOUN_START_RE.match(target):
+        subject = next((m.text for m in found if not source[: m.start].strip(_OPENING_MARKS)), None)
+        missing = [n for n in missing if n != subject]
     return missing
 
 
@@ -398,11 +401,23 @@ def _glosses_its_words(mention: Mention, text: str) -> bool:
     )
 
 
-def _rendered_from_some_word_on(rendered: list[bool]) -> bool:
+def _rendered_from_some_word_on(rendered: list[bool], words: tuple[str, ...]) -> bool:
     """A name whose words are rendered from one on to its last: given names and titles before
     the surname may go (Mary Martin / Martin, Gérard de Villiers / de Villiers), not a word
-    inside it (Ri Yong Ho / Ri Ho)."""
+    inside it (Ri Yong Ho / Ri Ho); and a Korean or Chinese name, whose family name comes first
+    and is what English says once the person is known (Kim Jong-un / Kim, Xi Jinping / Xi)."""
+    if len(words) > 1 and rendered[0] and not any(rendered[1:]) and fold(words[0]) in _FAMILY_NAMES_FIRST:
+        return True  # the family name alone: not "Ri Ho" for Ri Yong Ho
     return True in rendered and all(rendered[rendered.index(True) :])
+
+
+# Korean and Chinese family names, written before the given name.
+_FAMILY_NAMES_FIRST = frozenset(
+    """
+    kim lee park choi jung jeong kang cho yoon moon jang lim han oh shin seo kwon hwang ahn song ryu hong ri pak
+    xi li wang zhang liu chen yang zhao huang zhou wu xu sun hu zhu gao lin he guo ma luo mao deng jiang wen
+    """.split()
+)
 
 
 def _said_less_often(found: list[Mention], source: str, target: str) -> list[int]:
@@ -443,6 +458,11 @@ _COUNTRY_REFERENCE_RE = re.compile(
     r"\b(?:the|this|that|our|their|its|his|her)(?: (?:whole|entire|same|own))? (?:country|nation)\b", re.IGNORECASE
 )
 _FRENCH_COUNTRY_WORD_RE = re.compile(r"\b(?:pays|nation)\b", re.IGNORECASE)
+# A person the French names first, as its sentence's subject, and English says as "He" or "She",
+# as news English does once the person is known ("Trump s'est moqué des médias…" / "He joked
+# about criticism…", "West n'est pas le seul rappeur…" / "He is one of…").
+_PRONOUN_START_RE = re.compile(r"\W*(?:He|She)\b")
+_OPENING_MARKS = " \t«»\"“”'‘’(—–-"
 
 
 def _may_be_a_country(name: str, source: str) -> bool:

@@ -119,7 +119,8 @@ ACRONYM_GLOSSARY: dict[str, tuple[str, ...]] = {
 
 
 # English capitalised words, each with the accent-free French word prefixes that render it where
-# spelling alone does not show it: calendar words, demonyms, exonyms, titles and institutions,
+# spelling alone does not show it: calendar words, demonyms, exonyms, US states as news style
+# abbreviates them after a city ("Valdosta, Ga." / *Valdosta en Géorgie*), titles and institutions,
 # the English acronyms of French full names, and the common words names of institutions and
 # places are made of, which English translates word by word (Fire Protection Service / Service de
 # protection contre les incendies, Baja California / Basse-Californie). A prefix of three letters
@@ -191,6 +192,10 @@ mt:mont day:jour count:comte son:fils right:droit rights:droit treaty:traite sta
 chess:echec association:associat mister:monsieur hell:enfer christianity:chretien morocco:maroc moroccan:maroc
 iceland:island icelandic:island englishwoman:anglais englishwomen:anglais englishman:anglais englishmen:anglais
 kyrgyzstan:kirghiz kyrgyz:kirghiz uzbekistan:ouzbek uzbek:ouzbek tajikistan:tadjik tajik:tadjik
+ala:alabam ariz:arizon ark:arkansa calif:californ colo:colorad conn:connecticut del:delaware fla:florid ga:georgi
+ill:illinoi ind:indiana kan:kansa ky:kentuck la:louisian md:maryland mass:massachuset mich:michigan minn:minnesot
+miss:mississip mo:missour mont:montan neb:nebrask nev:nevad okla:oklahom ore:oregon pa:pennsylvan tenn:tenness
+tex:texa vt:vermont va:virgini wash:washington wis:wisconsin wyo:wyoming
 """
 
 
