@@ -14,6 +14,9 @@ import bisect
 import re
 from collections import Counter
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
 from align.countries import COUNTRIES, Country, fold
 from align.fidelity import check_translation, with_addition
 from align.french_words import in_dictionary
@@ -106,7 +109,8 @@ def untranslated_words(source: str, draft: str) -> list[str]:
     """Words ``draft`` copies from ``source`` where English has a word of its own ("a requin had
     been spotted", "pwp means crotte", "in Gallois"): French words of four letters or more, in
     French's dictionary and not in English's, that the source writes in lower case (its
-    capitalised words are names). Left out: a copy the draft capitalises inside a run of
+    capitalised words are names), copied whole, less an ending or with a letter changed ("a requen", "the
+    sigla", "some paroissians"). Left out: a copy the draft capitalises inside a run of
     capitalised words, which English keeps as a name ("Grand Prix", "Gogo Centre", "Pakistani
     Taliban"); the lower-case words of a French name the draft keeps ("the Caisse des dépôts");
     a title kept in quotes."""
@@ -116,8 +120,15 @@ def untranslated_words(source: str, draft: str) -> list[str]:
     matches = list(_PLAIN_WORD_RE.finditer(draft))
     words = [m.group(0) for m in matches]
 
-    def source_word(word: str) -> str | None:  # "collégial" copies "collégiale"
-        return next((copied[k] for k in (fold(word) + ending for ending in _INFLECTIONS) if k in copied), None)
+    french_lower = [k for k, w in copied.items() if w[0].islower() and len(w) >= 5 and in_dictionary(w.lower(), "fr")]
+
+    def source_word(word: str) -> str | None:  # "collégial" copies "collégiale", "requen" "requin"
+        found = next((copied[k] for k in (fold(word) + ending for ending in _INFLECTIONS) if k in copied), None)
+        if found is None and word.islower() and len(word) >= 5 and french_lower:
+            near = process.extractOne(fold(word), french_lower, scorer=Levenshtein.distance, score_cutoff=1)
+            # not American spelling of a word French spells as British does ("denuclearization")
+            found = copied[near[0]] if near and fold(word).replace("z", "s") != near[0] else None
+        return found
 
     def french_copy(word: str) -> bool:
         french = source_word(word)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from align.quality import check_draft, missing_numbers, number_readings, severity
+from align.quality import check_draft, missing_numbers, number_readings, severity, untranslated_words
 
 RPDC_SOURCE = "Plusieurs milliers de soldats de la RPDC ont été déployés en Russie."
 RESOLUTIONS_SOURCE = (
@@ -73,6 +73,12 @@ def test_french_word_left_in_a_draft_is_flagged():
     # a saved page's draft: the copy starts the sentence after an English article, and lost its plural
     caisse = "des caisses lancées par Info’Com-CGT"
     assert "untranslated-word:caisse" in check_draft(caisse, "A caisse launched by InfoCom-CGT.")
+    # a copy with a letter changed (the default's NTREX drafts), not an American spelling
+    shark = "le chef secouriste a informé qu’un requin avait été aperçu"
+    assert "untranslated-word:requen" in check_draft(shark, "the chief informed that a requen had been spotted")
+    assert "untranslated-word:paroissians" in check_draft("Certains paroissiens se sont plaints.", "Some paroissians complained.")
+    talks = "les négociations de dénucléarisation sont au point mort"
+    assert not untranslated_words(talks, "denuclearization negotiations have stalled")
 
 
 def test_french_words_english_keeps_are_not_untranslated():
