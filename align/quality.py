@@ -70,6 +70,9 @@ _SENTENCE_START_RE = re.compile(r"[.!?:]\W*$")
 _PLAIN_WORD_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")  # "l'enseignement" is two words here
 _ELIDED = frozenset("l d j m n s t c qu jusqu lorsqu puisqu".split())
 _INFLECTIONS = ("", "e", "s", "es")  # what a French word may have that its copy lost
+# An accent or a French ending: a copy English would not capitalise as part of a name ("Chief
+# Secouriste Larry Giles", "the Gallois Parliament"), where "Grand Prix" or "Gogo Centre" is one.
+_FRENCH_MARK_RE = re.compile(r"[éèêëàâîïôûùç]|(?:iste|ois|oise|euse|ienne|ière|aise)s?$", re.IGNORECASE)
 
 
 def check_draft(source: str, draft: str) -> tuple[str, ...]:
@@ -114,7 +117,10 @@ def untranslated_words(source: str, draft: str) -> list[str]:
     capitalised words, which English keeps as a name ("Grand Prix", "Gogo Centre", "Pakistani
     Taliban"); the lower-case words of a French name the draft keeps ("the Caisse des dépôts");
     a title kept in quotes."""
-    copied = {fold(m.group(0)): m.group(0) for m in _PLAIN_WORD_RE.finditer(source)}
+    copied: dict[str, str] = {}
+    for m in _PLAIN_WORD_RE.finditer(source):  # a word's lower-case form wins: "en gallois", "de Gallois"
+        if fold(m.group(0)) not in copied or m.group(0)[0].islower():
+            copied[fold(m.group(0))] = m.group(0)
     titles = [m.span(1) for m in _QUOTED_RE.finditer(draft) if any(w[0].isupper() for w in m.group(1).split())]
     title_starts = [start for start, _ in titles]
     matches = list(_PLAIN_WORD_RE.finditer(draft))
@@ -156,7 +162,7 @@ def untranslated_words(source: str, draft: str) -> list[str]:
     found = []
     for i, word in enumerate(words):
         if (len(word) < 4 or not (source_word(word) or "A")[0].islower() or not french_copy(word)
-                or in_a_title(i) or (word[0].isupper() and capital_explained(i))
+                or in_a_title(i) or (word[0].isupper() and capital_explained(i) and not _FRENCH_MARK_RE.search(word))
                 or in_a_french_name(i)):
             continue
         found.append(word)

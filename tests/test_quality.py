@@ -77,6 +77,10 @@ def test_french_word_left_in_a_draft_is_flagged():
     shark = "le chef secouriste a informé qu’un requin avait été aperçu"
     assert "untranslated-word:requen" in check_draft(shark, "the chief informed that a requen had been spotted")
     assert "untranslated-word:paroissians" in check_draft("Certains paroissiens se sont plaints.", "Some paroissians complained.")
+    # a capitalised copy with a French ending or accent is no English name
+    parliament = "l’assemblée deviendrait le Parlement gallois, selon le chef secouriste Larry Giles"
+    flags = check_draft(parliament, "the assembly would become the Gallois Parliament, says Chief Secouriste Larry Giles")
+    assert {"untranslated-word:Gallois", "untranslated-word:Secouriste"} <= set(flags)
     talks = "les négociations de dénucléarisation sont au point mort"
     assert not untranslated_words(talks, "denuclearization negotiations have stalled")
 
@@ -86,6 +90,7 @@ def test_french_words_english_keeps_are_not_untranslated():
         # a name the source writes in lower case, capitalised among other capitals
         ("Le chef des taliban pakistanais tué par un drone", "Drone Kills Pakistani Taliban Leader"),
         ("un repas chaud au centre gogo.", "a warm meal in the Gogo Centre."),
+        ("lauréats du Grand prix du dernier Festival", "winners of the Grand Prix at the last Festival"),
         # a title in quotes
         ('auteur du livre "Histoires de comédies musicales"', "author of the book 'Histoires de comédies musicales'"),
         # English words: loans, British spelling, compounds
