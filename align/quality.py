@@ -11,6 +11,7 @@ trip them.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import Counter
 
@@ -110,29 +111,32 @@ def _is_untranslated(source: str, draft: str) -> bool:
 
 def untranslated_words(source: str, draft: str) -> list[str]:
     """Words ``draft`` copies from ``source`` where English has a word of its own ("a requin had
-    been spotted", "pwp means crotte", "in Gallois"): French words of four letters or more, in
-    French's dictionary and not in English's, that the source writes in lower case (its
-    capitalised words are names), copied whole, less an ending or with a letter changed ("a requen", "the
-    sigla", "some paroissians"). Left out: a copy the draft capitalises inside a run of
-    capitalised words, which English keeps as a name ("Grand Prix", "Gogo Centre", "Pakistani
-    Taliban"); the lower-case words of a French name the draft keeps ("the Caisse des dépôts");
-    a title kept in quotes."""
+    been spotted", "pwp means crotte", "in Gallois").
+
+    A copy is a word of four letters or more that is not English (:func:`_is_english`) and
+    that renders a French word of ``source`` whole, less an ending ("caisses" / "caisse") or
+    with one letter changed ("requin" / "requen"); the French word must be in the dictionary
+    and written in lower case (the source's capitalised words are names). Left out: a copy the
+    draft capitalises where English would (a sentence's start, a run of capitalised words:
+    "Grand Prix", "Pakistani Taliban"), unless an accent or a French ending marks it ("the
+    Gallois Parliament"); the words of a French name the draft keeps whole ("the Caisse des
+    dépôts"); a title kept in quotes."""
     copied: dict[str, str] = {}
     for m in _PLAIN_WORD_RE.finditer(source):  # a word's lower-case form wins: "en gallois", "de Gallois"
         if fold(m.group(0)) not in copied or m.group(0)[0].islower():
             copied[fold(m.group(0))] = m.group(0)
+    french_lower = [k for k, w in copied.items() if w[0].islower() and len(w) >= 5 and in_dictionary(w.lower(), "fr")]
     titles = [m.span(1) for m in _QUOTED_RE.finditer(draft) if any(w[0].isupper() for w in m.group(1).split())]
     title_starts = [start for start, _ in titles]
     matches = list(_PLAIN_WORD_RE.finditer(draft))
     words = [m.group(0) for m in matches]
 
-    french_lower = [k for k, w in copied.items() if w[0].islower() and len(w) >= 5 and in_dictionary(w.lower(), "fr")]
-
-    def source_word(word: str) -> str | None:  # "collégial" copies "collégiale", "requen" "requin"
+    @functools.lru_cache(maxsize=None)
+    def source_word(word: str) -> str | None:
         found = next((copied[k] for k in (fold(word) + ending for ending in _INFLECTIONS) if k in copied), None)
         if found is None and word.islower() and len(word) >= 5 and french_lower:
             near = process.extractOne(fold(word), french_lower, scorer=Levenshtein.distance, score_cutoff=1)
-            # not American spelling of a word French spells as British does ("denuclearization")
+            # not the American spelling of a word French spells as British English does ("denuclearization")
             found = copied[near[0]] if near and fold(word).replace("z", "s") != near[0] else None
         return found
 
@@ -161,11 +165,15 @@ def untranslated_words(source: str, draft: str) -> list[str]:
 
     found = []
     for i, word in enumerate(words):
-        if (len(word) < 4 or not (source_word(word) or "A")[0].islower() or not french_copy(word)
-                or in_a_title(i) or (word[0].isupper() and capital_explained(i) and not _FRENCH_MARK_RE.search(word))
-                or in_a_french_name(i)):
+        if len(word) < 4 or _is_english(word):  # first: most words are English, and this is cached
             continue
-        found.append(word)
+        french = source_word(word)
+        if french is None or not french[0].islower() or not in_dictionary(french.lower(), "fr"):
+            continue
+        if in_a_title(i) or (word[0].isupper() and capital_explained(i) and not _FRENCH_MARK_RE.search(word)):
+            continue
+        if not in_a_french_name(i):
+            found.append(word)
     return found
 
 
