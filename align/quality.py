@@ -140,9 +140,11 @@ def untranslated_words(source: str, draft: str) -> list[str]:
             found = copied[near[0]] if near and fold(word).replace("z", "s") != near[0] else None
         return found
 
-    def french_copy(word: str) -> bool:
+    def french_copy(word: str) -> bool:  # the English test first: most words pass it, and it is cached
+        if _is_english(word):
+            return False
         french = source_word(word)
-        return french is not None and in_dictionary(french.lower(), "fr") and not _is_english(word)
+        return french is not None and in_dictionary(french.lower(), "fr")
 
     def in_a_title(i: int) -> bool:
         k = bisect.bisect_right(title_starts, matches[i].start()) - 1
@@ -165,10 +167,7 @@ def untranslated_words(source: str, draft: str) -> list[str]:
 
     found = []
     for i, word in enumerate(words):
-        if len(word) < 4 or _is_english(word):  # first: most words are English, and this is cached
-            continue
-        french = source_word(word)
-        if french is None or not french[0].islower() or not in_dictionary(french.lower(), "fr"):
+        if len(word) < 4 or not french_copy(word) or not source_word(word)[0].islower():
             continue
         if in_a_title(i) or (word[0].isupper() and capital_explained(i) and not _FRENCH_MARK_RE.search(word)):
             continue

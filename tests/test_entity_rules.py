@@ -598,23 +598,11 @@ def test_a_question_word_or_demonstrative_after_a_name_or_figure_is_no_name():
     ("Trump s’est moqué des médias.", "Obama joked about the media.", ["Trump"]),
     ("Selon Trump, Kim a tort.", "He said Kim was wrong.", ["Trump"]),
     ("Trump a rencontré Macron à Paris.", "He met him in Paris.", ["Macron"]),
-])
-def test_a_subject_said_as_he_or_she_is_rendered(source, target, missing):
-    assert missing_entities(source, target) == missing
-
-
-@pytest.mark.parametrize(("source", "target", "missing"), [
     # newstest2014 and NTREX-128 references: a US state in news style after its city
     ("Kendrick Johnson, de Valdosta en Géorgie, a été retrouvé.", "Kendrick Johnson, of Valdosta, Ga., was found.", []),
     ("la police de Baton Rouge, en Louisiane, a annoncé", "Police in Baton Rouge, La., announced", []),
     ("la police de Baton Rouge, en Louisiane, a annoncé", "Police in Baton Rouge announced", ["Louisiane"]),
     ("la police de Baton Rouge, en Louisiane, a annoncé", "Police in Baton Rouge, Ga., announced", ["Louisiane"]),
-])
-def test_a_us_state_abbreviated_as_news_style_does_renders_it(source, target, missing):
-    assert missing_entities(source, target) == missing
-
-
-@pytest.mark.parametrize(("source", "target", "missing"), [
     # NTREX-128 and PUD references: a Korean or Chinese family name said alone
     ("Il a indiqué que Kim Jong-un s’était montré favorable à une réunion.", "He noted that Kim is interested in a meeting.", []),
     ("Selon sa biographie, Kim Jong Il a composé six opéras.", "His biography claims that Kim composed six operas.", []),
@@ -623,5 +611,6 @@ def test_a_us_state_abbreviated_as_news_style_does_renders_it(source, target, mi
     ("Le ministre Ri Yong Ho est arrivé à Paris.", "Minister Ri Ho arrived in Paris.", ["Ri Yong Ho"]),
     ("Pebe Seber déménage à Nashville.", "Pebe moved to Nashville.", ["Pebe Seber"]),
 ])
-def test_a_family_name_said_first_and_alone_renders_the_name(source, target, missing):
+def test_a_name_news_english_says_otherwise_is_rendered(source, target, missing):
+    """A subject said as "He", a US state abbreviated after its city, a family name said alone."""
     assert missing_entities(source, target) == missing
