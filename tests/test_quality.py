@@ -81,6 +81,7 @@ def test_french_word_left_in_a_draft_is_flagged():
     parliament = "l’assemblée deviendrait le Parlement gallois, selon le chef secouriste Larry Giles"
     flags = check_draft(parliament, "the assembly would become the Gallois Parliament, says Chief Secouriste Larry Giles")
     assert {"untranslated-word:Gallois", "untranslated-word:Secouriste"} <= set(flags)
+    assert untranslated_words("", "") == [] and untranslated_words("\x00\x01requin", "\x00 a requin") == ["requin"]
     talks = "les négociations de dénucléarisation sont au point mort"
     assert not untranslated_words(talks, "denuclearization negotiations have stalled")
 
